@@ -1,0 +1,31 @@
+"""izhic: fast, accurate simulation of Izhikevich spiking neurons.
+
+>>> import izhic
+>>> res = izhic.simulate("RS", current=[0, 5, 10], duration=1000.0, dt=0.25,
+...                      method="izhikevich2004")
+>>> res.spike_times[2][:3]
+array([ 9.  , 28.25, 57.25])
+"""
+from . import reference
+from .models import PRESETS_2003, Izhikevich2003, preset
+from .result import SimulationResult, SpikeTrains
+from .simulate import METHODS, simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "simulate", "METHODS", "Izhikevich2003", "PRESETS_2003", "preset",
+    "SimulationResult", "SpikeTrains", "reference", "show_config",
+]
+
+
+def show_config():
+    """How the compiled core was built: OpenMP, native vector code, threads."""
+    from . import _core
+
+    return {
+        "openmp": _core.OPENMP,
+        "native": _core.NATIVE,
+        "max_threads": _core.max_threads(),
+        "version": __version__,
+    }

@@ -1,0 +1,476 @@
+# cython: language_level=3
+"""izhic's compiled core: nogil kernels that advance many independent neurons.
+
+The kernels trust their inputs: every check happens in :mod:`izhic.simulate`.
+
+Layout of the work
+------------------
+Neurons are cut into blocks of ``width`` lanes (64 for populations, 8 for a
+handful of neurons). A block's state and parameters live in local arrays on the
+calling thread's stack; the time loop runs inside the block, and the update of
+the lanes is one branch-free loop that the C compiler turns into vector code.
+Blocks are distributed over OpenMP threads with ``prange(schedule="static")``;
+each block writes only its own neurons and its own spike buffer, so results do
+not depend on the thread count.
+
+A run is advanced in chunks of steps (``Run.advance``): between chunks the GIL
+is taken back, so Ctrl-C and progress reporting work on long runs.
+
+Numerics (every method: ``I`` constant over the step, state (v, u) at the start
+of step k is the state at t = k dt; spikes are tested at the end of the step)::
+
+    f(v, u) = 0.04*(v*v) + 5.0*v + 140.0 - u + I         evaluated left to right
+    g(v, u) = (dt*a) * (b*v - u)
+
+    euler           v1 = v + dt*f(v, u);         u1 = u + (dt*a)*(b*v - u)
+    izhikevich2004  v1 = v + dt*f(v, u);         u1 = u + (dt*a)*(b*v1 - u)
+    izhikevich2003  vh = v + (dt/2)*f(v, u);     v1 = vh + (dt/2)*f(vh, u);
+                    u1 = u + (dt*a)*(b*v1 - u)
+    rk4             classic RK4 of (f, a*(b*v - u)) over dt
+
+    then: v1 is held in [-1e150, 1e150] (so v*v never overflows; no realistic
+    run comes near), and if v1 >= v_peak: spike at t = (k+1)*dt, v1 = c,
+    u1 = u1 + d.
+
+The NumPy reference (``izhic.reference``) evaluates the same expressions in the
+same order; the build uses ``-ffp-contract=off`` so the results are identical
+bit for bit.
+"""
+from cython.parallel cimport prange
+from libc.stdlib cimport malloc, realloc, free
+from libc.string cimport memset
+from libc.stdint cimport int32_t, int64_t
+
+import numpy as np
+
+cdef extern from *:
+    """
+    #ifndef IZHIC_BUILD_NATIVE
+    #define IZHIC_BUILD_NATIVE 0
+    #endif
+    #ifndef IZHIC_BUILD_OPENMP
+    #define IZHIC_BUILD_OPENMP 0
+    #endif
+    #ifdef _OPENMP
+    #include <omp.h>
+    static int izhic_max_threads(void) { return omp_get_max_threads(); }
+    #define IZHIC_HAVE_OPENMP 1
+    #else
+    static int izhic_max_threads(void) { return 1; }
+    #define IZHIC_HAVE_OPENMP 0
+    #endif
+    """
+    int IZHIC_BUILD_NATIVE
+    int IZHIC_HAVE_OPENMP
+    int izhic_max_threads() noexcept nogil
+
+#: Compiled with OpenMP (parallel over neurons)?
+OPENMP = bool(IZHIC_HAVE_OPENMP)
+#: Compiled with -march=native (vector units of the build machine)?
+NATIVE = bool(IZHIC_BUILD_NATIVE)
+
+cdef enum:
+    MAXW = 64          # widest block (lanes)
+
+# method codes (keep in sync with izhic.simulate.METHODS)
+cdef enum:
+    M_EULER = 0
+    M_IZH2004 = 1
+    M_IZH2003 = 2
+    M_RK4 = 3
+
+# what a v trace shows in the sample of a step that ended in a spike
+cdef enum:
+    SHOW_PEAK = 0        # v_peak
+    SHOW_OVERSHOOT = 1   # the value the step computed, before the reset
+    SHOW_RESET = 2       # the state after the reset (c)
+
+METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
+                "izhikevich2003": M_IZH2003, "rk4": M_RK4}
+V_AT_SPIKE_CODES = {"peak": SHOW_PEAK, "overshoot": SHOW_OVERSHOOT, "reset": SHOW_RESET}
+
+cdef double VBIG = 1e150
+
+
+ctypedef struct SpikeBuf:
+    int32_t* neuron
+    double* time
+    Py_ssize_t n
+    Py_ssize_t cap
+    int failed
+
+
+ctypedef struct Ctx:
+    Py_ssize_t n
+    Py_ssize_t width
+    Py_ssize_t n_blocks
+    int method
+    double dt
+    const double* a
+    const double* b
+    const double* c
+    const double* d
+    const double* peak
+    const double* current
+    double* v
+    double* u
+    SpikeBuf* bufs
+    # traces (optional)
+    Py_ssize_t stride
+    Py_ssize_t n_samples
+    const int32_t* rec_row      # neuron -> trace row, -1 if not recorded (NULL: none)
+    const char* blk_rec         # block has a recorded neuron
+    double* tr_v                # [row, sample], NULL if v not recorded
+    double* tr_u
+    int v_at_spike
+
+
+cdef inline double _clamp(double x) noexcept nogil:
+    if x > VBIG:
+        return VBIG
+    if x < -VBIG:
+        return -VBIG
+    return x
+
+
+cdef int _push(SpikeBuf* buf, int32_t neuron, double t) noexcept nogil:
+    cdef Py_ssize_t cap
+    cdef int32_t* ni
+    cdef double* ti
+    if buf.n == buf.cap:
+        cap = 64 if buf.cap == 0 else 2 * buf.cap
+        ni = <int32_t*> realloc(buf.neuron, cap * sizeof(int32_t))
+        if ni == NULL:
+            buf.failed = 1
+            return -1
+        buf.neuron = ni
+        ti = <double*> realloc(buf.time, cap * sizeof(double))
+        if ti == NULL:
+            buf.failed = 1
+            return -1
+        buf.time = ti
+        buf.cap = cap
+    buf.neuron[buf.n] = neuron
+    buf.time[buf.n] = t
+    buf.n += 1
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Lane updates: one time step of `w` lanes. Branch-free so that the compiler
+# vectorizes them; each returns the number of lanes that spiked.
+# ---------------------------------------------------------------------------
+
+cdef inline double _lanes_euler(Py_ssize_t w, int u_from_new_v, double dt,
+                                double* v, double* u, double* vpre, double* fired,
+                                const double* I, const double* dta, const double* b,
+                                const double* c, const double* d,
+                                const double* peak) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double vo, uo, vn, un, vu, f, nf = 0.0
+    for j in range(w):
+        vo = v[j]
+        uo = u[j]
+        vn = vo + dt * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j])
+        vn = VBIG if vn > VBIG else vn
+        vn = -VBIG if vn < -VBIG else vn
+        vu = vn if u_from_new_v else vo
+        un = uo + dta[j] * (b[j] * vu - uo)
+        f = 1.0 if vn >= peak[j] else 0.0
+        vpre[j] = vn
+        fired[j] = f
+        v[j] = c[j] if vn >= peak[j] else vn
+        u[j] = un + d[j] if vn >= peak[j] else un
+        nf = nf + f
+    return nf
+
+
+cdef inline double _lanes_half(Py_ssize_t w, double dt,
+                               double* v, double* u, double* vpre, double* fired,
+                               const double* I, const double* dta, const double* b,
+                               const double* c, const double* d,
+                               const double* peak) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double vo, uo, vh, vn, un, f, h = 0.5 * dt, nf = 0.0
+    for j in range(w):
+        vo = v[j]
+        uo = u[j]
+        vh = vo + h * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j])
+        vh = VBIG if vh > VBIG else vh
+        vh = -VBIG if vh < -VBIG else vh
+        vn = vh + h * (0.04 * (vh * vh) + 5.0 * vh + 140.0 - uo + I[j])
+        vn = VBIG if vn > VBIG else vn
+        vn = -VBIG if vn < -VBIG else vn
+        un = uo + dta[j] * (b[j] * vn - uo)
+        f = 1.0 if vn >= peak[j] else 0.0
+        vpre[j] = vn
+        fired[j] = f
+        v[j] = c[j] if vn >= peak[j] else vn
+        u[j] = un + d[j] if vn >= peak[j] else un
+        nf = nf + f
+    return nf
+
+
+cdef inline double _lanes_rk4(Py_ssize_t w, double dt,
+                              double* v, double* u, double* vpre, double* fired,
+                              const double* I, const double* a, const double* b,
+                              const double* c, const double* d,
+                              const double* peak) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double vo, uo, vs, us, vn, un, f, nf = 0.0
+    cdef double k1v, k1u, k2v, k2u, k3v, k3u, k4v, k4u
+    cdef double h = 0.5 * dt, dt6 = dt / 6.0
+    for j in range(w):
+        vo = v[j]
+        uo = u[j]
+        k1v = 0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j]
+        k1u = a[j] * (b[j] * vo - uo)
+        vs = vo + h * k1v
+        vs = VBIG if vs > VBIG else vs
+        vs = -VBIG if vs < -VBIG else vs
+        us = uo + h * k1u
+        k2v = 0.04 * (vs * vs) + 5.0 * vs + 140.0 - us + I[j]
+        k2u = a[j] * (b[j] * vs - us)
+        vs = vo + h * k2v
+        vs = VBIG if vs > VBIG else vs
+        vs = -VBIG if vs < -VBIG else vs
+        us = uo + h * k2u
+        k3v = 0.04 * (vs * vs) + 5.0 * vs + 140.0 - us + I[j]
+        k3u = a[j] * (b[j] * vs - us)
+        vs = vo + dt * k3v
+        vs = VBIG if vs > VBIG else vs
+        vs = -VBIG if vs < -VBIG else vs
+        us = uo + dt * k3u
+        k4v = 0.04 * (vs * vs) + 5.0 * vs + 140.0 - us + I[j]
+        k4u = a[j] * (b[j] * vs - us)
+        vn = vo + dt6 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
+        un = uo + dt6 * (k1u + 2.0 * k2u + 2.0 * k3u + k4u)
+        vn = VBIG if vn > VBIG else vn
+        vn = -VBIG if vn < -VBIG else vn
+        f = 1.0 if vn >= peak[j] else 0.0
+        vpre[j] = vn
+        fired[j] = f
+        v[j] = c[j] if vn >= peak[j] else vn
+        u[j] = un + d[j] if vn >= peak[j] else un
+        nf = nf + f
+    return nf
+
+
+cdef void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+    """Advance block ``blk`` from step k0 to step k1 (exclusive)."""
+    cdef double v[MAXW]
+    cdef double u[MAXW]
+    cdef double vpre[MAXW]
+    cdef double fired[MAXW]
+    cdef double I[MAXW]
+    cdef double a[MAXW]
+    cdef double dta[MAXW]
+    cdef double b[MAXW]
+    cdef double c[MAXW]
+    cdef double d[MAXW]
+    cdef double peak[MAXW]
+    cdef Py_ssize_t w = ctx.width
+    cdef Py_ssize_t base = blk * w
+    cdef Py_ssize_t nb = ctx.n - base
+    cdef Py_ssize_t j, k, src, s, row
+    cdef double nf, t, dt = ctx.dt, shown
+    cdef SpikeBuf* buf = &ctx.bufs[blk]
+    cdef int method = ctx.method
+    cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
+    if nb > w:
+        nb = w
+    # load; padding lanes repeat lane 0 so they hold valid numbers
+    for j in range(w):
+        src = base + j if j < nb else base
+        v[j] = ctx.v[src]
+        u[j] = ctx.u[src]
+        I[j] = ctx.current[src]
+        a[j] = ctx.a[src]
+        dta[j] = dt * ctx.a[src]
+        b[j] = ctx.b[src]
+        c[j] = ctx.c[src]
+        d[j] = ctx.d[src]
+        peak[j] = ctx.peak[src]
+    for k in range(k0, k1):
+        if method == M_EULER:
+            nf = _lanes_euler(w, 0, dt, v, u, vpre, fired, I, dta, b, c, d, peak)
+        elif method == M_IZH2004:
+            nf = _lanes_euler(w, 1, dt, v, u, vpre, fired, I, dta, b, c, d, peak)
+        elif method == M_IZH2003:
+            nf = _lanes_half(w, dt, v, u, vpre, fired, I, dta, b, c, d, peak)
+        else:
+            nf = _lanes_rk4(w, dt, v, u, vpre, fired, I, a, b, c, d, peak)
+        if nf != 0.0 and not buf.failed:
+            t = (k + 1) * dt
+            for j in range(nb):
+                if fired[j] != 0.0:
+                    if _push(buf, <int32_t> (base + j), t) != 0:
+                        break
+        if rec and (k + 1) % ctx.stride == 0:
+            s = (k + 1) // ctx.stride
+            for j in range(nb):
+                row = ctx.rec_row[base + j]
+                if row < 0:
+                    continue
+                if ctx.tr_v != NULL:
+                    shown = v[j]
+                    if fired[j] != 0.0:
+                        if ctx.v_at_spike == SHOW_PEAK:
+                            shown = peak[j]
+                        elif ctx.v_at_spike == SHOW_OVERSHOOT:
+                            shown = vpre[j]
+                    ctx.tr_v[row * ctx.n_samples + s] = shown
+                if ctx.tr_u != NULL:
+                    ctx.tr_u[row * ctx.n_samples + s] = u[j]
+    for j in range(nb):
+        ctx.v[base + j] = v[j]
+        ctx.u[base + j] = u[j]
+
+
+def max_threads():
+    """Threads OpenMP would use by default (1 without OpenMP)."""
+    return izhic_max_threads()
+
+
+cdef class Run:
+    """One simulation in progress: parameters, state, spike buffers, traces.
+
+    Created by :func:`izhic.simulate` with validated, contiguous float64 arrays;
+    the arrays are kept referenced here for the lifetime of the run.
+    """
+    cdef Ctx ctx
+    cdef object _keep
+    cdef const double[::1] _a, _b, _c, _d, _peak, _current
+    cdef double[::1] _v, _u
+    cdef const int32_t[::1] _rec_row
+    cdef const char[::1] _blk_rec
+    cdef double[:, ::1] _tr_v, _tr_u
+
+    def __cinit__(self):
+        memset(&self.ctx, 0, sizeof(Ctx))
+
+    def __init__(self, str method, double dt,
+                 const double[::1] a, const double[::1] b, const double[::1] c,
+                 const double[::1] d, const double[::1] peak, const double[::1] current,
+                 double[::1] v, double[::1] u,
+                 Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
+                 str v_at_spike="peak"):
+        cdef Py_ssize_t n = v.shape[0]
+        cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else 8
+        self._a, self._b, self._c, self._d = a, b, c, d
+        self._peak, self._current, self._v, self._u = peak, current, v, u
+        self.ctx.n = n
+        self.ctx.width = w
+        self.ctx.n_blocks = (n + w - 1) // w
+        self.ctx.method = METHOD_CODES[method]
+        self.ctx.dt = dt
+        self.ctx.a = &a[0]
+        self.ctx.b = &b[0]
+        self.ctx.c = &c[0]
+        self.ctx.d = &d[0]
+        self.ctx.peak = &peak[0]
+        self.ctx.current = &current[0]
+        self.ctx.v = &v[0]
+        self.ctx.u = &u[0]
+        self.ctx.stride = stride
+        self.ctx.v_at_spike = V_AT_SPIKE_CODES[v_at_spike]
+        self.ctx.bufs = <SpikeBuf*> malloc(self.ctx.n_blocks * sizeof(SpikeBuf))
+        if self.ctx.bufs == NULL:
+            raise MemoryError("izhic: cannot allocate spike buffers")
+        memset(self.ctx.bufs, 0, self.ctx.n_blocks * sizeof(SpikeBuf))
+        if rec_row is not None:
+            self._rec_row = rec_row
+            self.ctx.rec_row = &self._rec_row[0]
+            blk = np.zeros(self.ctx.n_blocks, dtype=np.int8)
+            rows = np.asarray(rec_row)
+            recorded = np.flatnonzero(rows >= 0)
+            blk[recorded // w] = 1
+            self._blk_rec = blk.view(np.uint8).view("b")
+            self.ctx.blk_rec = &self._blk_rec[0]
+            if tr_v is not None:
+                self._tr_v = tr_v
+                self.ctx.tr_v = &self._tr_v[0, 0]
+                self.ctx.n_samples = tr_v.shape[1]
+            if tr_u is not None:
+                self._tr_u = tr_u
+                self.ctx.tr_u = &self._tr_u[0, 0]
+                self.ctx.n_samples = tr_u.shape[1]
+
+    def __dealloc__(self):
+        cdef Py_ssize_t i
+        if self.ctx.bufs != NULL:
+            for i in range(self.ctx.n_blocks):
+                free(self.ctx.bufs[i].neuron)
+                free(self.ctx.bufs[i].time)
+            free(self.ctx.bufs)
+            self.ctx.bufs = NULL
+
+    @property
+    def width(self):
+        return self.ctx.width
+
+    @property
+    def n_blocks(self):
+        return self.ctx.n_blocks
+
+    def advance(self, Py_ssize_t k0, Py_ssize_t k1, int n_threads=1):
+        """Advance every neuron from step k0 to step k1 (exclusive).
+
+        Returns False if a spike buffer could not grow (out of memory)."""
+        cdef Py_ssize_t blk, nblk = self.ctx.n_blocks
+        cdef Ctx* ctx = &self.ctx
+        cdef int nt = n_threads
+        if nt > nblk:
+            nt = <int> nblk
+        if nt < 1:
+            nt = 1
+        with nogil:
+            if nt == 1:
+                for blk in range(nblk):
+                    _run_block(ctx, blk, k0, k1)
+            else:
+                for blk in prange(nblk, schedule="static", num_threads=nt):
+                    _run_block(ctx, blk, k0, k1)
+        for blk in range(nblk):
+            if ctx.bufs[blk].failed:
+                return False
+        return True
+
+    def n_spikes(self):
+        cdef Py_ssize_t blk, total = 0
+        for blk in range(self.ctx.n_blocks):
+            total += self.ctx.bufs[blk].n
+        return total
+
+    def collect(self):
+        """Spike times as (times, offsets): neuron i's times are
+        ``times[offsets[i]:offsets[i+1]]``, in increasing order. Frees the buffers."""
+        cdef Py_ssize_t n = self.ctx.n, blk, i, total = self.n_spikes()
+        cdef SpikeBuf* buf
+        offsets_arr = np.zeros(n + 1, dtype=np.int64)
+        times_arr = np.empty(total, dtype=np.float64)
+        cdef int64_t[::1] off = offsets_arr
+        cdef double[::1] times = times_arr
+        cdef int64_t[::1] pos
+        with nogil:
+            for blk in range(self.ctx.n_blocks):
+                buf = &self.ctx.bufs[blk]
+                for i in range(buf.n):
+                    off[buf.neuron[i] + 1] += 1
+            for i in range(n):
+                off[i + 1] += off[i]
+        pos_arr = offsets_arr[:n].copy()
+        pos = pos_arr
+        with nogil:
+            for blk in range(self.ctx.n_blocks):
+                buf = &self.ctx.bufs[blk]
+                for i in range(buf.n):
+                    times[pos[buf.neuron[i]]] = buf.time[i]
+                    pos[buf.neuron[i]] += 1
+                free(buf.neuron)
+                free(buf.time)
+                buf.neuron = NULL
+                buf.time = NULL
+                buf.n = 0
+                buf.cap = 0
+        return times_arr, offsets_arr

@@ -1,0 +1,174 @@
+"""Results of a simulation: compact spike trains, optional traces, analysis helpers."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+__all__ = ["SpikeTrains", "SimulationResult"]
+
+
+def _window(t_start, t_stop, default_stop):
+    t_start = 0.0 if t_start is None else float(t_start)
+    t_stop = default_stop if t_stop is None else float(t_stop)
+    if not (np.isfinite(t_start) and np.isfinite(t_stop)):
+        raise ValueError(f"window: t_start={t_start!r} and t_stop={t_stop!r} must be finite")
+    if t_stop < t_start:
+        raise ValueError(f"window: t_stop={t_stop!r} is before t_start={t_start!r}")
+    return t_start, t_stop
+
+
+class SpikeTrains(Sequence):
+    """Spike times of many neurons, stored as one flat array plus offsets.
+
+    ``trains[i]`` is neuron ``i``'s spike times (ms, increasing) as a read-only
+    1-D float64 view; ``len(trains)`` is the number of neurons. Nothing is
+    stored per spike but its time (8 bytes), plus 8 bytes of offset per neuron.
+
+    Attributes
+    ----------
+    times : ndarray, shape (n_spikes,)
+        All spike times, neuron 0's first, then neuron 1's, ...
+    offsets : ndarray of int64, shape (n_neurons + 1,)
+        Neuron ``i``'s spikes are ``times[offsets[i]:offsets[i + 1]]``.
+    """
+
+    __slots__ = ("times", "offsets")
+
+    def __init__(self, times, offsets):
+        times = np.asarray(times, dtype=np.float64)
+        offsets = np.asarray(offsets, dtype=np.int64)
+        if offsets.ndim != 1 or offsets.size < 1 or offsets[0] != 0 or offsets[-1] != times.size:
+            raise ValueError("offsets must start at 0 and end at len(times)")
+        times.flags.writeable = False
+        offsets.flags.writeable = False
+        self.times = times
+        self.offsets = offsets
+
+    @classmethod
+    def from_lists(cls, trains):
+        """Build from a sequence of 1-D arrays (one per neuron)."""
+        trains = [np.asarray(t, dtype=np.float64).ravel() for t in trains]
+        counts = np.array([t.size for t in trains], dtype=np.int64)
+        offsets = np.zeros(len(trains) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        times = np.concatenate(trains) if trains else np.empty(0)
+        return cls(times, offsets)
+
+    def __len__(self):
+        return self.offsets.size - 1
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        n = len(self)
+        try:
+            i = int(np.asarray(i).item()) if not isinstance(i, int) else i
+        except (TypeError, ValueError):
+            raise TypeError(f"neuron index must be an integer, got {i!r}") from None
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"neuron index out of range for {n} neurons")
+        return self.times[self.offsets[i]:self.offsets[i + 1]]
+
+    def __repr__(self):
+        return f"SpikeTrains(n_neurons={len(self)}, n_spikes={self.times.size})"
+
+    @property
+    def n_spikes(self) -> int:
+        """Total number of spikes."""
+        return int(self.times.size)
+
+    @property
+    def neurons(self) -> np.ndarray:
+        """Neuron index of every entry of :attr:`times` (for raster plots)."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.offsets))
+
+    def counts(self, t_start=None, t_stop=None) -> np.ndarray:
+        """Spikes per neuron with ``t_start <= t <= t_stop`` (both ends included).
+
+        Without a window, all spikes."""
+        if t_start is None and t_stop is None:
+            return np.diff(self.offsets)
+        t0, t1 = _window(t_start, t_stop, np.inf if t_stop is None else t_stop)
+        inside = (self.times >= t0) & (self.times <= t1)
+        csum = np.zeros(self.times.size + 1, dtype=np.int64)
+        np.cumsum(inside, out=csum[1:])
+        return csum[self.offsets[1:]] - csum[self.offsets[:-1]]
+
+    def first(self) -> np.ndarray:
+        """Time of each neuron's first spike (NaN where it never fired)."""
+        out = np.full(len(self), np.nan)
+        has = np.diff(self.offsets) > 0
+        out[has] = self.times[self.offsets[:-1][has]]
+        return out
+
+    def isi(self, i) -> np.ndarray:
+        """Inter-spike intervals of neuron ``i`` (ms)."""
+        return np.diff(self[i])
+
+
+@dataclass(frozen=True, repr=False)
+class SimulationResult:
+    """What :func:`izhic.simulate` returns.
+
+    Attributes
+    ----------
+    spike_times : SpikeTrains
+        ``spike_times[i]`` is neuron ``i``'s spike times in ms.
+    duration, dt : float
+        Simulated time and step (ms).
+    method : str
+        The integration method used.
+    n_neurons : int
+    t : ndarray or None
+        Sample times (ms) of the traces, from 0 to ``duration`` inclusive.
+    v, u : ndarray or None
+        Traces, shape ``(len(record_neurons), len(t))``: ``v[i]`` belongs to
+        neuron ``record_neurons[i]``. ``None`` unless recorded.
+    record_neurons : ndarray or None
+        Neuron indices of the trace rows.
+    v_final, u_final : ndarray, shape (n_neurons,)
+        State at ``t = duration`` (after any reset in the last step); pass them
+        as ``v0``/``u0`` to continue the run.
+    """
+
+    spike_times: SpikeTrains
+    duration: float
+    dt: float
+    method: str
+    n_neurons: int
+    v_final: np.ndarray
+    u_final: np.ndarray
+    t: Optional[np.ndarray] = None
+    v: Optional[np.ndarray] = None
+    u: Optional[np.ndarray] = None
+    record_neurons: Optional[np.ndarray] = None
+
+    def __repr__(self):
+        traces = [name for name in ("v", "u") if getattr(self, name) is not None]
+        return (f"SimulationResult(n_neurons={self.n_neurons}, duration={self.duration} ms, "
+                f"dt={self.dt} ms, method={self.method!r}, n_spikes={self.spike_times.n_spikes}, "
+                f"traces={traces})")
+
+    def spike_counts(self, t_start=None, t_stop=None) -> np.ndarray:
+        """Spikes per neuron in ``[t_start, t_stop]`` (ms, both ends included;
+        defaults: the whole run)."""
+        return self.spike_times.counts(t_start, t_stop)
+
+    def rates(self, t_start=0.0, t_stop=None) -> np.ndarray:
+        """Firing rate per neuron in Hz: spikes in ``[t_start, t_stop]`` divided by
+        ``t_stop - t_start`` (defaults: the whole run).
+
+        The original RS project's rate is ``rates(200, 1000)`` on a 1000 ms run."""
+        t0, t1 = _window(t_start, t_stop, self.duration)
+        if t1 <= t0:
+            raise ValueError(f"rates: empty window [{t0}, {t1}]")
+        return self.spike_times.counts(t0, t1) * (1000.0 / (t1 - t0))
+
+    def raster(self):
+        """``(times, neurons)``: flat arrays for ``plt.scatter(times, neurons)``."""
+        return self.spike_times.times, self.spike_times.neurons

@@ -1,0 +1,242 @@
+"""``izhic.simulate``: the one public entry to the compiled core.
+
+Data flows one way: arguments -> checks -> contiguous float64 arrays ->
+:class:`izhic._core.Run` (nogil kernels, run in chunks of steps) ->
+:class:`izhic.result.SimulationResult`.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from . import _checks, _core
+from .models import Izhikevich2003, preset
+from .result import SimulationResult, SpikeTrains
+
+__all__ = ["simulate", "METHODS"]
+
+#: Integration methods and what they compute (see the README for the details).
+METHODS = {
+    "euler": "forward Euler, v and u from the old state, reset at the end of the step",
+    "izhikevich2004": "Izhikevich's figure code: v first, then u from the new v (original RS project)",
+    "izhikevich2003": "net.m: two half steps of v with the same u, then u from the new v",
+    "rk4": "classic fourth-order Runge-Kutta, reset at the end of the step",
+}
+
+_TRACEABLE = ("v", "u")
+_V_AT_SPIKE = ("peak", "overshoot", "reset")
+# neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
+_CHUNK_WORK = 1 << 23
+
+
+def _resolve_model(model):
+    if isinstance(model, Izhikevich2003):
+        return model
+    if isinstance(model, str):
+        return preset(model)
+    if isinstance(model, Mapping):
+        unknown = set(model) - set(Izhikevich2003.field_names())
+        if unknown:
+            raise ValueError(f"model: unknown parameter(s) {sorted(unknown)}; "
+                             f"expected {', '.join(Izhikevich2003.field_names())}")
+        try:
+            return Izhikevich2003(**model)
+        except TypeError as exc:
+            raise TypeError(f"model: {exc}") from None
+    raise TypeError(f"model: expected a preset name (e.g. 'RS'), an Izhikevich2003 or a dict "
+                    f"of parameters, got {type(model).__name__}")
+
+
+def _steps(duration, dt):
+    n = duration / dt
+    n_steps = round(n)
+    if abs(n - n_steps) > 1e-9 * max(1.0, n):
+        raise ValueError(f"duration: {duration!r} ms is not a whole number of steps of "
+                         f"dt={dt!r} ms ({n:.6g} steps)")
+    return int(n_steps)
+
+
+def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
+    """-> (names, neuron indices, stride)."""
+    if record is None:
+        if record_neurons is not None or record_dt is not None:
+            raise ValueError("record: record_neurons/record_dt given but record is None; "
+                             "pass record='v' (or ('v', 'u'))")
+        return (), None, 1
+    names = (record,) if isinstance(record, str) else tuple(record)
+    if not names:
+        return (), None, 1
+    for name in names:
+        _checks.choice("record", name, _TRACEABLE)
+    if len(set(names)) != len(names):
+        raise ValueError(f"record: duplicate names in {record!r}")
+    if record_neurons is None:
+        idx = np.arange(n, dtype=np.int64)
+    else:
+        arr = np.asarray(record_neurons)
+        if arr.dtype.kind not in "iu" or arr.ndim > 1:
+            raise TypeError(f"record_neurons: expected an int or a 1-D array of ints, "
+                            f"got {_checks._show(record_neurons)}")
+        idx = arr.astype(np.int64).ravel()
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise ValueError(f"record_neurons: indices must be in [0, {n}), "
+                             f"got {_checks._show(record_neurons)}")
+        idx = np.where(idx < 0, idx + n, idx)
+        if np.unique(idx).size != idx.size:
+            raise ValueError("record_neurons: indices must be unique")
+    if record_dt is None:
+        stride = 1
+    else:
+        rdt = _checks.real_scalar("record_dt", record_dt, positive=True)
+        ratio = rdt / dt
+        stride = round(ratio)
+        if stride < 1 or abs(ratio - stride) > 1e-9 * ratio:
+            raise ValueError(f"record_dt: {rdt!r} ms must be a whole multiple of dt={dt!r} ms")
+    return names, idx, stride
+
+
+def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
+             n_neurons=None, v0=-65.0, u0=None, record=None, record_neurons=None,
+             record_dt=None, v_at_spike="peak", n_threads=None):
+    """Simulate a population of independent Izhikevich neurons.
+
+    Parameters
+    ----------
+    model : str, Izhikevich2003 or dict
+        A 2003 preset name (``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
+        ``"TC"``, ``"RZ"``) or parameters ``a, b, c, d[, v_peak]``; each may be
+        a scalar or one value per neuron.
+    current : float or array_like, shape (n_neurons,)
+        Input current of each neuron, constant in time (model units).
+    duration : float
+        Simulated time in ms (a whole number of steps).
+    dt : float
+        Time step in ms.
+    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003"}
+        Integration scheme, see :data:`METHODS`. All four test ``v >= v_peak``
+        at the end of each step and report the spike at the end of that step.
+    n_neurons : int, optional
+        Population size when every other argument is a scalar (default 1); if
+        given with arrays it must match their length.
+    v0 : float or array_like, default -65
+        Initial membrane potential (mV).
+    u0 : float or array_like, optional
+        Initial recovery variable; default ``b * v0``.
+    record : None, "v", "u" or ("v", "u")
+        Traces to record. Nothing is recorded by default.
+    record_neurons : int or array_like of int, optional
+        Neurons whose traces are recorded (default: all); row ``i`` of a trace
+        belongs to neuron ``record_neurons[i]``.
+    record_dt : float, optional
+        Sampling interval of the traces in ms, a multiple of ``dt`` (default
+        ``dt``). Samples are taken at ``t = 0, record_dt, 2 record_dt, ...``.
+    v_at_spike : {"peak", "overshoot", "reset"}
+        What the v trace shows in a sample whose step ended in a spike:
+        ``v_peak`` (as Izhikevich's figures), the value the step computed
+        before the reset (as the original RS project), or the reset value c.
+    n_threads : int, optional
+        OpenMP threads (None or -1: all cores). Results do not depend on it.
+
+    Returns
+    -------
+    SimulationResult
+        ``res.spike_times[i]`` holds neuron ``i``'s spike times in ms.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad argument; the message names it.
+    MemoryError
+        When the traces asked for cannot fit in memory (checked before
+        allocating) or the spikes outgrow it.
+
+    Notes
+    -----
+    Each step advances ``(v, u)`` from ``t = k dt`` to ``(k + 1) dt`` with
+    the current held constant; if then ``v >= v_peak`` the neuron spikes at
+    ``(k + 1) dt`` and ``v <- c``, ``u <- u + d``. Traces sample the state after
+    that reset (except v at a spike, see ``v_at_spike``).
+
+    Examples
+    --------
+    >>> import izhic
+    >>> res = izhic.simulate("RS", current=[0, 5, 10], duration=1000.0, dt=0.25,
+    ...                      method="izhikevich2004")
+    >>> res.spike_counts().tolist()
+    [0, 6, 23]
+    """
+    params = _resolve_model(model)
+    duration = _checks.real_scalar("duration", duration, nonnegative=True)
+    dt = _checks.real_scalar("dt", dt, positive=True)
+    _checks.choice("method", method, tuple(METHODS))
+    _checks.choice("v_at_spike", v_at_spike, _V_AT_SPIKE)
+    threads = _checks.n_threads(n_threads)
+    n_steps = _steps(duration, dt)
+
+    names = Izhikevich2003.field_names()
+    arrays = {name: _checks.real_array(f"model.{name}", getattr(params, name)) for name in names}
+    arrays["current"] = _checks.real_array("current", current)
+    arrays["v0"] = _checks.real_array("v0", v0)
+    if u0 is not None:
+        arrays["u0"] = _checks.real_array("u0", u0)
+
+    sizes = {key: arr.size for key, arr in arrays.items() if arr.ndim == 1}
+    if n_neurons is not None:
+        if isinstance(n_neurons, (bool, np.bool_)) or not isinstance(n_neurons, (int, np.integer)):
+            raise TypeError(f"n_neurons: expected an int, got {_checks._show(n_neurons)}")
+        if n_neurons < 1:
+            raise ValueError(f"n_neurons: must be >= 1, got {n_neurons}")
+        n = int(n_neurons)
+    else:
+        n = max(sizes.values(), default=1)
+    bad = {key: size for key, size in sizes.items() if size != n}
+    if bad:
+        raise ValueError("shapes: per-neuron arrays must all have length n_neurons="
+                         f"{n}; got lengths {bad}")
+
+    rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n_steps, n)
+    n_samples = n_steps // stride + 1
+    n_rec = 0 if rec_idx is None else rec_idx.size
+    _checks.fits_in_memory(
+        f"simulate: {n} neurons (state and parameters) and traces of "
+        f"{n_rec} neurons x {n_samples} samples x {len(rec_names)} variables",
+        8 * (10 * n + n_rec * n_samples * len(rec_names)),
+    )
+
+    full = {key: np.ascontiguousarray(np.broadcast_to(arr, (n,))) for key, arr in arrays.items()}
+    v = np.array(full["v0"], dtype=np.float64)  # state: our own copies
+    u = (np.array(full["u0"], dtype=np.float64) if "u0" in full
+         else full["b"] * full["v0"])
+
+    t = tr_v = tr_u = rec_row = None
+    if rec_names:
+        t = np.arange(n_samples, dtype=np.float64) * (stride * dt)
+        rec_row = np.full(n, -1, dtype=np.int32)
+        rec_row[rec_idx] = np.arange(n_rec, dtype=np.int32)
+        if "v" in rec_names:
+            tr_v = np.empty((n_rec, n_samples))
+            tr_v[:, 0] = v[rec_idx]
+        if "u" in rec_names:
+            tr_u = np.empty((n_rec, n_samples))
+            tr_u[:, 0] = u[rec_idx]
+        if n_rec == 0:
+            rec_row = None
+
+    run = _core.Run(method, dt, full["a"], full["b"], full["c"], full["d"], full["v_peak"],
+                    full["current"], v, u, stride, rec_row,
+                    tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike)
+    chunk = max(1, _CHUNK_WORK // n)
+    for k0 in range(0, n_steps, chunk):
+        if not run.advance(k0, min(k0 + chunk, n_steps), threads):
+            raise MemoryError(f"simulate: out of memory storing spikes after "
+                              f"{run.n_spikes()} spikes (at t = {k0 * dt:g} ms)")
+    times, offsets = run.collect()
+    v.flags.writeable = False
+    u.flags.writeable = False
+    return SimulationResult(
+        spike_times=SpikeTrains(times, offsets), duration=duration, dt=dt, method=method,
+        n_neurons=n, v_final=v, u_final=u, t=t, v=tr_v, u=tr_u,
+        record_neurons=rec_idx if rec_names else None,
+    )
