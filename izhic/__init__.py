@@ -4,7 +4,7 @@
 >>> res = izhic.simulate("RS", current=[0, 5, 10], duration=1000.0, dt=0.25,
 ...                      method="izhikevich2004")
 >>> res.spike_times[2][:3]
-array([ 9.  , 28.25, 57.25])
+array([ 3.75, 29.  , 75.  ])
 """
 from . import reference
 from .models import PRESETS_2003, Izhikevich2003, preset

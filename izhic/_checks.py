@@ -39,6 +39,11 @@ def real_scalar(name, value, *, positive=False, nonnegative=False):
 
 def real_array(name, value):
     """A finite float64 array of ndim 0 or 1 (read-only and integer/float32 input accepted)."""
+    if type(value) is float or type(value) is int:  # fast path for plain scalars
+        x = float(value)
+        if not math.isfinite(x):
+            raise ValueError(f"{name}: values must be finite, got {x!r}")
+        return np.array(x)
     if value is None:
         raise TypeError(f"{name}: expected a number or a 1-D array of numbers, got None")
     if isinstance(value, (bool, np.bool_, str, bytes)):
@@ -103,6 +108,8 @@ def available_memory():
 
 def fits_in_memory(what, n_bytes):
     """Refuse (MemoryError) a request that cannot fit, before allocating it."""
+    if n_bytes < 1 << 28:  # small requests: not worth reading /proc/meminfo
+        return
     avail = available_memory()
     if avail is not None and n_bytes > avail:
         raise MemoryError(

