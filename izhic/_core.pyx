@@ -36,7 +36,7 @@ The NumPy reference (``izhic.reference``) evaluates the same expressions in the
 same order; the build uses ``-ffp-contract=off`` so the results are identical
 bit for bit.
 """
-from cython.parallel cimport prange
+from cython.parallel cimport prange, threadid
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
 from libc.stdint cimport int32_t, int64_t, uint64_t
@@ -94,6 +94,7 @@ NATIVE = bool(IZHIC_BUILD_NATIVE)
 
 cdef enum:
     MAXW = 64          # widest block (lanes)
+    NMASK = 256        # steps between two spike extractions
 
 # method codes (keep in sync with izhic.simulate.METHODS)
 cdef enum:
@@ -138,7 +139,8 @@ ctypedef struct Ctx:
     const double* current
     double* v
     double* u
-    SpikeBuf* bufs
+    SpikeBuf* bufs              # one append-only spike buffer per thread
+    Py_ssize_t n_bufs
     # traces (optional)
     Py_ssize_t stride
     Py_ssize_t n_samples
@@ -149,27 +151,93 @@ ctypedef struct Ctx:
     int v_at_spike
 
 
-cdef int _push(SpikeBuf* buf, int32_t neuron, double t) noexcept nogil:
-    cdef Py_ssize_t cap
+cdef int _grow(SpikeBuf* buf) noexcept nogil:
+    """Double the capacity of ``buf``; on failure mark it failed and return -1."""
+    cdef Py_ssize_t cap = 256 if buf.cap == 0 else 2 * buf.cap
     cdef int32_t* ni
     cdef double* ti
-    if buf.n == buf.cap:
-        cap = 64 if buf.cap == 0 else 2 * buf.cap
-        ni = <int32_t*> realloc(buf.neuron, cap * sizeof(int32_t))
-        if ni == NULL:
-            buf.failed = 1
-            return -1
-        buf.neuron = ni
-        ti = <double*> realloc(buf.time, cap * sizeof(double))
-        if ti == NULL:
-            buf.failed = 1
-            return -1
-        buf.time = ti
-        buf.cap = cap
-    buf.neuron[buf.n] = neuron
-    buf.time[buf.n] = t
-    buf.n += 1
+    ni = <int32_t*> realloc(buf.neuron, cap * sizeof(int32_t))
+    if ni == NULL:
+        buf.failed = 1
+        return -1
+    buf.neuron = ni
+    ti = <double*> realloc(buf.time, cap * sizeof(double))
+    if ti == NULL:
+        buf.failed = 1
+        return -1
+    buf.time = ti
+    buf.cap = cap
     return 0
+
+
+cdef inline void _flush(SpikeBuf* buf, Py_ssize_t base, const uint64_t* masks,
+                        Py_ssize_t k_first, Py_ssize_t n_steps, double dt) noexcept nogil:
+    """Append the spikes of ``n_steps`` steps, given as one fired-lane mask per
+    step (step ``k_first + i`` ends at ``(k_first + i + 1) * dt``)."""
+    cdef Py_ssize_t i, j
+    cdef uint64_t bits
+    cdef double t
+    for i in range(n_steps):
+        bits = masks[i]
+        if bits == 0:
+            continue
+        t = (k_first + i + 1) * dt
+        while bits != 0:
+            if buf.n == buf.cap and _grow(buf) != 0:
+                return
+            j = _ctz(bits)
+            bits = bits & (bits - 1)
+            buf.neuron[buf.n] = <int32_t> (base + j)
+            buf.time[buf.n] = t
+            buf.n += 1
+
+
+# ---------------------------------------------------------------------------
+# A small pool of spike buffers kept between runs. Fresh memory costs a page
+# fault per 4 KiB on first touch (microseconds each on virtual machines), so
+# sweeps of many runs reuse buffers that are already mapped. Taken and
+# returned only while holding the GIL, so no lock is needed.
+# ---------------------------------------------------------------------------
+cdef enum:
+    POOL_SLOTS = 32
+cdef Py_ssize_t POOL_MAX_BYTES = 256 * 1024 * 1024   # keep at most this much
+cdef SpikeBuf _pool[POOL_SLOTS]
+cdef Py_ssize_t _pool_n = 0
+cdef Py_ssize_t _pool_bytes = 0
+
+
+cdef void _pool_take(SpikeBuf* buf):
+    global _pool_n, _pool_bytes
+    memset(buf, 0, sizeof(SpikeBuf))
+    if _pool_n > 0:
+        _pool_n -= 1
+        buf[0] = _pool[_pool_n]
+        _pool_bytes -= buf.cap * (sizeof(int32_t) + sizeof(double))
+        buf.n = 0
+        buf.failed = 0
+
+
+cdef void _pool_give(SpikeBuf* buf):
+    global _pool_n, _pool_bytes
+    cdef Py_ssize_t size = buf.cap * (sizeof(int32_t) + sizeof(double))
+    if buf.cap > 0 and not buf.failed and _pool_n < POOL_SLOTS and _pool_bytes + size <= POOL_MAX_BYTES:
+        _pool[_pool_n] = buf[0]
+        _pool_n += 1
+        _pool_bytes += size
+    else:
+        free(buf.neuron)
+        free(buf.time)
+    memset(buf, 0, sizeof(SpikeBuf))
+
+
+def release_pool():
+    """Free the spike buffers kept for reuse between runs."""
+    global _pool_n, _pool_bytes
+    while _pool_n > 0:
+        _pool_n -= 1
+        free(_pool[_pool_n].neuron)
+        free(_pool[_pool_n].time)
+    _pool_bytes = 0
 
 
 # ---------------------------------------------------------------------------
@@ -274,8 +342,53 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
     return fired
 
 
-cdef inline void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1,
-                            Py_ssize_t w, prm_t mode) noexcept nogil:
+cdef inline uint64_t _step(int method, bint store_pre, Py_ssize_t w, double dt,
+                           double hi, double lo, double* v, double* u, double* vpre,
+                           const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
+                           prm_t peak) noexcept nogil:
+    """One step of ``w`` lanes with ``method``; the bint arguments of the lane
+    functions are literals, so every call below is a specialized loop."""
+    if method == M_EULER:
+        if store_pre:
+            return _lanes_euler(w, False, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_euler(w, False, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+    elif method == M_IZH2004:
+        if store_pre:
+            return _lanes_euler(w, True, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_euler(w, True, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+    elif method == M_IZH2003:
+        if store_pre:
+            return _lanes_half(w, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_half(w, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
+    if store_pre:
+        return _lanes_rk4(w, True, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
+    return _lanes_rk4(w, False, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
+
+
+cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t k,
+                  uint64_t fired, const double* v, const double* u,
+                  const double* vpre, const double* peak) noexcept nogil:
+    """Store the trace values of the recorded lanes at the end of step k."""
+    cdef Py_ssize_t j, row, s = (k + 1) // ctx.stride
+    cdef double shown
+    for j in range(nb):
+        row = ctx.rec_row[base + j]
+        if row < 0:
+            continue
+        if ctx.tr_v != NULL:
+            shown = v[j]
+            if (fired >> j) & 1:
+                if ctx.v_at_spike == SHOW_PEAK:
+                    shown = peak[j]
+                elif ctx.v_at_spike == SHOW_OVERSHOOT:
+                    shown = vpre[j]
+            ctx.tr_v[row * ctx.n_samples + s] = shown
+        if ctx.tr_u != NULL:
+            ctx.tr_u[row * ctx.n_samples + s] = u[j]
+
+
+cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t k0,
+                            Py_ssize_t k1, Py_ssize_t w, prm_t mode) noexcept nogil:
     """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive).
 
     ``mode`` only selects the specialization: shared (double) or per-lane
@@ -290,17 +403,17 @@ cdef inline void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t 
     cdef double c_[MAXW]
     cdef double d_[MAXW]
     cdef double peak_[MAXW]
+    cdef uint64_t masks[NMASK]
     cdef prm_t a, dta, b, c, d, peak
     cdef Py_ssize_t base = blk * w
     cdef Py_ssize_t nb = ctx.n - base
-    cdef Py_ssize_t j, k, src, s, row
-    cdef uint64_t fired, bits, valid
-    cdef double t, dt = ctx.dt, shown, hi = ctx.vbig, lo = -ctx.vbig
-    cdef SpikeBuf* buf = &ctx.bufs[blk]
+    cdef Py_ssize_t j, k, km, src
+    cdef uint64_t fired, valid
+    cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef int method = ctx.method
     cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
-    cdef bint sample, store_pre
+    cdef bint sample
     if nb > w:
         nb = w
     valid = (~(<uint64_t> 0)) >> (64 - nb)     # lanes that hold real neurons
@@ -310,6 +423,7 @@ cdef inline void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t 
         v[j] = ctx.v[src]
         u[j] = ctx.u[src]
         I[j] = ctx.current[src]
+        peak_[j] = ctx.peak[src if ctx.shared_params == 0 else 0]
     if prm_t is double:
         a = ctx.a[0]
         dta = dt * ctx.a[0]
@@ -325,85 +439,84 @@ cdef inline void _run_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t 
             b_[j] = ctx.b[src]
             c_[j] = ctx.c[src]
             d_[j] = ctx.d[src]
-            peak_[j] = ctx.peak[src]
         a = a_
         dta = dta_
         b = b_
         c = c_
         d = d_
         peak = peak_
+    # The fired-lane mask of each step goes to `masks`; spikes are extracted
+    # from it every NMASK steps, so the step loop has no data-dependent branch.
+    km = k0
     for k in range(k0, k1):
         sample = rec and (k + 1) % ctx.stride == 0
-        store_pre = sample and pre_wanted
-        # (the bint arguments are literals so every call is specialized)
-        if method == M_EULER:
-            if store_pre:
-                fired = _lanes_euler(w, False, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-            else:
-                fired = _lanes_euler(w, False, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-        elif method == M_IZH2004:
-            if store_pre:
-                fired = _lanes_euler(w, True, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-            else:
-                fired = _lanes_euler(w, True, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-        elif method == M_IZH2003:
-            if store_pre:
-                fired = _lanes_half(w, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-            else:
-                fired = _lanes_half(w, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-        else:
-            if store_pre:
-                fired = _lanes_rk4(w, True, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
-            else:
-                fired = _lanes_rk4(w, False, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
-        fired = fired & valid
-        if fired != 0 and not buf.failed:
-            t = (k + 1) * dt
-            bits = fired
-            while bits != 0:
-                j = _ctz(bits)
-                bits = bits & (bits - 1)
-                if _push(buf, <int32_t> (base + j), t) != 0:
-                    break
+        fired = _step(method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, I,
+                      a, dta, b, c, d, peak) & valid
+        masks[k - km] = fired
         if sample:
-            s = (k + 1) // ctx.stride
-            for j in range(nb):
-                row = ctx.rec_row[base + j]
-                if row < 0:
-                    continue
-                if ctx.tr_v != NULL:
-                    shown = v[j]
-                    if (fired >> j) & 1:
-                        if ctx.v_at_spike == SHOW_PEAK:
-                            shown = _p(peak, j)
-                        elif ctx.v_at_spike == SHOW_OVERSHOOT:
-                            shown = vpre[j]
-                    ctx.tr_v[row * ctx.n_samples + s] = shown
-                if ctx.tr_u != NULL:
-                    ctx.tr_u[row * ctx.n_samples + s] = u[j]
+            _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
+        if k - km == NMASK - 1:
+            _flush(buf, base, masks, km, NMASK, dt)
+            km = k + 1
+    _flush(buf, base, masks, km, k1 - km, dt)
     for j in range(nb):
         ctx.v[base + j] = v[j]
         ctx.u[base + j] = u[j]
 
 
-cdef void _advance_block(Ctx* ctx, Py_ssize_t blk, Py_ssize_t k0, Py_ssize_t k1) noexcept nogil:
+cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
+                   Py_ssize_t k1) noexcept nogil:
+    """Advance neuron ``i`` alone (width 1): its state stays in registers, which
+    matters for a single neuron, where the step's latency is the cost."""
+    cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i]
+    cdef double tv, tu, tpre
+    cdef Py_ssize_t p = 0 if ctx.shared_params else i
+    cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
+    cdef double a = ctx.a[p], dta = dt * ctx.a[p], b = ctx.b[p], c = ctx.c[p], d = ctx.d[p]
+    cdef double peak = ctx.peak[p]
+    cdef Py_ssize_t k, km
+    cdef uint64_t fired
+    cdef uint64_t masks[NMASK]
+    cdef int method = ctx.method
+    cdef bint rec = ctx.rec_row != NULL and ctx.rec_row[i] >= 0
+    cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
+    cdef bint sample
+    km = k0
+    for k in range(k0, k1):
+        sample = rec and (k + 1) % ctx.stride == 0
+        fired = _step(method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
+                      a, dta, b, c, d, peak)
+        masks[k - km] = fired
+        if sample:
+            tv = v   # copies: the addresses of v, u never escape, so they stay in registers
+            tu = u
+            tpre = vpre
+            _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
+        if k - km == NMASK - 1:
+            _flush(buf, i, masks, km, NMASK, dt)
+            km = k + 1
+    _flush(buf, i, masks, km, k1 - km, dt)
+    ctx.v[i] = v
+    ctx.u[i] = u
+
+
+cdef void _advance_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t k0,
+                         Py_ssize_t k1) noexcept nogil:
     """Dispatch to a specialization with a compile-time width, so the lane
-    loops are fully unrolled (width 1: plain scalar code for a single neuron)."""
+    loops are fully unrolled."""
     cdef cdptr per_lane = NULL
-    if ctx.shared_params:
+    if ctx.width == 1:
+        _run_one(ctx, buf, blk, k0, k1)
+    elif ctx.shared_params:
         if ctx.width == MAXW:
-            _run_block(ctx, blk, k0, k1, MAXW, 0.0)
-        elif ctx.width == 8:
-            _run_block(ctx, blk, k0, k1, 8, 0.0)
+            _run_block(ctx, buf, blk, k0, k1, MAXW, 0.0)
         else:
-            _run_block(ctx, blk, k0, k1, 1, 0.0)
+            _run_block(ctx, buf, blk, k0, k1, 8, 0.0)
     else:
         if ctx.width == MAXW:
-            _run_block(ctx, blk, k0, k1, MAXW, per_lane)
-        elif ctx.width == 8:
-            _run_block(ctx, blk, k0, k1, 8, per_lane)
+            _run_block(ctx, buf, blk, k0, k1, MAXW, per_lane)
         else:
-            _run_block(ctx, blk, k0, k1, 1, per_lane)
+            _run_block(ctx, buf, blk, k0, k1, 8, per_lane)
 
 
 def max_threads():
@@ -424,6 +537,7 @@ cdef class Run:
     cdef const int32_t[::1] _rec_row
     cdef const char[::1] _blk_rec
     cdef double[:, ::1] _tr_v, _tr_u
+    cdef readonly int n_threads
 
     def __cinit__(self):
         memset(&self.ctx, 0, sizeof(Ctx))
@@ -433,9 +547,10 @@ cdef class Run:
                  const double[::1] d, const double[::1] peak, const double[::1] current,
                  double[::1] v, double[::1] u,
                  Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
-                 str v_at_spike="peak"):
+                 str v_at_spike="peak", int n_threads=1):
         cdef Py_ssize_t n = v.shape[0]
         cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
+        cdef Py_ssize_t i
         self._a, self._b, self._c, self._d = a, b, c, d
         self._peak, self._current, self._v, self._u = peak, current, v, u
         self.ctx.n = n
@@ -455,10 +570,15 @@ cdef class Run:
         self.ctx.u = &u[0]
         self.ctx.stride = stride
         self.ctx.v_at_spike = V_AT_SPIKE_CODES[v_at_spike]
-        self.ctx.bufs = <SpikeBuf*> malloc(self.ctx.n_blocks * sizeof(SpikeBuf))
+        # threads: fixed for the run (static schedule: each neuron is always
+        # advanced by the same thread, so its spikes sit in one buffer in order)
+        self.n_threads = max(1, min(n_threads, self.ctx.n_blocks))
+        self.ctx.n_bufs = self.n_threads
+        self.ctx.bufs = <SpikeBuf*> malloc(self.ctx.n_bufs * sizeof(SpikeBuf))
         if self.ctx.bufs == NULL:
             raise MemoryError("izhic: cannot allocate spike buffers")
-        memset(self.ctx.bufs, 0, self.ctx.n_blocks * sizeof(SpikeBuf))
+        for i in range(self.ctx.n_bufs):
+            _pool_take(&self.ctx.bufs[i])
         if rec_row is not None:
             self._rec_row = rec_row
             self.ctx.rec_row = &self._rec_row[0]
@@ -480,9 +600,8 @@ cdef class Run:
     def __dealloc__(self):
         cdef Py_ssize_t i
         if self.ctx.bufs != NULL:
-            for i in range(self.ctx.n_blocks):
-                free(self.ctx.bufs[i].neuron)
-                free(self.ctx.bufs[i].time)
+            for i in range(self.ctx.n_bufs):
+                _pool_give(&self.ctx.bufs[i])
             free(self.ctx.bufs)
             self.ctx.bufs = NULL
 
@@ -494,33 +613,30 @@ cdef class Run:
     def n_blocks(self):
         return self.ctx.n_blocks
 
-    def advance(self, Py_ssize_t k0, Py_ssize_t k1, int n_threads=1):
+    def advance(self, Py_ssize_t k0, Py_ssize_t k1):
         """Advance every neuron from step k0 to step k1 (exclusive).
 
         Returns False if a spike buffer could not grow (out of memory)."""
         cdef Py_ssize_t blk, nblk = self.ctx.n_blocks
         cdef Ctx* ctx = &self.ctx
-        cdef int nt = n_threads
-        if nt > nblk:
-            nt = <int> nblk
-        if nt < 1:
-            nt = 1
+        cdef int nt = self.n_threads
         with nogil:
             if nt == 1:
                 for blk in range(nblk):
-                    _advance_block(ctx, blk, k0, k1)
+                    _advance_block(ctx, &ctx.bufs[0], blk, k0, k1)
             else:
                 for blk in prange(nblk, schedule="static", num_threads=nt):
-                    _advance_block(ctx, blk, k0, k1)
-        for blk in range(nblk):
+                    _advance_block(ctx, &ctx.bufs[threadid()], blk, k0, k1)
+        for blk in range(ctx.n_bufs):
             if ctx.bufs[blk].failed:
                 return False
         return True
 
     def n_spikes(self):
-        cdef Py_ssize_t blk, total = 0
-        for blk in range(self.ctx.n_blocks):
-            total += self.ctx.bufs[blk].n
+        """Spikes stored so far."""
+        cdef Py_ssize_t i, total = 0
+        for i in range(self.ctx.n_bufs):
+            total += self.ctx.bufs[i].n
         return total
 
     def collect(self):
@@ -534,7 +650,7 @@ cdef class Run:
         cdef double[::1] times = times_arr
         cdef int64_t[::1] pos
         with nogil:
-            for blk in range(self.ctx.n_blocks):
+            for blk in range(self.ctx.n_bufs):
                 buf = &self.ctx.bufs[blk]
                 for i in range(buf.n):
                     off[buf.neuron[i] + 1] += 1
@@ -543,15 +659,11 @@ cdef class Run:
         pos_arr = offsets_arr[:n].copy()
         pos = pos_arr
         with nogil:
-            for blk in range(self.ctx.n_blocks):
+            for blk in range(self.ctx.n_bufs):
                 buf = &self.ctx.bufs[blk]
                 for i in range(buf.n):
                     times[pos[buf.neuron[i]]] = buf.time[i]
                     pos[buf.neuron[i]] += 1
-                free(buf.neuron)
-                free(buf.time)
-                buf.neuron = NULL
-                buf.time = NULL
-                buf.n = 0
-                buf.cap = 0
+        for blk in range(self.ctx.n_bufs):
+            _pool_give(&self.ctx.bufs[blk])
         return times_arr, offsets_arr

@@ -241,10 +241,10 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
 
     run = _core.Run(method, dt, prm["a"], prm["b"], prm["c"], prm["d"], prm["v_peak"],
                     current_arr, v, u, stride, rec_row,
-                    tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike)
+                    tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads)
     chunk = max(1, _CHUNK_WORK // n)
     for k0 in range(0, n_steps, chunk):
-        if not run.advance(k0, min(k0 + chunk, n_steps), threads):
+        if not run.advance(k0, min(k0 + chunk, n_steps)):
             raise MemoryError(f"simulate: out of memory storing spikes after "
                               f"{run.n_spikes()} spikes (at t = {k0 * dt:g} ms)")
     times, offsets = run.collect()
