@@ -39,6 +39,7 @@ bit for bit.
 from cython.parallel cimport prange, threadid
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
+from libc.math cimport fabs
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
 import numpy as np
@@ -92,7 +93,10 @@ OPENMP = bool(IZHIC_HAVE_OPENMP)
 #: Compiled with -march=native (vector units of the build machine)?
 NATIVE = bool(IZHIC_BUILD_NATIVE)
 
+cdef double LOCATE_TOL = 1e-10   # ms: rk4 crossing times are located to this
 cdef enum:
+    MAX_LOCATE_ITER = 60
+    MAX_SPIKES_PER_STEP = 1000   # rk4: more crossings than this in one step is an error
     MAXW = 64          # widest block (lanes)
     NMASK = 256        # steps between two spike extractions
 
@@ -109,8 +113,11 @@ cdef enum:
     SHOW_OVERSHOOT = 1   # the value the step computed, before the reset
     SHOW_RESET = 2       # the state after the reset (c)
 
+#: method "rk4": at most this many spikes of one neuron within one step
+SPIKES_PER_STEP_LIMIT = MAX_SPIKES_PER_STEP
+
 METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
-                "izhikevich2003": M_IZH2003, "rk4": M_RK4}
+                "izhikevich2003": M_IZH2003, "rk4": M_RK4, "rk4_grid": M_RK4}
 V_AT_SPIKE_CODES = {"peak": SHOW_PEAK, "overshoot": SHOW_OVERSHOOT, "reset": SHOW_RESET}
 
 
@@ -121,6 +128,7 @@ ctypedef struct SpikeBuf:
     Py_ssize_t n
     Py_ssize_t cap
     int failed
+    Py_ssize_t capped           # steps cut short by MAX_SPIKES_PER_STEP
 
 
 ctypedef struct Ctx:
@@ -149,6 +157,8 @@ ctypedef struct Ctx:
     double* tr_v                # [row, sample], NULL if v not recorded
     double* tr_u
     int v_at_spike
+    int locate                  # rk4: find the crossing inside the step
+    int interp                  # grid methods: interpolated spike times
 
 
 cdef int _grow(SpikeBuf* buf) noexcept nogil:
@@ -168,6 +178,14 @@ cdef int _grow(SpikeBuf* buf) noexcept nogil:
     buf.time = ti
     buf.cap = cap
     return 0
+
+
+cdef inline void _push_one(SpikeBuf* buf, int32_t neuron, double t) noexcept nogil:
+    if buf.failed or (buf.n == buf.cap and _grow(buf) != 0):
+        return
+    buf.neuron[buf.n] = neuron
+    buf.time[buf.n] = t
+    buf.n += 1
 
 
 cdef inline void _flush(SpikeBuf* buf, Py_ssize_t base, const uint64_t* masks,
@@ -211,10 +229,10 @@ cdef void _pool_take(SpikeBuf* buf):
     memset(buf, 0, sizeof(SpikeBuf))
     if _pool_n > 0:
         _pool_n -= 1
-        buf[0] = _pool[_pool_n]
+        buf.neuron = _pool[_pool_n].neuron
+        buf.time = _pool[_pool_n].time
+        buf.cap = _pool[_pool_n].cap          # n, failed, capped stay 0
         _pool_bytes -= buf.cap * (sizeof(int32_t) + sizeof(double))
-        buf.n = 0
-        buf.failed = 0
 
 
 cdef void _pool_give(SpikeBuf* buf):
@@ -364,6 +382,148 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
     return fired
 
 
+# ---------------------------------------------------------------------------
+# Spike location inside the step (method "rk4")
+#
+# The vector step is the plain RK4 step above. In the rare steps where it ends
+# at or above the peak, the lane is redone here, alone: the crossing time is
+# the root theta of F(theta) = v_RK4(theta) - v_peak, where v_RK4(theta) is one
+# RK4 step of length theta from the start of the step (the step map, accurate
+# to the integrator's own order). The root is found by a safeguarded Newton
+# iteration that uses F'(theta) ~ v'(v(theta), u(theta)) (exact for the flow,
+# off by O(theta^4) for the step map), kept inside a bracket [lo, hi] with
+# F(lo) < 0 <= F(hi), halving when Newton leaves it. Before that the bracket
+# is halved while its midpoint is already past the peak, which picks the
+# earliest crossing and keeps the step map away from the v^2 blow-up beyond
+# the peak. Typically 4-6 RK4 evaluations per spike. The neuron is reset at
+# the crossing (v = c, u = u(theta) + d) and the rest of the step is
+# integrated from there, so several spikes in one step are handled; more than
+# MAX_SPIKES_PER_STEP is reported (the wrapper raises).
+#
+# Chosen over (a) dense output of the full step: useless exactly when the
+# stages run into the blow-up (large dt, large current); (b) the exact Riccati
+# solution with u frozen: only first order in a*theta; (c) adaptive sub-steps:
+# several times more RK4 evaluations for the same accuracy.
+# ---------------------------------------------------------------------------
+
+cdef inline void _rk4_one(double v, double u, double I, double a, double b, double h,
+                          double hi, double lo, double* v1, double* u1) noexcept nogil:
+    """One RK4 step of length h; the same expressions, in the same order, as
+    _lanes_rk4 (so h = dt gives the same bits)."""
+    cdef double hh = 0.5 * h, h6 = h / 6.0, x, y, kv, ku, av, au
+    kv = 0.04 * (v * v) + 5.0 * v + 140.0 - u + I
+    ku = a * (b * v - u)
+    av = kv
+    au = ku
+    x = _clamp(v + hh * kv, hi, lo)
+    y = u + hh * ku
+    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I
+    ku = a * (b * x - y)
+    av = av + 2.0 * kv
+    au = au + 2.0 * ku
+    x = _clamp(v + hh * kv, hi, lo)
+    y = u + hh * ku
+    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I
+    ku = a * (b * x - y)
+    av = av + 2.0 * kv
+    au = au + 2.0 * ku
+    x = _clamp(v + h * kv, hi, lo)
+    y = u + h * ku
+    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I
+    ku = a * (b * x - y)
+    v1[0] = v + h6 * (av + kv)
+    u1[0] = u + h6 * (au + ku)
+
+
+cdef double _rk4_locate(double v, double u, double I, double a, double b, double peak,
+                        double H, double hi, double lo, double* vx, double* ux) noexcept nogil:
+    """theta in (0, H] where the RK4 step map from (v, u) reaches ``peak``, given
+    v < peak <= v_RK4(H). (vx, ux) receive the state at theta.
+
+    Newton from theta = 0 (where F and the slope are known without an RK4
+    evaluation). On the upstroke v is convex in time, so the iterates climb
+    monotonically from below and never evaluate the step map beyond the peak;
+    an iterate outside the bracket [lo, hi] (F(lo) < 0 <= F(hi)) is replaced by
+    the bracket's midpoint. Stops when the correction is below LOCATE_TOL ms,
+    far below the integrator's own error."""
+    cdef double tlo = 0.0, thi = H, th = 0.0, tn, vt = v, ut = u, f, slope
+    cdef int it
+    for it in range(MAX_LOCATE_ITER):
+        f = vt - peak
+        if f >= 0.0:
+            thi = th
+        else:
+            tlo = th
+        slope = 0.04 * (vt * vt) + 5.0 * vt + 140.0 - ut + I
+        tn = th - f / slope if slope > 0.0 else -1.0
+        if not (tn > tlo and tn < thi):
+            tn = 0.5 * (tlo + thi)
+        if fabs(tn - th) <= LOCATE_TOL and th > 0.0:
+            break
+        th = tn
+        _rk4_one(v, u, I, a, b, th, hi, lo, &vt, &ut)
+    vx[0] = vt
+    ux[0] = ut
+    return th
+
+
+cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
+                           double v, double u, double I, double a, double b, double c,
+                           double d, double peak, double hi, double lo,
+                           double* v_out, double* u_out) noexcept nogil:
+    """Redo the step [t0, t0 + dt] of a neuron whose RK4 step crossed the peak
+    (or that starts at or above it): locate each crossing, store the spike,
+    reset there and integrate the rest of the step from the reset state.
+    Time is measured from the start of the step (s), so the state never
+    depends on t0. Returns the number of spikes; -1 if it hit
+    MAX_SPIKES_PER_STEP (the step is then cut short at the last reset)."""
+    cdef double s = 0.0, th, vx, ux, v1, u1
+    cdef int n = 0
+    cdef bint crossed = True         # the vector step said so (same bits as _rk4_one)
+    if v >= peak:                    # an initial state at or above the peak
+        _push_one(buf, neuron, t0)
+        v = c
+        u = u + d
+        n = 1
+        crossed = False
+    while True:
+        if not crossed:
+            _rk4_one(v, u, I, a, b, dt - s, hi, lo, &v1, &u1)
+            if not (v1 >= peak):
+                v_out[0] = v1
+                u_out[0] = u1
+                return n
+        crossed = False
+        if n >= MAX_SPIKES_PER_STEP:
+            buf.capped += 1
+            v_out[0] = v
+            u_out[0] = u
+            return -1
+        th = _rk4_locate(v, u, I, a, b, peak, dt - s, hi, lo, &vx, &ux)
+        s = s + th
+        _push_one(buf, neuron, t0 + s)
+        n += 1
+        v = c
+        u = ux + d
+        if dt - s <= 1e-12 * dt:
+            v_out[0] = v
+            u_out[0] = u
+            return n
+
+
+cdef inline double _interp_time(double t0, double dt, double v_start, double v_end,
+                                double peak) noexcept nogil:
+    """Grid methods with spike_time="interpolate": where the straight line from
+    v_start (t0) to the pre-reset v_end (t0 + dt) meets the peak."""
+    cdef double th
+    if v_start >= peak:
+        return t0
+    th = dt * ((peak - v_start) / (v_end - v_start))
+    if th > dt:
+        th = dt
+    return t0 + th
+
+
 cdef inline uint64_t _step(int method, bint store_pre, Py_ssize_t w, double dt,
                            double hi, double lo, double* v, double* u, double* vpre,
                            const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
@@ -426,6 +586,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef double d_[MAXW]
     cdef double peak_[MAXW]
     cdef uint64_t masks[NMASK]
+    cdef double v0_[MAXW]
+    cdef double u0_[MAXW]
+    cdef uint64_t bits
     cdef prm_t a, dta, b, c, d, peak
     cdef Py_ssize_t base = blk * w
     cdef Py_ssize_t nb = ctx.n - base
@@ -467,6 +630,37 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         c = c_
         d = d_
         peak = peak_
+    if ctx.locate or ctx.interp:
+        # spikes with times inside the step: handled lane by lane, at once
+        for k in range(k0, k1):
+            sample = rec and (k + 1) % ctx.stride == 0
+            for j in range(w):
+                v0_[j] = v[j]
+                u0_[j] = u[j]
+            fired = _step(method, ctx.interp != 0 or (sample and pre_wanted), w, dt, hi, lo,
+                          v, u, vpre, I, a, dta, b, c, d, peak) & valid
+            if k == 0 and ctx.locate:
+                for j in range(nb):
+                    if v0_[j] >= peak_[j]:
+                        fired = fired | ((<uint64_t> 1) << j)
+            bits = fired
+            while bits != 0:
+                j = _ctz(bits)
+                bits = bits & (bits - 1)
+                if ctx.locate:
+                    _rk4_spiking_step(buf, <int32_t> (base + j), k * dt, dt, v0_[j], u0_[j],
+                                      I[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j), peak_[j],
+                                      hi, lo, &v[j], &u[j])
+                    vpre[j] = peak_[j]
+                else:
+                    _push_one(buf, <int32_t> (base + j),
+                              _interp_time(k * dt, dt, v0_[j], vpre[j], peak_[j]))
+            if sample:
+                _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
+        for j in range(nb):
+            ctx.v[base + j] = v[j]
+            ctx.u[base + j] = u[j]
+        return
     # The fired-lane mask of each step goes to `masks`; spikes are extracted
     # from it every NMASK steps, so the step loop has no data-dependent branch.
     km = k0
@@ -491,7 +685,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     """Advance neuron ``i`` alone (width 1): its state stays in registers, which
     matters for a single neuron, where the step's latency is the cost."""
     cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i]
-    cdef double tv, tu, tpre
+    cdef double tv, tu, tpre, vs0, us0
     cdef Py_ssize_t p = 0 if ctx.shared_params else i
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef double a = ctx.a[p], dta = dt * ctx.a[p], b = ctx.b[p], c = ctx.c[p], d = ctx.d[p]
@@ -503,6 +697,32 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     cdef bint rec = ctx.rec_row != NULL and ctx.rec_row[i] >= 0
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
     cdef bint sample
+    if ctx.locate or ctx.interp:
+        for k in range(k0, k1):
+            sample = rec and (k + 1) % ctx.stride == 0
+            vs0 = v
+            us0 = u
+            fired = _step(method, ctx.interp != 0 or (sample and pre_wanted), 1, dt, hi, lo,
+                          &v, &u, &vpre, &I, a, dta, b, c, d, peak)
+            if k == 0 and ctx.locate and vs0 >= peak:
+                fired = 1
+            if fired:
+                if ctx.locate:
+                    _rk4_spiking_step(buf, <int32_t> i, k * dt, dt, vs0, us0, I, a, b, c, d,
+                                      peak, hi, lo, &tv, &tu)
+                    v = tv
+                    u = tu
+                    vpre = peak
+                else:
+                    _push_one(buf, <int32_t> i, _interp_time(k * dt, dt, vs0, vpre, peak))
+            if sample:
+                tv = v
+                tu = u
+                tpre = vpre
+                _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
+        ctx.v[i] = v
+        ctx.u[i] = u
+        return
     km = k0
     for k in range(k0, k1):
         sample = rec and (k + 1) % ctx.stride == 0
@@ -569,7 +789,7 @@ cdef class Run:
                  const double[::1] d, const double[::1] peak, const double[::1] current,
                  double[::1] v, double[::1] u,
                  Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
-                 str v_at_spike="peak", int n_threads=1):
+                 str v_at_spike="peak", int n_threads=1, bint interpolate=False):
         cdef Py_ssize_t n = v.shape[0]
         cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
         cdef Py_ssize_t i
@@ -579,6 +799,8 @@ cdef class Run:
         self.ctx.width = w
         self.ctx.n_blocks = (n + w - 1) // w
         self.ctx.method = METHOD_CODES[method]
+        self.ctx.locate = method == "rk4"
+        self.ctx.interp = interpolate and method != "rk4"
         self.ctx.shared_params = a.shape[0] == 1 and n > 1
         self.ctx.dt = dt
         self.ctx.vbig = VBIG
@@ -653,6 +875,14 @@ cdef class Run:
             if ctx.bufs[blk].failed:
                 return False
         return True
+
+    def n_capped(self):
+        """Steps cut short because a neuron crossed the peak more than
+        MAX_SPIKES_PER_STEP times within them (method "rk4")."""
+        cdef Py_ssize_t i, total = 0
+        for i in range(self.ctx.n_bufs):
+            total += self.ctx.bufs[i].capped
+        return total
 
     def n_spikes(self):
         """Spikes stored so far."""

@@ -26,9 +26,8 @@ import numbers
 from typing import NamedTuple
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
-from . import _checks
+from . import _checks, _core
 from .models import Izhikevich2003
 from .result import SpikeTrains
 from .simulate import METHODS, _resolve_model, _steps
@@ -116,7 +115,7 @@ def _step(method, v, u, dt, dta, a, b, current):
         vh = _clamp(v + h * _f(v, u, current))
         v1 = _clamp(vh + h * _f(vh, u, current))
         u1 = u + dta * (b * v1 - u)
-    elif method == "rk4":
+    elif method in ("rk4", "rk4_grid"):
         h = 0.5 * dt
         dt6 = dt / 6.0
         k1v = _f(v, u, current)
@@ -140,6 +139,91 @@ def _step(method, v, u, dt, dta, a, b, current):
     return v1, u1
 
 
+
+# ---------------------------------------------------------------------------
+# Spike location of method "rk4": a line-by-line port of the core's scalar
+# code (izhic/_core.pyx: _rk4_one, _rk4_locate, _rk4_spiking_step). Python
+# floats are IEEE doubles without fused multiply-add, so the bits agree.
+# ---------------------------------------------------------------------------
+
+def _clamp1(x):
+    x = x if x < VBIG else VBIG
+    return x if x > -VBIG else -VBIG
+
+
+def _rk4_one(v, u, current, a, b, h):
+    hh = 0.5 * h
+    h6 = h / 6.0
+    kv = 0.04 * (v * v) + 5.0 * v + 140.0 - u + current
+    ku = a * (b * v - u)
+    av, au = kv, ku
+    x = _clamp1(v + hh * kv)
+    y = u + hh * ku
+    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + current
+    ku = a * (b * x - y)
+    av = av + 2.0 * kv
+    au = au + 2.0 * ku
+    x = _clamp1(v + hh * kv)
+    y = u + hh * ku
+    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + current
+    ku = a * (b * x - y)
+    av = av + 2.0 * kv
+    au = au + 2.0 * ku
+    x = _clamp1(v + h * kv)
+    y = u + h * ku
+    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + current
+    ku = a * (b * x - y)
+    return v + h6 * (av + kv), u + h6 * (au + ku)
+
+
+def _rk4_locate(v, u, current, a, b, peak, H):
+    """theta in (0, H] where one RK4 step of length theta from (v, u) reaches
+    the peak (given v < peak <= v_RK4(H)), and the state there: Newton from
+    theta = 0 with F'(theta) ~ dv/dt, kept inside the bracket."""
+    tlo, thi, th = 0.0, H, 0.0
+    vt, ut = v, u
+    for _ in range(60):
+        f = vt - peak
+        if f >= 0.0:
+            thi = th
+        else:
+            tlo = th
+        slope = 0.04 * (vt * vt) + 5.0 * vt + 140.0 - ut + current
+        tn = th - f / slope if slope > 0.0 else -1.0
+        if not (tlo < tn < thi):
+            tn = 0.5 * (tlo + thi)
+        if abs(tn - th) <= 1e-10 and th > 0.0:
+            break
+        th = tn
+        vt, ut = _rk4_one(v, u, current, a, b, th)
+    return th, vt, ut
+
+
+def _rk4_spiking_step(t0, dt, v, u, current, a, b, c, d, peak, crossed):
+    """The step [t0, t0 + dt] from (v, u): spike times and the state at its end
+    (time measured from the start of the step, s)."""
+    s = 0.0
+    times = []
+    if v >= peak:
+        times.append(t0)
+        v, u = c, u + d
+        crossed = False
+    while True:
+        if not crossed:
+            v1, u1 = _rk4_one(v, u, current, a, b, dt - s)
+            if not v1 >= peak:
+                return times, v1, u1
+        crossed = False
+        if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
+            raise ValueError("current: too many spikes within one step")
+        th, vx, ux = _rk4_locate(v, u, current, a, b, peak, dt - s)
+        s = s + th
+        times.append(t0 + s)
+        v, u = c, ux + d
+        if dt - s <= 1e-12 * dt:
+            return times, v, u
+
+
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
                    n_neurons=None, v0=-65.0, u0=None):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
@@ -155,7 +239,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
         Simulated time in ms (a whole number of steps).
     dt : float
         Time step in ms.
-    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003"}
+    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid"}
         Integration scheme, see :data:`izhic.METHODS`.
     n_neurons : int, optional
         Population size when every other argument is a scalar.
@@ -186,8 +270,12 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     izhikevich2004 v1 = v + dt f(v, u);  u1 = u + dta (b v1 - u)
     izhikevich2003 vh = v + (dt/2) f(v, u);  v1 = vh + (dt/2) f(vh, u);
                    u1 = u + dta (b v1 - u)
-    rk4            classic RK4 of (f, a (b v - u)) with h = dt/2,
+    rk4_grid       classic RK4 of (f, a (b v - u)) with h = dt/2,
                    v1 = v + (dt/6) (k1v + 2 k2v + 2 k3v + k4v), same for u
+    rk4            the same step; where it ends at or above v_peak, the step is
+                   redone neuron by neuron: each crossing of the step map is
+                   located (safeguarded Newton), the neuron is reset there and
+                   the rest of the step is integrated from the reset state
     ============== ==========================================================
 
     Every new v (``vh``, the RK4 stage values and ``v1``) is held in
@@ -217,8 +305,17 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     trains = [[] for _ in range(v.size)]
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
+            v_start, u_start = v, u
             v, u = _step(method, v, u, dt, dta, a, b, current)
             fired = v >= v_peak
+            if method == "rk4":     # locate the crossings inside the step
+                redo = fired | (v_start >= v_peak) if k == 0 else fired
+                for i in np.flatnonzero(redo):
+                    times, v[i], u[i] = _rk4_spiking_step(
+                        k * dt, dt, v_start[i], u_start[i], current[i], a[i], b[i], c[i],
+                        d[i], v_peak[i], crossed=bool(fired[i]))
+                    trains[i].extend(times)
+                continue
             if fired.any():
                 t = (k + 1) * dt
                 for i in np.flatnonzero(fired):
@@ -235,6 +332,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
 def _hybrid_neuron(i, a, b, c, d, v_peak, current, v0, u0, duration, method, rtol, atol,
                    max_spikes):
     """Spike times and final (v, u) of one neuron, by solve_ivp with restarts."""
+    from scipy.integrate import solve_ivp  # imported here: scipy is slow to import
 
     def rhs(t, y):
         v, u = y

@@ -1,22 +1,24 @@
 """Results of a simulation: compact spike trains, optional traces, analysis helpers."""
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
 
+from . import _checks
+
 __all__ = ["SpikeTrains", "SimulationResult"]
 
 
 def _window(t_start, t_stop, default_stop):
-    t_start = 0.0 if t_start is None else float(t_start)
-    t_stop = default_stop if t_stop is None else float(t_stop)
-    if not (np.isfinite(t_start) and np.isfinite(t_stop)):
-        raise ValueError(f"window: t_start={t_start!r} and t_stop={t_stop!r} must be finite")
+    """(t_start, t_stop) in ms; None means 0 and ``default_stop``."""
+    t_start = 0.0 if t_start is None else _checks.real_scalar("t_start", t_start)
+    t_stop = default_stop if t_stop is None else _checks.real_scalar("t_stop", t_stop)
     if t_stop < t_start:
-        raise ValueError(f"window: t_stop={t_stop!r} is before t_start={t_start!r}")
+        raise ValueError(f"t_stop: {t_stop!r} is before t_start={t_start!r}")
     return t_start, t_stop
 
 
@@ -65,8 +67,8 @@ class SpikeTrains(Sequence):
             return [self[j] for j in range(*i.indices(len(self)))]
         n = len(self)
         try:
-            i = int(np.asarray(i).item()) if not isinstance(i, int) else i
-        except (TypeError, ValueError):
+            i = operator.index(i)   # ints and NumPy integers, not floats or strings
+        except TypeError:
             raise TypeError(f"neuron index must be an integer, got {i!r}") from None
         if i < 0:
             i += n
@@ -93,7 +95,7 @@ class SpikeTrains(Sequence):
         Without a window, all spikes."""
         if t_start is None and t_stop is None:
             return np.diff(self.offsets)
-        t0, t1 = _window(t_start, t_stop, np.inf if t_stop is None else t_stop)
+        t0, t1 = _window(t_start, t_stop, np.inf)
         inside = (self.times >= t0) & (self.times <= t1)
         csum = np.zeros(self.times.size + 1, dtype=np.int64)
         np.cumsum(inside, out=csum[1:])
@@ -125,7 +127,8 @@ class SimulationResult:
         The integration method used.
     n_neurons : int
     t : ndarray or None
-        Sample times (ms) of the traces, from 0 to ``duration`` inclusive.
+        Sample times (ms) of the traces: ``0, record_dt, 2 record_dt, ...`` up
+        to ``duration`` (included when ``record_dt`` divides it).
     v, u : ndarray or None
         Traces, shape ``(len(record_neurons), len(t))``: ``v[i]`` belongs to
         neuron ``record_neurons[i]``. ``None`` unless recorded.

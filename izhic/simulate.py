@@ -19,16 +19,23 @@ __all__ = ["simulate", "METHODS"]
 
 #: Integration methods and what they compute (see the README for the details).
 METHODS = {
+    "rk4": "classic fourth-order Runge-Kutta; each crossing of the peak is located inside "
+           "the step, the neuron is reset there and the step is finished from the reset",
     "euler": "forward Euler, v and u from the old state, reset at the end of the step",
     "izhikevich2004": "Izhikevich's figure code: v first, then u from the new v (original RS project)",
     "izhikevich2003": "net.m: two half steps of v with the same u, then u from the new v",
-    "rk4": "classic fourth-order Runge-Kutta, reset at the end of the step",
+    "rk4_grid": "classic fourth-order Runge-Kutta, reset at the end of the step (as other simulators)",
 }
+#: Methods that reset at the end of the step ("grid" spike times unless interpolated).
+GRID_METHODS = ("euler", "izhikevich2004", "izhikevich2003", "rk4_grid")
+_SPIKE_TIME = ("grid", "interpolate")
 
 _TRACEABLE = ("v", "u")
 _V_AT_SPIKE = ("peak", "overshoot", "reset")
 # neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
 _CHUNK_WORK = 1 << 23
+# n_threads=None: one thread per this many neuron-steps at least
+_WORK_PER_THREAD = 1 << 21
 # |v| is held within this bound so that v*v never overflows (izhic._core.VBIG)
 _V_BOUND = 1e150
 
@@ -51,13 +58,53 @@ def _resolve_model(model):
                     f"of parameters, got {type(model).__name__}")
 
 
+#: Longest run in steps (the kernels count steps in 64-bit integers; this
+#: bound keeps ``(k + 1) * dt`` exact to well below a step).
+MAX_STEPS = 1 << 40
+
+
 def _steps(duration, dt):
     n = duration / dt
+    if not n <= MAX_STEPS:
+        raise ValueError(f"duration: {duration!r} ms is {n:.3g} steps of dt={dt!r} ms; "
+                         f"at most {MAX_STEPS:.3g} steps per run")
     n_steps = round(n)
-    if abs(n - n_steps) > 1e-9 * max(1.0, n):
+    if abs(n - n_steps) > 1e-6:
         raise ValueError(f"duration: {duration!r} ms is not a whole number of steps of "
-                         f"dt={dt!r} ms ({n:.6g} steps)")
+                         f"dt={dt!r} ms ({n:.10g} steps)")
     return int(n_steps)
+
+
+#: Largest |lambda dt| on the negative real axis for which each method is stable.
+_STABILITY_LIMIT = {"euler": 2.0, "izhikevich2004": 2.0, "izhikevich2003": 4.0,
+                    "rk4": 2.785, "rk4_grid": 2.785}
+
+
+def _check_stiffness(b, current, dt, method):
+    """Refuse currents so negative that the rest state is too stiff for ``dt``.
+
+    At the lower rest state (0.04 v^2 + (5 - b) v + 140 + I = 0, u = b v) the
+    fast eigenvalue is lambda ~ 0.08 v + 5 = -sqrt((5 - b)^2 - 0.16 (140 + I)).
+    For I -> -inf it grows like sqrt(-I): an explicit step with |lambda dt|
+    beyond the method's stability limit turns the rest state into a growing
+    oscillation and, soon after, into spurious spikes.
+    """
+    with np.errstate(invalid="ignore"):
+        disc = (5.0 - b) ** 2 - 0.16 * (140.0 + current)
+        lam = np.sqrt(np.where(disc > 0.0, disc, 0.0))
+    z = np.broadcast_to(lam * dt, np.broadcast(b, current).shape)
+    limit = _STABILITY_LIMIT[method]
+    bad = np.flatnonzero(np.atleast_1d(z) > limit)
+    if bad.size:
+        i = int(bad[0])
+        cur = float(np.broadcast_to(current, z.shape).reshape(-1)[i]) if z.ndim else float(current)
+        lam_i = float(np.atleast_1d(z)[i] / dt)
+        raise ValueError(
+            f"current: {cur:g} puts the rest state of neuron {i} near v = "
+            f"{(-lam_i - 5.0) / 0.08:.4g} mV, where it relaxes at rate {lam_i:.4g}/ms: the "
+            f"step dt={dt:g} ms is unstable there for method {method!r} (needs dt < "
+            f"{limit / lam_i:.3g} ms). Such currents are far outside the model's range; "
+            "reduce the current or dt")
 
 
 def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
@@ -67,7 +114,12 @@ def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
             raise ValueError("record: record_neurons/record_dt given but record is None; "
                              "pass record='v' (or ('v', 'u'))")
         return (), None, 1
-    names = (record,) if isinstance(record, str) else tuple(record)
+    if isinstance(record, str):
+        names = (record,)
+    elif isinstance(record, (tuple, list)):
+        names = tuple(record)
+    else:
+        raise TypeError(f"record: expected 'v', 'u' or a tuple of them, got {record!r}")
     if not names:
         return (), None, 1
     for name in names:
@@ -78,6 +130,8 @@ def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
         idx = np.arange(n, dtype=np.int64)
     else:
         arr = np.asarray(record_neurons)
+        if arr.size == 0:
+            arr = arr.astype(np.int64)
         if arr.dtype.kind not in "iu" or arr.ndim > 1:
             raise TypeError(f"record_neurons: expected an int or a 1-D array of ints, "
                             f"got {_checks._show(record_neurons)}")
@@ -101,7 +155,7 @@ def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
 
 def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
              n_neurons=None, v0=-65.0, u0=None, record=None, record_neurons=None,
-             record_dt=None, v_at_spike="peak", n_threads=None):
+             record_dt=None, v_at_spike="peak", spike_time=None, n_threads=None):
     """Simulate a population of independent Izhikevich neurons.
 
     Parameters
@@ -116,9 +170,13 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         Simulated time in ms (a whole number of steps).
     dt : float
         Time step in ms.
-    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003"}
-        Integration scheme, see :data:`METHODS`. All four test ``v >= v_peak``
-        at the end of each step and report the spike at the end of that step.
+    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid"}
+        Integration scheme, see :data:`METHODS`. ``"rk4"`` (the default)
+        locates each crossing of ``v_peak`` inside the step to the
+        integrator's accuracy, resets the neuron there and finishes the step
+        from the reset state. The other ("grid") methods test
+        ``v >= v_peak`` at the end of each step, reset there and report the
+        spike at the end of that step.
     n_neurons : int, optional
         Population size when every other argument is a scalar (default 1); if
         given with arrays it must match their length.
@@ -138,6 +196,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         What the v trace shows in a sample whose step ended in a spike:
         ``v_peak`` (as Izhikevich's figures), the value the step computed
         before the reset (as the original RS project), or the reset value c.
+    spike_time : {"grid", "interpolate"}, optional
+        Grid methods only: report the end of the step (``"grid"``, default) or
+        where the straight line between v at the start of the step and the
+        pre-reset v at its end meets ``v_peak`` (``"interpolate"``: a cheap
+        first-order correction of the reported time; the dynamics and the
+        reset are unchanged).
     n_threads : int, optional
         OpenMP threads (None or -1: all cores). Results do not depend on it.
 
@@ -157,9 +221,13 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     Notes
     -----
     Each step advances ``(v, u)`` from ``t = k dt`` to ``(k + 1) dt`` with
-    the current held constant; if then ``v >= v_peak`` the neuron spikes at
-    ``(k + 1) dt`` and ``v <- c``, ``u <- u + d``. Traces sample the state after
-    that reset (except v at a spike, see ``v_at_spike``).
+    the current held constant. Grid methods: if then ``v >= v_peak`` the
+    neuron spikes at ``(k + 1) dt`` and ``v <- c``, ``u <- u + d``. ``"rk4"``:
+    the spike time is the crossing inside the step; more than
+    ``izhic._core.SPIKES_PER_STEP_LIMIT`` crossings of one neuron in one step
+    raise ValueError. A neuron that starts at or above ``v_peak`` spikes at
+    t = 0 with ``"rk4"``. Traces sample the state at ``t = k dt`` after any
+    reset (except v at a spike, see ``v_at_spike``).
 
     Examples
     --------
@@ -174,6 +242,15 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     dt = _checks.real_scalar("dt", dt, positive=True)
     _checks.choice("method", method, tuple(METHODS))
     _checks.choice("v_at_spike", v_at_spike, _V_AT_SPIKE)
+    if spike_time is None:
+        spike_time = "located" if method == "rk4" else "grid"
+    elif method == "rk4":
+        raise ValueError(f"spike_time: {spike_time!r} does not apply to method 'rk4', which "
+                         "locates each crossing inside the step; use method='rk4_grid' for "
+                         "grid spike times")
+    else:
+        _checks.choice("spike_time", spike_time, _SPIKE_TIME)
+    auto_threads = n_threads is None
     threads = _checks.n_threads(n_threads)
     n_steps = _steps(duration, dt)
 
@@ -183,6 +260,10 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     if peak.size and not (np.abs(peak) < _V_BOUND).all():
         raise ValueError(f"model.v_peak: must lie within +-{_V_BOUND:g} mV, got "
                          f"{peak[np.abs(peak) >= _V_BOUND].ravel()[0]!r}")
+    c_arr, peak_b = np.broadcast_arrays(arrays["c"], peak)
+    if (c_arr >= peak_b).any():
+        raise ValueError("model.c: the reset value must be below v_peak, got c="
+                         f"{c_arr[c_arr >= peak_b].ravel()[0]!r} >= v_peak")
     arrays["current"] = _checks.real_array("current", current)
     arrays["v0"] = _checks.real_array("v0", v0)
     if u0 is not None:
@@ -202,6 +283,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         raise ValueError("shapes: per-neuron arrays must all have length n_neurons="
                          f"{n}; got lengths {bad}")
 
+    _check_stiffness(arrays["b"], arrays["current"], dt, method)
     rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n_steps, n)
     n_samples = n_steps // stride + 1
     n_rec = 0 if rec_idx is None else rec_idx.size
@@ -239,14 +321,24 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         if n_rec == 0:
             rec_row = None
 
+    if auto_threads:
+        # a thread needs enough work to pay for waking it and for the barrier
+        # at the end of each chunk (milliseconds when another process holds a core)
+        threads = max(1, min(threads, (n * n_steps) // _WORK_PER_THREAD))
     run = _core.Run(method, dt, prm["a"], prm["b"], prm["c"], prm["d"], prm["v_peak"],
                     current_arr, v, u, stride, rec_row,
-                    tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads)
+                    tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads,
+                    spike_time == "interpolate")
     chunk = max(1, _CHUNK_WORK // n)
     for k0 in range(0, n_steps, chunk):
         if not run.advance(k0, min(k0 + chunk, n_steps)):
             raise MemoryError(f"simulate: out of memory storing spikes after "
                               f"{run.n_spikes()} spikes (at t = {k0 * dt:g} ms)")
+        if run.n_capped():
+            raise ValueError(
+                f"current: a neuron crossed v_peak more than {_core.SPIKES_PER_STEP_LIMIT} "
+                f"times within one step of dt={dt!r} ms (near t = {k0 * dt:g} ms); the "
+                "current is far too large for this model: reduce it or dt")
     times, offsets = run.collect()
     v.flags.writeable = False
     u.flags.writeable = False
