@@ -153,9 +153,20 @@ def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
     return names, idx, stride
 
 
+def _progress_bar(progress, n_steps, n, method):
+    """A tqdm bar over the steps (tqdm.auto: a widget in notebooks), or None."""
+    if not progress:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=n_steps, unit="step", desc=f"izhic {method}, {n} neurons",
+                leave=False, mininterval=0.25)
+
+
 def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
              n_neurons=None, v0=-65.0, u0=None, record=None, record_neurons=None,
-             record_dt=None, v_at_spike="peak", spike_time=None, n_threads=None):
+             record_dt=None, v_at_spike="peak", spike_time=None, n_threads=None,
+             progress=False):
     """Simulate a population of independent Izhikevich neurons.
 
     Parameters
@@ -203,7 +214,11 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         first-order correction of the reported time; the dynamics and the
         reset are unchanged).
     n_threads : int, optional
-        OpenMP threads (None or -1: all cores). Results do not depend on it.
+        OpenMP threads (-1: all cores). None (default): all cores, but no more
+        than one per ~2 million neuron-steps (small runs stay on one thread).
+        Results do not depend on it.
+    progress : bool, default False
+        Show a tqdm progress bar over the steps (a widget in notebooks).
 
     Returns
     -------
@@ -329,16 +344,27 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
                     current_arr, v, u, stride, rec_row,
                     tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads,
                     spike_time == "interpolate")
+    # Chunks of a few milliseconds of work: between them the GIL is back, so
+    # Ctrl-C raises KeyboardInterrupt promptly and the progress bar moves.
     chunk = max(1, _CHUNK_WORK // n)
-    for k0 in range(0, n_steps, chunk):
-        if not run.advance(k0, min(k0 + chunk, n_steps)):
-            raise MemoryError(f"simulate: out of memory storing spikes after "
-                              f"{run.n_spikes()} spikes (at t = {k0 * dt:g} ms)")
-        if run.n_capped():
-            raise ValueError(
-                f"current: a neuron crossed v_peak more than {_core.SPIKES_PER_STEP_LIMIT} "
-                f"times within one step of dt={dt!r} ms (near t = {k0 * dt:g} ms); the "
-                "current is far too large for this model: reduce it or dt")
+    bar = _progress_bar(progress, n_steps, n, method)
+    try:
+        for k0 in range(0, n_steps, chunk):
+            k1 = min(k0 + chunk, n_steps)
+            if not run.advance(k0, k1):
+                raise MemoryError(f"simulate: out of memory storing spikes after "
+                                  f"{run.n_spikes()} spikes (at t = {k0 * dt:g} ms)")
+            if run.n_capped():
+                raise ValueError(
+                    f"current: a neuron crossed v_peak more than "
+                    f"{_core.SPIKES_PER_STEP_LIMIT} times within one step of dt={dt!r} ms "
+                    f"(near t = {k0 * dt:g} ms); the current is far too large for this "
+                    "model: reduce it or dt")
+            if bar is not None:
+                bar.update(k1 - k0)
+    finally:
+        if bar is not None:
+            bar.close()
     times, offsets = run.collect()
     v.flags.writeable = False
     u.flags.writeable = False
