@@ -1,4 +1,4 @@
-"""Fixtures for the benchmarks: the C yardstick, built once per session.
+"""Fixtures for the benchmarks: the C yardstick, timing, the summary.
 
 ``yardstick`` compiles ``benchmarks/yardstick.c`` twice into a temporary
 directory and loads both builds with ctypes:
@@ -9,8 +9,14 @@ directory and loads both builds with ctypes:
   gets).
 
 Without a C compiler the benchmarks that need it are skipped with the reason.
-At the end of a benchmark run a short summary prints every entry's median time
-per neuron-step as a multiple of the C yardstick (native) of its group.
+
+``measure`` times one entry (a warm-up call, then ``benchmark.pedantic``) and
+records it for the summary; ``bench_group`` says how the summary shows a group
+(its reference entry, the unit of work, lines under the table). At the end of a
+benchmark run the summary prints every entry's median time per unit of work
+(neuron-steps by default) as a multiple of its group's reference: the C
+yardstick (native) where the group has it. With ``--benchmark-json`` the same
+numbers are saved under ``izhic_summary``.
 """
 from __future__ import annotations
 
@@ -19,7 +25,8 @@ import os
 import shlex
 import shutil
 import subprocess
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -109,46 +116,157 @@ def yardstick(yardstick_builds):
 
 @pytest.fixture(scope="session")
 def bench_record():
-    """``record(group, name, stats, neuron_steps)`` for the summary."""
+    """``record(group, name, stats, work)`` for the summary."""
     return record
 
 
+@pytest.fixture(scope="session")
+def bench_group():
+    """``group_options(group, **options)``: how the summary shows a group (see :class:`Group`)."""
+    return group_options
+
+
+@pytest.fixture(scope="session")
+def measure():
+    """``measure(benchmark, group, name, fn, work, warm=None)``: time ``fn`` (see :func:`timed`)."""
+    return timed
+
+
 # --------------------------------------------------------------------------
-# Summary: each entry as a multiple of its group's C yardstick (native)
+# Timing
+# --------------------------------------------------------------------------
+
+TARGET_S = 1.0  # time spent timing one entry (about)
+MIN_ROUNDS = 3
+MAX_ROUNDS = 200
+
+
+def timed(benchmark, group, name, fn, work, warm=None):
+    """Warm up, then time ``fn`` with ``benchmark.pedantic``; -> (warm-up result, median s).
+
+    The warm-up is one untimed call whose result is returned (for the
+    correctness checks) and whose duration sets the number of rounds: as many
+    as fit in about ``TARGET_S`` seconds, between ``MIN_ROUNDS`` and
+    ``MAX_ROUNDS``. ``warm=(result, seconds)`` stands for a warm-up already
+    made (the same call, just before): no extra call then. ``work`` (neuron-steps
+    unless the group says otherwise) goes to the summary and to ``extra_info``.
+    The median is None under ``--benchmark-disable`` (``fn`` runs once, untimed).
+    """
+    if warm is None:
+        start = time.perf_counter()
+        first = fn()
+        elapsed = time.perf_counter() - start
+    else:
+        first, elapsed = warm
+    rounds = int(min(MAX_ROUNDS, max(MIN_ROUNDS, TARGET_S / max(elapsed, 1e-9))))
+    benchmark.group = group
+    benchmark.name = name
+    benchmark.pedantic(fn, rounds=rounds, iterations=1, warmup_rounds=0)
+    if benchmark.stats is None:  # --benchmark-disable: a plain run, nothing timed
+        return first, None
+    median = benchmark.stats.stats.median
+    opts = group_options(group)
+    benchmark.extra_info[opts.rate] = float(f"{work / median / opts.rate_scale:.4g}")
+    record(group, name, benchmark.stats.stats, work)
+    return first, median
+
+
+# --------------------------------------------------------------------------
+# Summary: each entry as a multiple of its group's reference
 # --------------------------------------------------------------------------
 
 YARDSTICK_NAME = "C yardstick (native)"
-_RESULTS = []  # (group, entry name, median s, min s, neuron-steps)
+_RESULTS = []  # (group, entry name, median s, min s, work)
 
 
-def record(group, name, stats, neuron_steps):
+@dataclass
+class Group:
+    """How the summary shows one group.
+
+    reference: the entry the x column divides by (default: the C yardstick
+    (native) where the group has it, else its first entry); rate, rate_scale:
+    header and scale of the throughput column (work / median / rate_scale);
+    notes: lines printed under the table; footer: ``footer(rows)`` -> more
+    lines, rows being ``(name, median, min, work)``, called at the end.
+    """
+
+    reference: str | None = None
+    rate: str = "M neuron-steps/s"
+    rate_scale: float = 1e6
+    notes: list = field(default_factory=list)
+    footer: object = None
+
+
+_GROUPS = {}
+
+
+def group_options(group, **options):
+    """The :class:`Group` of ``group`` (created on first use), updated with ``options``."""
+    opts = _GROUPS.setdefault(group, Group())
+    for key, value in options.items():
+        if not hasattr(opts, key):
+            raise TypeError(f"group_options: unknown option {key!r}")
+        setattr(opts, key, value)
+    return opts
+
+
+def record(group, name, stats, work):
     """Called by the benchmarks after each measurement (``stats``: benchmark.stats.stats)."""
-    _RESULTS.append((group, name, stats.median, stats.min, neuron_steps))
+    _RESULTS.append((group, name, stats.median, stats.min, work))
+
+
+def _summary():
+    """``{group: (options, reference row, rows)}``, rows as ``(name, median, min, work)``."""
+    groups = {}
+    for group, *row in _RESULTS:
+        groups.setdefault(group, []).append(tuple(row))
+    out = {}
+    for group, rows in groups.items():
+        opts = group_options(group)
+        wanted = opts.reference or YARDSTICK_NAME
+        ref = next((r for r in rows if r[0] == wanted), rows[0])
+        out[group] = (opts, ref, rows)
+    return out
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Each entry's median per neuron-step as a multiple of its group's reference.
+    """Each entry's median per unit of work as a multiple of its group's reference.
 
-    The reference is the C yardstick (native) where the group has it, else the
-    group's first entry. Per neuron-step, so that an entry run on a subset of
-    the neurons (solve_ivp) reads as the full-size ratio.
+    Per unit of work (neuron-steps unless the group says otherwise), so that an
+    entry run on a subset of the neurons (solve_ivp) reads as the full-size ratio.
     """
     if not _RESULTS:
         return
     tr = terminalreporter
-    tr.section("izhic benchmarks: time per neuron-step relative to the group's reference")
-    groups = {}
-    for group, *row in _RESULTS:
-        groups.setdefault(group, []).append(row)
-    for group, rows in groups.items():
-        ref = next((r for r in rows if r[0] == YARDSTICK_NAME), rows[0])
+    tr.section("izhic benchmarks: time per unit of work relative to the group's reference")
+    for group, (opts, ref, rows) in _summary().items():
         ref_cost = ref[1] / ref[3]
-        tr.write_line(f"{group}   (x = per neuron-step, relative to {ref[0]})")
-        tr.write_line(f"  {'entry':50s} {'median':>10s} {'min':>10s} {'M steps/s':>10s}"
+        tr.write_line(f"{group}   (x = per unit of work, relative to {ref[0]})")
+        tr.write_line(f"  {'entry':52s} {'median':>10s} {'min':>10s} {opts.rate:>16s}"
                       f" {'x':>9s}")
         for name, median, fastest, work in rows:
-            tr.write_line(f"  {name:50s} {_fmt(median):>10s} {_fmt(fastest):>10s} "
-                          f"{work / median / 1e6:10.1f} {median / work / ref_cost:9.2f}")
+            tr.write_line(f"  {name:52s} {_fmt(median):>10s} {_fmt(fastest):>10s} "
+                          f"{work / median / opts.rate_scale:16.1f} "
+                          f"{median / work / ref_cost:9.2f}")
+        lines = list(opts.notes)
+        if opts.footer is not None:
+            lines += list(opts.footer(rows))
+        for line in lines:
+            tr.write_line(f"  {line}")
+
+
+def pytest_benchmark_update_json(config, benchmarks, output_json):
+    """``--benchmark-json``: the summary's x column and notes go in ``izhic_summary``."""
+    summary = {}
+    for group, (opts, ref, rows) in _summary().items():
+        ref_cost = ref[1] / ref[3]
+        lines = list(opts.notes) + (list(opts.footer(rows)) if opts.footer else [])
+        summary[group] = {
+            "reference": ref[0],
+            "x": {name: median / work / ref_cost for name, median, _, work in rows},
+            "notes": lines,
+        }
+    output_json["izhic_summary"] = summary
 
 
 def _fmt(seconds):

@@ -6,7 +6,7 @@
 >>> res.spike_times[2][:3]
 array([ 3.75, 29.  , 75.  ])
 """
-from . import reference
+from . import inputs, reference
 from .analysis import FICurve, fi_curve, rheobase
 from .models import PRESETS_2003, Izhikevich2003, preset
 from .result import SimulationResult, SpikeTrains
@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 __all__ = [
     "simulate", "METHODS", "Izhikevich2003", "PRESETS_2003", "preset",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
-    "fi_curve", "rheobase", "FICurve",
+    "fi_curve", "rheobase", "FICurve", "inputs",
 ]
 
 

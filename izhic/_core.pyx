@@ -53,6 +53,7 @@ cdef extern from *:
     #define IZHIC_BUILD_OPENMP 0
     #endif
     #define IZHIC_VBIG 1e150
+    #include <math.h>
     /* Plain C ternaries: gcc maps them to vminpd/vmaxpd/vblendmpd in vector
        loops (Cython would lower `a if c else b` to if/else statements). */
     /* The bounds arrive as run-time values (hi = VBIG, lo = -VBIG): with a
@@ -69,6 +70,25 @@ cdef extern from *:
     #else
     static inline int izhic_ctz(unsigned long long x) { return __builtin_ctzll(x); }
     #endif
+    /* Gaussian noise: a standard normal number for (seed, neuron, step),
+       from a counter-based hash (splitmix64's finalizer) and Box-Muller, so
+       it is the same for any thread count, block layout or chunking.
+       log/cos/sqrt are the C library's (no -ffast-math: never vectorized
+       variants), which is also what Python's math module calls. */
+    static inline unsigned long long izhic_mix64(unsigned long long z) {
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    static inline double izhic_normal(unsigned long long seed, unsigned long long neuron,
+                                      unsigned long long step) {
+        unsigned long long h1 = izhic_mix64(seed ^ izhic_mix64(
+            neuron ^ izhic_mix64(step + 0x9e3779b97f4a7c15ULL)));
+        unsigned long long h2 = izhic_mix64(h1 + 0x9e3779b97f4a7c15ULL);
+        double u1 = ((double)(h1 >> 11) + 1.0) * 0x1.0p-53;    /* (0, 1] */
+        double u2 = (double)(h2 >> 11) * 0x1.0p-53;            /* [0, 1) */
+        return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    }
     static inline double izhic_sel(int cond, double a, double b) { return cond ? a : b; }
     #ifdef _OPENMP
     #include <omp.h>
@@ -84,6 +104,7 @@ cdef extern from *:
     double _clamp "izhic_clamp"(double x, double hi, double lo) noexcept nogil
     double _lower "izhic_lower"(double x, double lo) noexcept nogil
     int _ctz "izhic_ctz"(uint64_t x) noexcept nogil
+    double _normal "izhic_normal"(uint64_t seed, uint64_t neuron, uint64_t step) noexcept nogil
     double _sel "izhic_sel"(bint cond, double a, double b) noexcept nogil
     int IZHIC_HAVE_OPENMP
     int izhic_max_threads() noexcept nogil
@@ -144,7 +165,12 @@ ctypedef struct Ctx:
     const double* c
     const double* d
     const double* peak
-    const double* current
+    const double* current       # per-neuron offset (constant part of the input)
+    const double* wave          # shared waveform, one value per step (NULL: none)
+    const double* own           # per-neuron waveforms [step, neuron] (NULL: none)
+    const double* noise         # per-neuron noise amplitude per step (NULL: none)
+    uint64_t seed
+    int varying                 # any of wave, own, noise
     double* v
     double* u
     SpikeBuf* bufs              # one append-only spike buffer per thread
@@ -524,6 +550,27 @@ cdef inline double _interp_time(double t0, double dt, double v_start, double v_e
     return t0 + th
 
 
+cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
+                               Py_ssize_t k, const double* I0, double* Ik) noexcept nogil:
+    """The current of step k for the lanes: offset + shared(t_k) + own_i(t_k)
+    + noise_i(k), added in this order (as izhic.reference does)."""
+    cdef Py_ssize_t j
+    cdef double s
+    for j in range(w):
+        Ik[j] = I0[j]
+    if ctx.wave != NULL:
+        s = ctx.wave[k]
+        for j in range(w):
+            Ik[j] = Ik[j] + s
+    if ctx.own != NULL:
+        for j in range(nb):
+            Ik[j] = Ik[j] + ctx.own[k * ctx.n + base + j]
+    if ctx.noise != NULL:
+        for j in range(nb):
+            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(ctx.seed, <uint64_t> (base + j),
+                                                           <uint64_t> k)
+
+
 cdef inline uint64_t _step(int method, bint store_pre, Py_ssize_t w, double dt,
                            double hi, double lo, double* v, double* u, double* vpre,
                            const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
@@ -588,6 +635,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef uint64_t masks[NMASK]
     cdef double v0_[MAXW]
     cdef double u0_[MAXW]
+    cdef double Ik[MAXW]          # current of the step (time-varying input)
+    cdef double* Icur = &I[0]
     cdef uint64_t bits
     cdef prm_t a, dta, b, c, d, peak
     cdef Py_ssize_t base = blk * w
@@ -601,6 +650,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef bint sample
     if nb > w:
         nb = w
+    if ctx.varying:
+        Icur = &Ik[0]
     valid = (~(<uint64_t> 0)) >> (64 - nb)     # lanes that hold real neurons
     # load; padding lanes repeat lane 0 so they hold valid numbers
     for j in range(w):
@@ -637,8 +688,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
             for j in range(w):
                 v0_[j] = v[j]
                 u0_[j] = u[j]
+            if ctx.varying:
+                _fill_current(ctx, base, nb, w, k, I, Ik)
             fired = _step(method, ctx.interp != 0 or (sample and pre_wanted), w, dt, hi, lo,
-                          v, u, vpre, I, a, dta, b, c, d, peak) & valid
+                          v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
             if k == 0 and ctx.locate:
                 for j in range(nb):
                     if v0_[j] >= peak_[j]:
@@ -649,8 +702,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                 bits = bits & (bits - 1)
                 if ctx.locate:
                     _rk4_spiking_step(buf, <int32_t> (base + j), k * dt, dt, v0_[j], u0_[j],
-                                      I[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j), peak_[j],
-                                      hi, lo, &v[j], &u[j])
+                                      Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
+                                      peak_[j], hi, lo, &v[j], &u[j])
                     vpre[j] = peak_[j]
                 else:
                     _push_one(buf, <int32_t> (base + j),
@@ -666,7 +719,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     km = k0
     for k in range(k0, k1):
         sample = rec and (k + 1) % ctx.stride == 0
-        fired = _step(method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, I,
+        if ctx.varying:
+            _fill_current(ctx, base, nb, w, k, I, Ik)
+        fired = _step(method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
                       a, dta, b, c, d, peak) & valid
         masks[k - km] = fired
         if sample:
@@ -684,7 +739,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
                    Py_ssize_t k1) noexcept nogil:
     """Advance neuron ``i`` alone (width 1): its state stays in registers, which
     matters for a single neuron, where the step's latency is the cost."""
-    cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i]
+    cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i], I0 = I
     cdef double tv, tu, tpre, vs0, us0
     cdef Py_ssize_t p = 0 if ctx.shared_params else i
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
@@ -702,6 +757,8 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
             sample = rec and (k + 1) % ctx.stride == 0
             vs0 = v
             us0 = u
+            if ctx.varying:
+                _fill_current(ctx, i, 1, 1, k, &I0, &I)
             fired = _step(method, ctx.interp != 0 or (sample and pre_wanted), 1, dt, hi, lo,
                           &v, &u, &vpre, &I, a, dta, b, c, d, peak)
             if k == 0 and ctx.locate and vs0 >= peak:
@@ -726,6 +783,8 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     km = k0
     for k in range(k0, k1):
         sample = rec and (k + 1) % ctx.stride == 0
+        if ctx.varying:
+            _fill_current(ctx, i, 1, 1, k, &I0, &I)
         fired = _step(method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
                       a, dta, b, c, d, peak)
         masks[k - km] = fired
@@ -779,6 +838,8 @@ cdef class Run:
     cdef const int32_t[::1] _rec_row
     cdef const char[::1] _blk_rec
     cdef double[:, ::1] _tr_v, _tr_u
+    cdef const double[::1] _wave, _noise
+    cdef const double[:, ::1] _own
     cdef readonly int n_threads
 
     def __cinit__(self):
@@ -789,7 +850,8 @@ cdef class Run:
                  const double[::1] d, const double[::1] peak, const double[::1] current,
                  double[::1] v, double[::1] u,
                  Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
-                 str v_at_spike="peak", int n_threads=1, bint interpolate=False):
+                 str v_at_spike="peak", int n_threads=1, bint interpolate=False,
+                 wave=None, own=None, noise=None, uint64_t seed=0):
         cdef Py_ssize_t n = v.shape[0]
         cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
         cdef Py_ssize_t i
@@ -813,6 +875,17 @@ cdef class Run:
         self.ctx.v = &v[0]
         self.ctx.u = &u[0]
         self.ctx.stride = stride
+        if wave is not None:
+            self._wave = wave
+            self.ctx.wave = &self._wave[0]
+        if own is not None:
+            self._own = own
+            self.ctx.own = &self._own[0, 0]
+        if noise is not None:
+            self._noise = noise
+            self.ctx.noise = &self._noise[0]
+            self.ctx.seed = seed
+        self.ctx.varying = wave is not None or own is not None or noise is not None
         self.ctx.v_at_spike = V_AT_SPIKE_CODES[v_at_spike]
         # threads: fixed for the run (static schedule: each neuron is always
         # advanced by the same thread, so its spikes sit in one buffer in order)

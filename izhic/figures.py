@@ -97,7 +97,8 @@ def plot_trace(result, ax=None, *, row=0, v_peak=30.0, spikes=True, title=None, 
                 label="spikes")
         low, high = float(np.min(v)), float(np.max(v))
         ax.set_ylim(low - 0.05 * (high - low), high + 0.15 * (high - low))
-    ax.set_xlim(result.t[0], result.t[-1])
+    if result.t[-1] > result.t[0]:
+        ax.set_xlim(result.t[0], result.t[-1])
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("v (mV)")
     if title is None:

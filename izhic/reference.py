@@ -22,6 +22,7 @@ The model (Izhikevich 2003)::
 """
 from __future__ import annotations
 
+import math
 import numbers
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ import numpy as np
 from . import _checks, _core
 from .models import Izhikevich2003
 from .result import SpikeTrains
-from .simulate import METHODS, _resolve_model, _steps
+from .simulate import METHODS, _as_stimulus, _resolve_model, _steps
 
 __all__ = ["ReferenceResult", "simulate_numpy", "simulate_solve_ivp"]
 
@@ -224,8 +225,30 @@ def _rk4_spiking_step(t0, dt, v, u, current, a, b, c, d, peak, crossed):
             return times, v, u
 
 
+_MASK64 = (1 << 64) - 1
+_GOLDEN64 = 0x9E3779B97F4A7C15
+
+
+def _mix64(z):
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+    return z ^ (z >> 31)
+
+
+def normal_noise(seed, neuron, step):
+    """The standard normal number izhic's noise uses for (seed, neuron, step):
+    a counter-based hash (splitmix64's finalizer) and Box-Muller, with the C
+    library's log/cos/sqrt (which Python's math module calls), bit for bit."""
+    h1 = _mix64(seed ^ _mix64(neuron ^ _mix64((step + _GOLDEN64) & _MASK64)))
+    h2 = _mix64((h1 + _GOLDEN64) & _MASK64)
+    u1 = ((h1 >> 11) + 1.0) * 2.0 ** -53
+    u2 = (h2 >> 11) * 2.0 ** -53
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(6.283185307179586 * u2)
+
+
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
-                   n_neurons=None, v0=-65.0, u0=None):
+                   n_neurons=None, v0=-65.0, u0=None, noise=None, noise_kind="white",
+                   seed=0):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
 
     Parameters
@@ -292,19 +315,35 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     >>> res.spike_times.counts().tolist()
     [0, 11, 23]
     """
-    p = _population(model, current, n_neurons, v0, u0)
+    stim = _as_stimulus(current)
+    if n_neurons is None and stim.own is not None:
+        n_neurons = stim.n_own
+    p = _population(model, stim.offset, n_neurons, v0, u0)
     duration = _checks.real_scalar("duration", duration, nonnegative=True)
     dt = _checks.real_scalar("dt", dt, positive=True)
     _checks.choice("method", method, tuple(METHODS))
     n_steps = _steps(duration, dt)
+    wave, own = stim.sample(n_steps, dt)
+    if noise is not None:
+        sigma = np.broadcast_to(_checks.real_array("noise", noise), p["v0"].shape)
+        scale = sigma / np.sqrt(dt) if noise_kind == "white" else sigma
 
-    a, b, c, d, v_peak, current = (p[key] for key in ("a", "b", "c", "d", "v_peak", "current"))
+    a, b, c, d, v_peak, offset = (p[key] for key in ("a", "b", "c", "d", "v_peak", "current"))
     dta = dt * a
     v = p["v0"].copy()
     u = p["u0"].copy()
     trains = [[] for _ in range(v.size)]
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
+            # the current of step k: offset + shared(t_k) + own_i(t_k) + noise, in this order
+            current = offset
+            if wave is not None:
+                current = current + wave[k]
+            if own is not None:
+                current = current + own[k]
+            if noise is not None:
+                current = current + scale * np.array(
+                    [normal_noise(seed, i, k) for i in range(v.size)])
             v_start, u_start = v, u
             v, u = _step(method, v, u, dt, dta, a, b, current)
             fired = v >= v_peak

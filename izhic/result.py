@@ -134,6 +134,9 @@ class SimulationResult:
         neuron ``record_neurons[i]``. ``None`` unless recorded.
     record_neurons : ndarray or None
         Neuron indices of the trace rows.
+    seed : int or None
+        Seed of the current noise (None without noise): pass it back as
+        ``seed=`` to repeat a noisy run exactly.
     v_final, u_final : ndarray, shape (n_neurons,)
         State at ``t = duration`` (after any reset in the last step); pass them
         as ``v0``/``u0`` to continue the run.
@@ -150,6 +153,7 @@ class SimulationResult:
     v: Optional[np.ndarray] = None
     u: Optional[np.ndarray] = None
     record_neurons: Optional[np.ndarray] = None
+    seed: Optional[int] = None
 
     def __repr__(self):
         traces = [name for name in ("v", "u") if getattr(self, name) is not None]

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from . import _checks, _core
+from . import _checks, _core, inputs
 from .models import Izhikevich2003, preset
 from .result import SimulationResult, SpikeTrains
 
@@ -38,6 +38,27 @@ _CHUNK_WORK = 1 << 23
 _WORK_PER_THREAD = 1 << 21
 # |v| is held within this bound so that v*v never overflows (izhic._core.VBIG)
 _V_BOUND = 1e150
+
+
+_NOISE_KINDS = ("white", "per_step")
+
+
+def _as_stimulus(current):
+    if isinstance(current, inputs.Stimulus):
+        return current
+    if isinstance(current, inputs.Waveform):
+        return inputs.Stimulus(shared=current)
+    return inputs.Stimulus(offset=current)
+
+
+def _seed(seed):
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (1 << 64))
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed: expected an int, got {_checks._show(seed)}")
+    if not 0 <= seed < 1 << 64:
+        raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+    return int(seed)
 
 
 def _resolve_model(model):
@@ -165,8 +186,8 @@ def _progress_bar(progress, n_steps, n, method):
 
 def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
              n_neurons=None, v0=-65.0, u0=None, record=None, record_neurons=None,
-             record_dt=None, v_at_spike="peak", spike_time=None, n_threads=None,
-             progress=False):
+             record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
+             noise_kind="white", seed=None, n_threads=None, progress=False):
     """Simulate a population of independent Izhikevich neurons.
 
     Parameters
@@ -175,8 +196,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         A 2003 preset name (``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
         ``"TC"``, ``"RZ"``) or parameters ``a, b, c, d[, v_peak]``; each may be
         a scalar or one value per neuron.
-    current : float or array_like, shape (n_neurons,)
-        Input current of each neuron, constant in time (model units).
+    current : float, array_like (n_neurons,), Waveform or Stimulus
+        Input current (model units): a constant per neuron, or a
+        time-varying stimulus built from :mod:`izhic.inputs` (e.g.
+        ``offsets + izhic.inputs.pulse(100, 200, 5.0)``). The current of each
+        step is the stimulus at the step's start ``t_k = k dt``, held over the
+        step (all RK4 stages see it).
     duration : float
         Simulated time in ms (a whole number of steps).
     dt : float
@@ -213,6 +238,18 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         pre-reset v at its end meets ``v_peak`` (``"interpolate"``: a cheap
         first-order correction of the reported time; the dynamics and the
         reset are unchanged).
+    noise : float or array_like, optional
+        Gaussian current noise amplitude per neuron (sigma >= 0). Added to the
+        current of each step, redrawn every step.
+    noise_kind : {"white", "per_step"}
+        ``"white"``: sigma * N(0,1) / sqrt(dt) (white noise of intensity sigma:
+        the Euler-Maruyama scaling, results converge as dt -> 0).
+        ``"per_step"``: sigma * N(0,1) each step, whatever dt (the 2003
+        network's ``I = 5 randn``).
+    seed : int, optional
+        Seed of the noise (default: a fresh random seed, reported as
+        ``res.seed``). The noise of neuron i at step k depends only on
+        (seed, i, k): identical for any thread count.
     n_threads : int, optional
         OpenMP threads (-1: all cores). None (default): all cores, but no more
         than one per ~2 million neuron-steps (small runs stay on one thread).
@@ -279,12 +316,20 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     if (c_arr >= peak_b).any():
         raise ValueError("model.c: the reset value must be below v_peak, got c="
                          f"{c_arr[c_arr >= peak_b].ravel()[0]!r} >= v_peak")
-    arrays["current"] = _checks.real_array("current", current)
+    stim = _as_stimulus(current)
+    arrays["current"] = _checks.real_array("current", stim.offset)
     arrays["v0"] = _checks.real_array("v0", v0)
     if u0 is not None:
         arrays["u0"] = _checks.real_array("u0", u0)
 
+    if noise is not None:
+        arrays["noise"] = _checks.real_array("noise", noise)
+        if (arrays["noise"] < 0).any():
+            raise ValueError(f"noise: must be >= 0, got {arrays['noise'].min()!r}")
+        _checks.choice("noise_kind", noise_kind, _NOISE_KINDS)
     sizes = {key: arr.size for key, arr in arrays.items() if arr.ndim == 1}
+    if stim.own is not None:
+        sizes["current (per-neuron waveform)"] = stim.n_own
     if n_neurons is not None:
         if isinstance(n_neurons, (bool, np.bool_)) or not isinstance(n_neurons, (int, np.integer)):
             raise TypeError(f"n_neurons: expected an int, got {_checks._show(n_neurons)}")
@@ -298,7 +343,20 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         raise ValueError("shapes: per-neuron arrays must all have length n_neurons="
                          f"{n}; got lengths {bad}")
 
-    _check_stiffness(arrays["b"], arrays["current"], dt, method)
+    _checks.fits_in_memory(f"current: a per-neuron waveform of {n} x {n_steps} steps",
+                           8 * n * n_steps if stim.own is not None else 0)
+    wave, own = stim.sample(n_steps, dt) if n_steps else (None, None)
+    lowest = arrays["current"]
+    if wave is not None:
+        lowest = lowest + wave.min()
+    if own is not None:
+        lowest = lowest + own.min(axis=0)
+    _check_stiffness(arrays["b"], lowest, dt, method)
+    noise_scale = None
+    seed = None if noise is None else _seed(seed)
+    if noise is not None:
+        scale = arrays["noise"] / np.sqrt(dt) if noise_kind == "white" else arrays["noise"]
+        noise_scale = np.ascontiguousarray(np.broadcast_to(scale, (n,)), dtype=np.float64)
     rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n_steps, n)
     n_samples = n_steps // stride + 1
     n_rec = 0 if rec_idx is None else rec_idx.size
@@ -343,7 +401,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     run = _core.Run(method, dt, prm["a"], prm["b"], prm["c"], prm["d"], prm["v_peak"],
                     current_arr, v, u, stride, rec_row,
                     tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads,
-                    spike_time == "interpolate")
+                    spike_time == "interpolate", wave, own, noise_scale,
+                    0 if seed is None else seed)
     # Chunks of a few milliseconds of work: between them the GIL is back, so
     # Ctrl-C raises KeyboardInterrupt promptly and the progress bar moves.
     chunk = max(1, _CHUNK_WORK // n)
@@ -371,5 +430,5 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     return SimulationResult(
         spike_times=SpikeTrains(times, offsets), duration=duration, dt=dt, method=method,
         n_neurons=n, v_final=v, u_final=u, t=t, v=tr_v, u=tr_u,
-        record_neurons=rec_idx if rec_names else None,
+        record_neurons=rec_idx if rec_names else None, seed=seed,
     )

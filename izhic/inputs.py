@@ -1,0 +1,234 @@
+"""Time-varying input currents.
+
+A stimulus is ``I_i(t) = offset_i + shared(t) + own_i(t)``:
+
+* ``offset``: one constant per neuron (or one for all);
+* ``shared``: one waveform for all neurons (steps, pulses, ramps, sampled data,
+  any vectorized function of t, and sums and multiples of these);
+* ``own``: optionally one sampled waveform per neuron (an N x T array).
+
+Timing: the current of step k (from ``t_k = k dt`` to ``t_k + dt``) is the
+stimulus evaluated at ``t_k`` and held over the whole step, for every method:
+the RK4 stages of that step all see the same value. ``t_k`` is computed as
+``k * dt`` (not accumulated), as in Izhikevich's figure code. A pulse
+``pulse(10, 15, 1.0)`` is on for ``10 <= t_k < 15``: with dt = 0.25 it acts on
+the steps starting at 10.0, 10.25, ..., 14.75.
+
+Combine with ``+`` and ``*``::
+
+    current = offsets + izhic.inputs.pulse(100, 200, 5.0) + 0.1 * izhic.inputs.ramp(300, 1.0)
+
+``offsets`` may be a NumPy array (one value per neuron).
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["Stimulus", "Waveform", "constant", "step", "pulse", "pulses", "ramp", "sampled",
+           "function"]
+
+
+class Waveform:
+    """A current waveform shared by all neurons: ``values(t) -> array like t``.
+
+    Build one with :func:`step`, :func:`pulse`, :func:`pulses`, :func:`ramp`,
+    :func:`sampled` or :func:`function`; combine with ``+``, ``-`` and ``*``.
+    """
+
+    __array_ufunc__ = None  # ndarray + Waveform -> Waveform.__radd__, not broadcasting
+
+    def __init__(self, fn, description):
+        self._fn = fn
+        self.description = description
+
+    def values(self, t):
+        """The waveform at the times ``t`` (ms), as a float64 array."""
+        t = np.asarray(t, dtype=np.float64)
+        out = np.asarray(self._fn(t), dtype=np.float64)
+        return np.broadcast_to(out, t.shape).copy()
+
+    def __repr__(self):
+        return f"Waveform({self.description})"
+
+    # -- algebra -------------------------------------------------------------
+    def __add__(self, other):
+        if isinstance(other, Waveform):
+            return Waveform(lambda t: self.values(t) + other.values(t),
+                            f"{self.description} + {other.description}")
+        if isinstance(other, Stimulus):
+            return other + self
+        return Stimulus(offset=other, shared=self)
+
+    def __radd__(self, other):
+        return self + other
+
+    def __neg__(self):
+        return -1.0 * self
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return (-self) + other
+
+    def __mul__(self, other):
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            k = float(other)
+            return Waveform(lambda t: k * self.values(t), f"{k:g} * ({self.description})")
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+
+def _real(name, value):
+    return _checks.real_scalar(name, value)
+
+
+def constant(amplitude):
+    """The same current at all times."""
+    amplitude = _real("amplitude", amplitude)
+    return Waveform(lambda t: np.full(t.shape, amplitude), f"constant {amplitude:g}")
+
+
+def step(t_on, amplitude):
+    """``amplitude`` for ``t >= t_on``, 0 before."""
+    t_on, amplitude = _real("t_on", t_on), _real("amplitude", amplitude)
+    return Waveform(lambda t: np.where(t >= t_on, amplitude, 0.0),
+                    f"step to {amplitude:g} at {t_on:g} ms")
+
+
+def pulse(t_on, t_off, amplitude):
+    """``amplitude`` for ``t_on <= t < t_off``, 0 elsewhere."""
+    t_on, t_off = _real("t_on", t_on), _real("t_off", t_off)
+    amplitude = _real("amplitude", amplitude)
+    if t_off < t_on:
+        raise ValueError(f"t_off: {t_off!r} is before t_on={t_on!r}")
+    return Waveform(lambda t: np.where((t >= t_on) & (t < t_off), amplitude, 0.0),
+                    f"pulse {amplitude:g} in [{t_on:g}, {t_off:g}) ms")
+
+
+def pulses(onsets, width, amplitude):
+    """Pulses of ``amplitude`` for ``onset <= t < onset + width`` at each onset."""
+    onsets = _checks.real_array("onsets", onsets).ravel()
+    width, amplitude = _real("width", width), _real("amplitude", amplitude)
+    if width < 0:
+        raise ValueError(f"width: must be >= 0, got {width!r}")
+
+    def fn(t):
+        on = np.zeros(t.shape, dtype=bool)
+        for t0 in onsets:
+            on |= (t >= t0) & (t < t0 + width)
+        return np.where(on, amplitude, 0.0)
+
+    return Waveform(fn, f"{onsets.size} pulses of {amplitude:g}, {width:g} ms")
+
+
+def ramp(t_on, slope, t_off=None):
+    """``slope * (t - t_on)`` for ``t_on <= t`` (and ``t < t_off`` if given), 0 elsewhere."""
+    t_on, slope = _real("t_on", t_on), _real("slope", slope)
+    t_off = np.inf if t_off is None else _real("t_off", t_off)
+    return Waveform(lambda t: np.where((t >= t_on) & (t < t_off), slope * (t - t_on), 0.0),
+                    f"ramp {slope:g}/ms from {t_on:g} ms")
+
+
+def function(fn, description=None):
+    """Any vectorized function of time: ``fn(t_array_ms) -> array``.
+
+    Example: the 2004 figure code's "14 for t > 10" is
+    ``function(lambda t: np.where(t > 10, 14.0, 0.0))``.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn: expected a callable of t, got {type(fn).__name__}")
+    return Waveform(fn, description or getattr(fn, "__name__", "function"))
+
+
+def sampled(values, dt_sample, t_start=0.0, interpolate=False):
+    """A waveform given by samples ``values[m]`` at ``t_start + m * dt_sample``.
+
+    1-D ``values``: one waveform shared by all neurons (returns a Waveform).
+    2-D ``values`` of shape (n_neurons, n_samples): one waveform per neuron
+    (returns a Stimulus). Between samples the value is held (``interpolate=False``,
+    zero-order hold) or interpolated linearly; before the first sample it is 0,
+    after the last one the last value.
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"values: expected real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
+    if arr.ndim not in (1, 2) or arr.shape[-1] == 0:
+        raise ValueError(f"values: expected shape (n_samples,) or (n_neurons, n_samples), "
+                         f"got {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError("values: must be finite")
+    dt_sample = _checks.real_scalar("dt_sample", dt_sample, positive=True)
+    t_start = _real("t_start", t_start)
+
+    def at(t):  # t: (T,) -> (..., T)
+        x = (t - t_start) / dt_sample
+        if interpolate:
+            m = np.clip(np.floor(x).astype(np.int64), 0, arr.shape[-1] - 1)
+            m1 = np.minimum(m + 1, arr.shape[-1] - 1)
+            w = np.clip(x - m, 0.0, 1.0)
+            out = arr[..., m] * (1.0 - w) + arr[..., m1] * w
+        else:
+            m = np.clip(np.floor(x + 1e-9).astype(np.int64), 0, arr.shape[-1] - 1)
+            out = arr[..., m]
+        return np.where(x < -1e-9, 0.0, out)
+
+    if arr.ndim == 1:
+        return Waveform(at, f"{arr.size} samples every {dt_sample:g} ms")
+    return Stimulus(own=at, n_own=arr.shape[0])
+
+
+class Stimulus:
+    """``I_i(t) = offset_i + shared(t) + own_i(t)``: what ``current=`` accepts.
+
+    Usually built by adding waveforms to a number or an array of offsets."""
+
+    __array_ufunc__ = None
+
+    def __init__(self, offset=0.0, shared=None, own=None, n_own=None):
+        self.offset = offset
+        self.shared = shared
+        self.own = own
+        self.n_own = n_own
+
+    def __repr__(self):
+        parts = [f"offset={_checks._show(self.offset, 30)}"]
+        if self.shared is not None:
+            parts.append(f"shared={self.shared.description}")
+        if self.own is not None:
+            parts.append(f"own={self.n_own} waveforms")
+        return f"Stimulus({', '.join(parts)})"
+
+    def __add__(self, other):
+        if isinstance(other, Waveform):
+            shared = other if self.shared is None else self.shared + other
+            return Stimulus(self.offset, shared, self.own, self.n_own)
+        if isinstance(other, Stimulus):
+            if self.own is not None and other.own is not None:
+                raise ValueError("current: at most one per-neuron sampled waveform")
+            shared = self.shared if other.shared is None else (
+                other.shared if self.shared is None else self.shared + other.shared)
+            return Stimulus(np.add(self.offset, other.offset), shared,
+                            self.own if self.own is not None else other.own,
+                            self.n_own if self.own is not None else other.n_own)
+        return Stimulus(np.add(self.offset, other), self.shared, self.own, self.n_own)
+
+    __radd__ = __add__
+
+    def sample(self, n_steps, dt):
+        """(shared (n_steps,) or None, own (n_steps, n_own) or None) at t_k = k dt."""
+        t = np.arange(n_steps, dtype=np.float64) * dt
+        shared = None if self.shared is None else self.shared.values(t)
+        own = None
+        if self.own is not None:
+            own = np.ascontiguousarray(np.asarray(self.own(t), dtype=np.float64).T)
+        for name, arr in (("shared waveform", shared), ("per-neuron waveform", own)):
+            if arr is not None and not np.isfinite(arr).all():
+                raise ValueError(f"current: the {name} has non-finite values")
+        return shared, own
