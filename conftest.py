@@ -1,6 +1,6 @@
 """Repository-wide pytest configuration.
 
-The benchmarks (``benchmarks/``) take about a minute and measure speed, not
+The benchmarks (``benchmarks/``) take one to two minutes and measure speed, not
 correctness, so a plain ``python -m pytest`` leaves them out even though
 ``testpaths`` lists the directory. They run when benchmarking is asked for:
 ``pytest --benchmark-only`` (or ``--benchmark-enable``), or when

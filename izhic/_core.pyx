@@ -171,6 +171,8 @@ ctypedef struct Ctx:
     const double* noise         # per-neuron noise amplitude per step (NULL: none)
     uint64_t seed
     int varying                 # any of wave, own, noise
+    double q2, q1, q0           # v' = q2 v^2 + q1 v + q0 - u + I (shared by the run)
+    int accom                   # u' = a b (v + 65) (2004 panel R) instead of a (b v - u)
     double* v
     double* u
     SpikeBuf* bufs              # one append-only spike buffer per thread
@@ -310,6 +312,7 @@ cdef inline double _p(prm_t p, Py_ssize_t j) noexcept nogil:
 
 
 cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pre, double dt, double hi, double lo,
+                                 double q2, double q1, double q0, bint accom,
                                   double* v, double* u, double* vpre, const double* I,
                                   prm_t dta, prm_t b, prm_t c, prm_t d,
                                   prm_t peak) noexcept nogil:
@@ -319,8 +322,11 @@ cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pr
     for j in range(w):
         vo = v[j]
         uo = u[j]
-        vn = vo + dt * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j])
-        un = uo + _p(dta, j) * (_p(b, j) * _sel(u_from_new_v, _clamp(vn, hi, lo), vo) - uo)
+        vn = vo + dt * (q2 * (vo * vo) + q1 * vo + q0 - uo + I[j])
+        if accom:   # 2004 panel R: u' = a b (v + 65)
+            un = uo + (_p(dta, j) * _p(b, j)) * (_sel(u_from_new_v, _clamp(vn, hi, lo), vo) + 65.0)
+        else:
+            un = uo + _p(dta, j) * (_p(b, j) * _sel(u_from_new_v, _clamp(vn, hi, lo), vo) - uo)
         if store_pre:
             vpre[j] = _clamp(vn, hi, lo)
         v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
@@ -330,6 +336,7 @@ cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pr
 
 
 cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
+                                 double q2, double q1, double q0, bint accom,
                                  double* v, double* u, double* vpre, const double* I,
                                  prm_t dta, prm_t b, prm_t c, prm_t d,
                                  prm_t peak) noexcept nogil:
@@ -339,9 +346,12 @@ cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double
     for j in range(w):
         vo = v[j]
         uo = u[j]
-        vh = _clamp(vo + h * (0.04 * (vo * vo) + 5.0 * vo + 140.0 - uo + I[j]), hi, lo)
-        vn = vh + h * (0.04 * (vh * vh) + 5.0 * vh + 140.0 - uo + I[j])
-        un = uo + _p(dta, j) * (_p(b, j) * _clamp(vn, hi, lo) - uo)
+        vh = _clamp(vo + h * (q2 * (vo * vo) + q1 * vo + q0 - uo + I[j]), hi, lo)
+        vn = vh + h * (q2 * (vh * vh) + q1 * vh + q0 - uo + I[j])
+        if accom:
+            un = uo + (_p(dta, j) * _p(b, j)) * (_clamp(vn, hi, lo) + 65.0)
+        else:
+            un = uo + _p(dta, j) * (_p(b, j) * _clamp(vn, hi, lo) - uo)
         if store_pre:
             vpre[j] = _clamp(vn, hi, lo)
         v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
@@ -351,6 +361,7 @@ cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double
 
 
 cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
+                            double q2, double q1, double q0, bint accom,
                             const double* v, const double* u, double* vs, double* us,
                             double* acc_v, double* acc_u, double weight, bint first,
                             const double* I, prm_t a, prm_t b) noexcept nogil:
@@ -363,8 +374,8 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
     for j in range(w):
         x = vs[j]
         y = us[j]
-        kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I[j]
-        ku = _p(a, j) * (_p(b, j) * x - y)
+        kv = q2 * (x * x) + q1 * x + q0 - y + I[j]
+        ku = (_p(a, j) * _p(b, j)) * (x + 65.0) if accom else _p(a, j) * (_p(b, j) * x - y)
         if first:
             acc_v[j] = kv
             acc_u[j] = ku
@@ -376,6 +387,7 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
 
 
 cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
+                                 double q2, double q1, double q0, bint accom,
                                 double* v, double* u, double* vpre, const double* I,
                                 prm_t a, prm_t b, prm_t c, prm_t d,
                                 prm_t peak) noexcept nogil:
@@ -390,14 +402,14 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
     for j in range(w):
         vs[j] = v[j]
         us[j] = u[j]
-    _rk4_stage(w, h, hi, lo, v, u, vs, us, acc_v, acc_u, 1.0, True, I, a, b)
-    _rk4_stage(w, h, hi, lo, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
-    _rk4_stage(w, dt, hi, lo, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
+    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, v, u, vs, us, acc_v, acc_u, 1.0, True, I, a, b)
+    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
+    _rk4_stage(w, dt, hi, lo, q2, q1, q0, accom, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
     for j in range(w):
         x = vs[j]
         y = us[j]
-        kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I[j]
-        ku = _p(a, j) * (_p(b, j) * x - y)
+        kv = q2 * (x * x) + q1 * x + q0 - y + I[j]
+        ku = (_p(a, j) * _p(b, j)) * (x + 65.0) if accom else _p(a, j) * (_p(b, j) * x - y)
         vn = v[j] + dt6 * (acc_v[j] + kv)
         un = u[j] + dt6 * (acc_u[j] + ku)
         if store_pre:
@@ -432,37 +444,45 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
 # several times more RK4 evaluations for the same accuracy.
 # ---------------------------------------------------------------------------
 
+cdef inline double _ku(bint accom, double a, double b, double v, double u) noexcept nogil:
+    if accom:
+        return (a * b) * (v + 65.0)
+    return a * (b * v - u)
+
+
 cdef inline void _rk4_one(double v, double u, double I, double a, double b, double h,
-                          double hi, double lo, double* v1, double* u1) noexcept nogil:
+                          double hi, double lo, double q2, double q1, double q0, bint accom,
+                          double* v1, double* u1) noexcept nogil:
     """One RK4 step of length h; the same expressions, in the same order, as
     _lanes_rk4 (so h = dt gives the same bits)."""
     cdef double hh = 0.5 * h, h6 = h / 6.0, x, y, kv, ku, av, au
-    kv = 0.04 * (v * v) + 5.0 * v + 140.0 - u + I
-    ku = a * (b * v - u)
+    kv = q2 * (v * v) + q1 * v + q0 - u + I
+    ku = _ku(accom, a, b, v, u)
     av = kv
     au = ku
     x = _clamp(v + hh * kv, hi, lo)
     y = u + hh * ku
-    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I
-    ku = a * (b * x - y)
+    kv = q2 * (x * x) + q1 * x + q0 - y + I
+    ku = _ku(accom, a, b, x, y)
     av = av + 2.0 * kv
     au = au + 2.0 * ku
     x = _clamp(v + hh * kv, hi, lo)
     y = u + hh * ku
-    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I
-    ku = a * (b * x - y)
+    kv = q2 * (x * x) + q1 * x + q0 - y + I
+    ku = _ku(accom, a, b, x, y)
     av = av + 2.0 * kv
     au = au + 2.0 * ku
     x = _clamp(v + h * kv, hi, lo)
     y = u + h * ku
-    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + I
-    ku = a * (b * x - y)
+    kv = q2 * (x * x) + q1 * x + q0 - y + I
+    ku = _ku(accom, a, b, x, y)
     v1[0] = v + h6 * (av + kv)
     u1[0] = u + h6 * (au + ku)
 
 
 cdef double _rk4_locate(double v, double u, double I, double a, double b, double peak,
-                        double H, double hi, double lo, double* vx, double* ux) noexcept nogil:
+                        double H, double hi, double lo, double q2, double q1, double q0,
+                        bint accom, double* vx, double* ux) noexcept nogil:
     """theta in (0, H] where the RK4 step map from (v, u) reaches ``peak``, given
     v < peak <= v_RK4(H). (vx, ux) receive the state at theta.
 
@@ -480,14 +500,14 @@ cdef double _rk4_locate(double v, double u, double I, double a, double b, double
             thi = th
         else:
             tlo = th
-        slope = 0.04 * (vt * vt) + 5.0 * vt + 140.0 - ut + I
+        slope = q2 * (vt * vt) + q1 * vt + q0 - ut + I
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tn > tlo and tn < thi):
             tn = 0.5 * (tlo + thi)
         if fabs(tn - th) <= LOCATE_TOL and th > 0.0:
             break
         th = tn
-        _rk4_one(v, u, I, a, b, th, hi, lo, &vt, &ut)
+        _rk4_one(v, u, I, a, b, th, hi, lo, q2, q1, q0, accom, &vt, &ut)
     vx[0] = vt
     ux[0] = ut
     return th
@@ -495,7 +515,8 @@ cdef double _rk4_locate(double v, double u, double I, double a, double b, double
 
 cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
                            double v, double u, double I, double a, double b, double c,
-                           double d, double peak, double hi, double lo,
+                           double d, double peak, double hi, double lo, double q2,
+                           double q1, double q0, bint accom,
                            double* v_out, double* u_out) noexcept nogil:
     """Redo the step [t0, t0 + dt] of a neuron whose RK4 step crossed the peak
     (or that starts at or above it): locate each crossing, store the spike,
@@ -514,7 +535,7 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
         crossed = False
     while True:
         if not crossed:
-            _rk4_one(v, u, I, a, b, dt - s, hi, lo, &v1, &u1)
+            _rk4_one(v, u, I, a, b, dt - s, hi, lo, q2, q1, q0, accom, &v1, &u1)
             if not (v1 >= peak):
                 v_out[0] = v1
                 u_out[0] = u1
@@ -525,7 +546,7 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
             v_out[0] = v
             u_out[0] = u
             return -1
-        th = _rk4_locate(v, u, I, a, b, peak, dt - s, hi, lo, &vx, &ux)
+        th = _rk4_locate(v, u, I, a, b, peak, dt - s, hi, lo, q2, q1, q0, accom, &vx, &ux)
         s = s + th
         _push_one(buf, neuron, t0 + s)
         n += 1
@@ -571,27 +592,40 @@ cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssiz
                                                            <uint64_t> k)
 
 
-cdef inline uint64_t _step(int method, bint store_pre, Py_ssize_t w, double dt,
+cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, Py_ssize_t w,
+                                double dt, double hi, double lo, double q2, double q1,
+                                double q0, double* v, double* u, double* vpre, const double* I,
+                                prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
+                                prm_t peak) noexcept nogil:
+    if method == M_EULER:
+        if store_pre:
+            return _lanes_euler(w, False, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_euler(w, False, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+    elif method == M_IZH2004:
+        if store_pre:
+            return _lanes_euler(w, True, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_euler(w, True, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+    elif method == M_IZH2003:
+        if store_pre:
+            return _lanes_half(w, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_half(w, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+    if store_pre:
+        return _lanes_rk4(w, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, a, b, c, d, peak)
+    return _lanes_rk4(w, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, a, b, c, d, peak)
+
+
+cdef inline uint64_t _step(Ctx* ctx, int method, bint store_pre, Py_ssize_t w, double dt,
                            double hi, double lo, double* v, double* u, double* vpre,
                            const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
                            prm_t peak) noexcept nogil:
     """One step of ``w`` lanes with ``method``; the bint arguments of the lane
-    functions are literals, so every call below is a specialized loop."""
-    if method == M_EULER:
-        if store_pre:
-            return _lanes_euler(w, False, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-        return _lanes_euler(w, False, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-    elif method == M_IZH2004:
-        if store_pre:
-            return _lanes_euler(w, True, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-        return _lanes_euler(w, True, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-    elif method == M_IZH2003:
-        if store_pre:
-            return _lanes_half(w, True, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-        return _lanes_half(w, False, dt, hi, lo, v, u, vpre, I, dta, b, c, d, peak)
-    if store_pre:
-        return _lanes_rk4(w, True, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
-    return _lanes_rk4(w, False, dt, hi, lo, v, u, vpre, I, a, b, c, d, peak)
+    functions are literals, so every call is a specialized loop. The v
+    polynomial's coefficients are shared by the run (registers)."""
+    if ctx.accom:
+        return _step_form(method, store_pre, True, w, dt, hi, lo, ctx.q2, ctx.q1, ctx.q0,
+                          v, u, vpre, I, a, dta, b, c, d, peak)
+    return _step_form(method, store_pre, False, w, dt, hi, lo, ctx.q2, ctx.q1, ctx.q0,
+                      v, u, vpre, I, a, dta, b, c, d, peak)
 
 
 cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t k,
@@ -690,7 +724,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                 u0_[j] = u[j]
             if ctx.varying:
                 _fill_current(ctx, base, nb, w, k, I, Ik)
-            fired = _step(method, ctx.interp != 0 or (sample and pre_wanted), w, dt, hi, lo,
+            fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), w, dt, hi, lo,
                           v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
             if k == 0 and ctx.locate:
                 for j in range(nb):
@@ -703,7 +737,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                 if ctx.locate:
                     _rk4_spiking_step(buf, <int32_t> (base + j), k * dt, dt, v0_[j], u0_[j],
                                       Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
-                                      peak_[j], hi, lo, &v[j], &u[j])
+                                      peak_[j], hi, lo, ctx.q2, ctx.q1, ctx.q0, ctx.accom,
+                                      &v[j], &u[j])
                     vpre[j] = peak_[j]
                 else:
                     _push_one(buf, <int32_t> (base + j),
@@ -721,7 +756,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         sample = rec and (k + 1) % ctx.stride == 0
         if ctx.varying:
             _fill_current(ctx, base, nb, w, k, I, Ik)
-        fired = _step(method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
+        fired = _step(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
                       a, dta, b, c, d, peak) & valid
         masks[k - km] = fired
         if sample:
@@ -759,14 +794,15 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
             us0 = u
             if ctx.varying:
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
-            fired = _step(method, ctx.interp != 0 or (sample and pre_wanted), 1, dt, hi, lo,
+            fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), 1, dt, hi, lo,
                           &v, &u, &vpre, &I, a, dta, b, c, d, peak)
             if k == 0 and ctx.locate and vs0 >= peak:
                 fired = 1
             if fired:
                 if ctx.locate:
                     _rk4_spiking_step(buf, <int32_t> i, k * dt, dt, vs0, us0, I, a, b, c, d,
-                                      peak, hi, lo, &tv, &tu)
+                                      peak, hi, lo, ctx.q2, ctx.q1, ctx.q0, ctx.accom,
+                                      &tv, &tu)
                     v = tv
                     u = tu
                     vpre = peak
@@ -785,7 +821,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
         sample = rec and (k + 1) % ctx.stride == 0
         if ctx.varying:
             _fill_current(ctx, i, 1, 1, k, &I0, &I)
-        fired = _step(method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
+        fired = _step(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
                       a, dta, b, c, d, peak)
         masks[k - km] = fired
         if sample:
@@ -851,7 +887,8 @@ cdef class Run:
                  double[::1] v, double[::1] u,
                  Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
                  str v_at_spike="peak", int n_threads=1, bint interpolate=False,
-                 wave=None, own=None, noise=None, uint64_t seed=0):
+                 wave=None, own=None, noise=None, uint64_t seed=0,
+                 double q2=0.04, double q1=5.0, double q0=140.0, bint accommodation=False):
         cdef Py_ssize_t n = v.shape[0]
         cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
         cdef Py_ssize_t i
@@ -886,6 +923,10 @@ cdef class Run:
             self.ctx.noise = &self._noise[0]
             self.ctx.seed = seed
         self.ctx.varying = wave is not None or own is not None or noise is not None
+        self.ctx.q2 = q2
+        self.ctx.q1 = q1
+        self.ctx.q0 = q0
+        self.ctx.accom = accommodation
         self.ctx.v_at_spike = V_AT_SPIKE_CODES[v_at_spike]
         # threads: fixed for the run (static schedule: each neuron is always
         # advanced by the same thread, so its spikes sit in one buffer in order)

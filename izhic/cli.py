@@ -21,7 +21,6 @@ import math
 import os
 import sys
 import textwrap
-from pathlib import Path
 
 import numpy as np
 
@@ -129,7 +128,7 @@ def parse_currents(text):
             # k * step from START (no accumulated rounding), tidied to 12 digits
             currents = np.array([float(f"{start + k * step:.12g}") for k in range(n)])
         else:
-            items = [item for item in text.split(",")]
+            items = text.split(",")
             if not all(item.strip() for item in items):
                 raise ValueError(f"{text!r}: empty item in the list")
             currents = np.array([_number(item) for item in items])

@@ -41,6 +41,13 @@ class Izhikevich2003:
         Increment of ``u`` after a spike (current units).
     v_peak : float or array, default 30
         Spike cut-off (mV): a spike is registered when ``v >= v_peak``.
+    quadratic, linear, constant : float, default 0.04, 5, 140
+        Coefficients of ``v' = quadratic v^2 + linear v + constant - u + I``,
+        one value for the whole population. Izhikevich (2004) uses
+        0.04, 4.1, 108 for panels G and L.
+    recovery : {"standard", "accommodation"}
+        ``u' = a (b v - u)``, or ``u' = a b (v + 65)`` (no decay of u:
+        Izhikevich 2004 panel R, accommodation).
 
     Examples
     --------
@@ -54,9 +61,24 @@ class Izhikevich2003:
     c: ArrayLike
     d: ArrayLike
     v_peak: ArrayLike = 30.0
+    quadratic: float = 0.04
+    linear: float = 5.0
+    constant: float = 140.0
+    recovery: str = "standard"
+
+    #: fields that may hold one value per neuron
+    PER_NEURON = ("a", "b", "c", "d", "v_peak")
+    #: fields shared by the whole population
+    SHARED = ("quadratic", "linear", "constant", "recovery")
+    RECOVERY = ("standard", "accommodation")
 
     @classmethod
     def field_names(cls):
+        """Names of the per-neuron fields."""
+        return cls.PER_NEURON
+
+    @classmethod
+    def all_field_names(cls):
         return tuple(f.name for f in fields(cls))
 
 

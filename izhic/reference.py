@@ -31,7 +31,7 @@ import numpy as np
 from . import _checks, _core
 from .models import Izhikevich2003
 from .result import SpikeTrains
-from .simulate import METHODS, _as_stimulus, _resolve_model, _steps
+from .simulate import METHODS, _as_stimulus, _model_form, _resolve_model, _steps
 
 __all__ = ["ReferenceResult", "simulate_numpy", "simulate_solve_ivp"]
 
@@ -93,9 +93,29 @@ def _population(model, current, n_neurons, v0, u0):
 # NumPy oracle of the grid methods
 # ---------------------------------------------------------------------------
 
+# The v polynomial's coefficients and the recovery form of the run being
+# simulated (set by simulate_numpy; the defaults are the 2003 model's).
+_FORM = {"quadratic": 0.04, "linear": 5.0, "constant": 140.0, "recovery": "standard"}
+
+
 def _f(v, u, current):
-    """dv/dt, evaluated left to right: ((((0.04 (v v)) + 5 v) + 140) - u) + I."""
-    return 0.04 * (v * v) + 5.0 * v + 140.0 - u + current
+    """dv/dt, evaluated left to right: ((((q2 (v v)) + q1 v) + q0) - u) + I."""
+    return (_FORM["quadratic"] * (v * v) + _FORM["linear"] * v + _FORM["constant"]
+            - u + current)
+
+
+def _g(a, b, v, u):
+    """du/dt: a (b v - u), or a b (v + 65) for the "accommodation" recovery."""
+    if _FORM["recovery"] == "accommodation":
+        return (a * b) * (v + 65.0)
+    return a * (b * v - u)
+
+
+def _u_step(u, dta, b, v):
+    """u + dt du/dt for the Euler-type schemes, with dta = dt a."""
+    if _FORM["recovery"] == "accommodation":
+        return u + (dta * b) * (v + 65.0)
+    return u + dta * (b * v - u)
 
 
 def _clamp(v):
@@ -107,32 +127,32 @@ def _step(method, v, u, dt, dta, a, b, current):
     """Advance (v, u) by one step of ``dt``; returns (v1, u1) before any reset."""
     if method == "euler":
         v1 = _clamp(v + dt * _f(v, u, current))
-        u1 = u + dta * (b * v - u)
+        u1 = _u_step(u, dta, b, v)
     elif method == "izhikevich2004":
         v1 = _clamp(v + dt * _f(v, u, current))
-        u1 = u + dta * (b * v1 - u)
+        u1 = _u_step(u, dta, b, v1)
     elif method == "izhikevich2003":
         h = 0.5 * dt
         vh = _clamp(v + h * _f(v, u, current))
         v1 = _clamp(vh + h * _f(vh, u, current))
-        u1 = u + dta * (b * v1 - u)
+        u1 = _u_step(u, dta, b, v1)
     elif method in ("rk4", "rk4_grid"):
         h = 0.5 * dt
         dt6 = dt / 6.0
         k1v = _f(v, u, current)
-        k1u = a * (b * v - u)
+        k1u = _g(a, b, v, u)
         vs = _clamp(v + h * k1v)
         us = u + h * k1u
         k2v = _f(vs, us, current)
-        k2u = a * (b * vs - us)
+        k2u = _g(a, b, vs, us)
         vs = _clamp(v + h * k2v)
         us = u + h * k2u
         k3v = _f(vs, us, current)
-        k3u = a * (b * vs - us)
+        k3u = _g(a, b, vs, us)
         vs = _clamp(v + dt * k3v)
         us = u + dt * k3u
         k4v = _f(vs, us, current)
-        k4u = a * (b * vs - us)
+        k4u = _g(a, b, vs, us)
         v1 = _clamp(v + dt6 * (k1v + 2.0 * k2v + 2.0 * k3v + k4v))
         u1 = u + dt6 * (k1u + 2.0 * k2u + 2.0 * k3u + k4u)
     else:  # pragma: no cover - checked by the caller
@@ -155,25 +175,25 @@ def _clamp1(x):
 def _rk4_one(v, u, current, a, b, h):
     hh = 0.5 * h
     h6 = h / 6.0
-    kv = 0.04 * (v * v) + 5.0 * v + 140.0 - u + current
-    ku = a * (b * v - u)
+    kv = _f(v, u, current)
+    ku = _g(a, b, v, u)
     av, au = kv, ku
     x = _clamp1(v + hh * kv)
     y = u + hh * ku
-    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + current
-    ku = a * (b * x - y)
+    kv = _f(x, y, current)
+    ku = _g(a, b, x, y)
     av = av + 2.0 * kv
     au = au + 2.0 * ku
     x = _clamp1(v + hh * kv)
     y = u + hh * ku
-    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + current
-    ku = a * (b * x - y)
+    kv = _f(x, y, current)
+    ku = _g(a, b, x, y)
     av = av + 2.0 * kv
     au = au + 2.0 * ku
     x = _clamp1(v + h * kv)
     y = u + h * ku
-    kv = 0.04 * (x * x) + 5.0 * x + 140.0 - y + current
-    ku = a * (b * x - y)
+    kv = _f(x, y, current)
+    ku = _g(a, b, x, y)
     return v + h6 * (av + kv), u + h6 * (au + ku)
 
 
@@ -189,7 +209,7 @@ def _rk4_locate(v, u, current, a, b, peak, H):
             thi = th
         else:
             tlo = th
-        slope = 0.04 * (vt * vt) + 5.0 * vt + 140.0 - ut + current
+        slope = _f(vt, ut, current)
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tlo < tn < thi):
             tn = 0.5 * (tlo + thi)
@@ -315,6 +335,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     >>> res.spike_times.counts().tolist()
     [0, 11, 23]
     """
+    form = _model_form(_resolve_model(model))
     stim = _as_stimulus(current)
     if n_neurons is None and stim.own is not None:
         n_neurons = stim.n_own
@@ -333,6 +354,18 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     v = p["v0"].copy()
     u = p["u0"].copy()
     trains = [[] for _ in range(v.size)]
+    _FORM.update(form)
+    try:
+        v, u = _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed,
+                   scale if noise is not None else None, a, b, c, d, v_peak, dta, trains)
+    finally:
+        _FORM.update(quadratic=0.04, linear=5.0, constant=140.0, recovery="standard")
+    return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
+
+
+def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, scale, a, b, c, d,
+               v_peak, dta, trains):
+    """The step loop of simulate_numpy: returns the final (v, u), appends to trains."""
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
             # the current of step k: offset + shared(t_k) + own_i(t_k) + noise, in this order
@@ -361,7 +394,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
                     trains[i].append(t)
                 v[fired] = c[fired]
                 u[fired] += d[fired]
-    return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
+    return v, u
 
 
 # ---------------------------------------------------------------------------

@@ -67,10 +67,10 @@ def _resolve_model(model):
     if isinstance(model, str):
         return preset(model)
     if isinstance(model, Mapping):
-        unknown = set(model) - set(Izhikevich2003.field_names())
+        unknown = set(model) - set(Izhikevich2003.all_field_names())
         if unknown:
             raise ValueError(f"model: unknown parameter(s) {sorted(unknown)}; "
-                             f"expected {', '.join(Izhikevich2003.field_names())}")
+                             f"expected {', '.join(Izhikevich2003.all_field_names())}")
         try:
             return Izhikevich2003(**model)
         except TypeError as exc:
@@ -82,6 +82,15 @@ def _resolve_model(model):
 #: Longest run in steps (the kernels count steps in 64-bit integers; this
 #: bound keeps ``(k + 1) * dt`` exact to well below a step).
 MAX_STEPS = 1 << 40
+
+
+def _model_form(params):
+    """The population-wide fields of the model, checked."""
+    form = {name: _checks.real_scalar(f"model.{name}", getattr(params, name))
+            for name in ("quadratic", "linear", "constant")}
+    form["recovery"] = _checks.choice("model.recovery", params.recovery,
+                                      Izhikevich2003.RECOVERY)
+    return form
 
 
 def _steps(duration, dt):
@@ -101,7 +110,7 @@ _STABILITY_LIMIT = {"euler": 2.0, "izhikevich2004": 2.0, "izhikevich2003": 4.0,
                     "rk4": 2.785, "rk4_grid": 2.785}
 
 
-def _check_stiffness(b, current, dt, method):
+def _check_stiffness(b, current, dt, method, form=None):
     """Refuse currents so negative that the rest state is too stiff for ``dt``.
 
     At the lower rest state (0.04 v^2 + (5 - b) v + 140 + I = 0, u = b v) the
@@ -110,8 +119,12 @@ def _check_stiffness(b, current, dt, method):
     beyond the method's stability limit turns the rest state into a growing
     oscillation and, soon after, into spurious spikes.
     """
-    with np.errstate(invalid="ignore"):
-        disc = (5.0 - b) ** 2 - 0.16 * (140.0 + current)
+    q2, q1, q0 = ((form["quadratic"], form["linear"], form["constant"]) if form
+                  else (0.04, 5.0, 140.0))
+    if q2 <= 0.0:
+        return
+    with np.errstate(invalid="ignore", over="ignore"):
+        disc = (q1 - b) ** 2 - 4.0 * q2 * (q0 + current)
         lam = np.sqrt(np.where(disc > 0.0, disc, 0.0))
     z = np.broadcast_to(lam * dt, np.broadcast(b, current).shape)
     limit = _STABILITY_LIMIT[method]
@@ -122,7 +135,7 @@ def _check_stiffness(b, current, dt, method):
         lam_i = float(np.atleast_1d(z)[i] / dt)
         raise ValueError(
             f"current: {cur:g} puts the rest state of neuron {i} near v = "
-            f"{(-lam_i - 5.0) / 0.08:.4g} mV, where it relaxes at rate {lam_i:.4g}/ms: the "
+            f"{(-lam_i - q1) / (2.0 * q2):.4g} mV, where it relaxes at rate {lam_i:.4g}/ms: the "
             f"step dt={dt:g} ms is unstable there for method {method!r} (needs dt < "
             f"{limit / lam_i:.3g} ms). Such currents are far outside the model's range; "
             "reduce the current or dt")
@@ -307,6 +320,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     n_steps = _steps(duration, dt)
 
     names = Izhikevich2003.field_names()
+    form = _model_form(params)
     arrays = {name: _checks.real_array(f"model.{name}", getattr(params, name)) for name in names}
     peak = arrays["v_peak"]
     if peak.size and not (np.abs(peak) < _V_BOUND).all():
@@ -351,7 +365,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         lowest = lowest + wave.min()
     if own is not None:
         lowest = lowest + own.min(axis=0)
-    _check_stiffness(arrays["b"], lowest, dt, method)
+    _check_stiffness(arrays["b"], lowest, dt, method, form)
     noise_scale = None
     seed = None if noise is None else _seed(seed)
     if noise is not None:
@@ -402,7 +416,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
                     current_arr, v, u, stride, rec_row,
                     tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads,
                     spike_time == "interpolate", wave, own, noise_scale,
-                    0 if seed is None else seed)
+                    0 if seed is None else seed, form["quadratic"], form["linear"],
+                    form["constant"], form["recovery"] == "accommodation")
     # Chunks of a few milliseconds of work: between them the GIL is back, so
     # Ctrl-C raises KeyboardInterrupt promptly and the progress bar moves.
     chunk = max(1, _CHUNK_WORK // n)
