@@ -132,9 +132,8 @@ def _ivp_run(simulate_solve_ivp, current, method, tol):
     return run
 
 
-@functools.cache
 def _matched(case):
-    """``{entry: Config}`` for ``case``, plus the exact solution under ``"exact"``."""
+    """-> (``{entry: Config}``, summary lines) for ``case``: the whole search."""
     simulate_solve_ivp = _simulate_solve_ivp()
     current = CASES[case]
     start = time.perf_counter()
@@ -167,8 +166,12 @@ def _ratio_footer(rows):
 @pytest.fixture(scope="session")
 def matched(bench_group):
     """``matched(case)`` -> ``{entry: Config}`` (searched once per case and session)."""
+    cache = {}
+
     def get(case):
-        configs, notes = _matched(case)
+        if case not in cache:
+            cache[case] = _matched(case)
+        configs, notes = cache[case]
         izh = configs[IZHIC]
         bench_group(group_name(case), reference=izh.name() if izh.chosen is not None else None,
                     rate="neuron-s/s", rate_scale=1.0, notes=notes, footer=_ratio_footer)
