@@ -459,7 +459,8 @@ def plot_work_precision(rows, ratios, path):
     pop = [r for r in rows if r["family"].startswith("izhic rk4, per neuron")][0]
     ax.plot(pop["wall_s"], pop["max_error_ms"], marker="*", markersize=14, color="tab:red",
             linestyle="none", label=f"izhic rk4 dt = 0.1, per neuron in a population of "
-                                    f"{POPULATION:,}")
+                                    f"{POPULATION:,} ({izhic.show_config()['max_threads']} "
+                                    "threads)")
     ax.axhline(MATCHED_MS, color="0.5", linewidth=1.0, linestyle="--")
     ax.text(0.99, MATCHED_MS * 1.12, "max error 1e-3 ms", fontsize=8, color="0.35",
             ha="right", transform=ax.get_yaxis_transform())

@@ -12,7 +12,9 @@ stimulus evaluated at ``t_k`` and held over the whole step, for every method:
 the RK4 stages of that step all see the same value. ``t_k`` is computed as
 ``k * dt`` (not accumulated), as in Izhikevich's figure code. A pulse
 ``pulse(10, 15, 1.0)`` is on for ``10 <= t_k < 15``: with dt = 0.25 it acts on
-the steps starting at 10.0, 10.25, ..., 14.75.
+the steps starting at 10.0, 10.25, ..., 14.75. The edges of step, pulse(s)
+and ramp are compared with a tolerance of 1e-9 (1 + |edge|) ms, so rounding of
+``k * dt`` cannot move an edge by a step.
 
 Combine with ``+`` and ``*``::
 
@@ -88,6 +90,18 @@ def _real(name, value):
     return _checks.real_scalar(name, value)
 
 
+# Edges are compared with a tolerance, because the sample times k*dt are
+# rounded: with dt = 0.3, 3*0.3 = 0.8999999999999999, and a pulse starting at
+# 0.9 must act from that sample on. (function() compares exactly: it is the
+# user's own expression, e.g. the 2004 figure code's strict inequalities.)
+def _at_or_after(t, edge):
+    return t >= edge - 1e-9 * (1.0 + abs(edge))
+
+
+def _before(t, edge):
+    return t < edge - 1e-9 * (1.0 + abs(edge))
+
+
 def constant(amplitude):
     """The same current at all times."""
     amplitude = _real("amplitude", amplitude)
@@ -97,7 +111,7 @@ def constant(amplitude):
 def step(t_on, amplitude):
     """``amplitude`` for ``t >= t_on``, 0 before."""
     t_on, amplitude = _real("t_on", t_on), _real("amplitude", amplitude)
-    return Waveform(lambda t: np.where(t >= t_on, amplitude, 0.0),
+    return Waveform(lambda t: np.where(_at_or_after(t, t_on), amplitude, 0.0),
                     f"step to {amplitude:g} at {t_on:g} ms")
 
 
@@ -107,7 +121,7 @@ def pulse(t_on, t_off, amplitude):
     amplitude = _real("amplitude", amplitude)
     if t_off < t_on:
         raise ValueError(f"t_off: {t_off!r} is before t_on={t_on!r}")
-    return Waveform(lambda t: np.where((t >= t_on) & (t < t_off), amplitude, 0.0),
+    return Waveform(lambda t: np.where(_at_or_after(t, t_on) & _before(t, t_off), amplitude, 0.0),
                     f"pulse {amplitude:g} in [{t_on:g}, {t_off:g}) ms")
 
 
@@ -121,7 +135,7 @@ def pulses(onsets, width, amplitude):
     def fn(t):
         on = np.zeros(t.shape, dtype=bool)
         for t0 in onsets:
-            on |= (t >= t0) & (t < t0 + width)
+            on |= _at_or_after(t, t0) & _before(t, t0 + width)
         return np.where(on, amplitude, 0.0)
 
     return Waveform(fn, f"{onsets.size} pulses of {amplitude:g}, {width:g} ms")
@@ -131,7 +145,8 @@ def ramp(t_on, slope, t_off=None):
     """``slope * (t - t_on)`` for ``t_on <= t`` (and ``t < t_off`` if given), 0 elsewhere."""
     t_on, slope = _real("t_on", t_on), _real("slope", slope)
     t_off = np.inf if t_off is None else _real("t_off", t_off)
-    return Waveform(lambda t: np.where((t >= t_on) & (t < t_off), slope * (t - t_on), 0.0),
+    return Waveform(lambda t: np.where(_at_or_after(t, t_on) & _before(t, t_off),
+                                       slope * (t - t_on), 0.0),
                     f"ramp {slope:g}/ms from {t_on:g} ms")
 
 

@@ -19,7 +19,6 @@ from izhic import inputs
 from izhic.reference import simulate_numpy
 
 METHODS = tuple(izhic.METHODS)
-GRID_METHODS = tuple(m for m in METHODS if m != "rk4")
 
 
 def random_population(seed, n):
@@ -209,10 +208,6 @@ def test_function_strict_inequality_excludes_t_on():
     assert_same(res, _trace(_one_hot(range(41, 80), 3.0)))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "t_k = k*dt is compared exactly with t_on: with dt=0.3, 3*0.3 = 0.8999999999999999 < 0.9, "
-    "so pulse(0.9, ...) misses the sample at 0.9 and starts one step late (sampled() uses a "
-    "1e-9 tolerance and does not)"))
 def test_pulse_on_a_sample_with_inexact_dt():
     dt = 0.3
     assert 3 * dt < 0.9  # the float product lands below the decimal onset
