@@ -87,6 +87,11 @@ def _build(cc, name, flags, out_dir):
     return CBuild(name, tuple(flags), lib), None
 
 
+def pytest_collection_modifyitems(config, items):
+    """Run (and so list in the summary) the matched-accuracy groups after the others."""
+    items.sort(key=lambda item: item.path.name == "test_matched_accuracy.py")
+
+
 @pytest.fixture(scope="session")
 def yardstick_builds(tmp_path_factory):
     """``{name: CBuild or the reason it is missing (str)}`` for every name in BUILDS."""

@@ -455,27 +455,21 @@ cdef inline void _rk4_one(double v, double u, double I, double a, double b, doub
                           double* v1, double* u1) noexcept nogil:
     """One RK4 step of length h; the same expressions, in the same order, as
     _lanes_rk4 (so h = dt gives the same bits)."""
-    cdef double hh = 0.5 * h, h6 = h / 6.0, x, y, kv, ku, av, au
+    cdef double hs, h6 = h / 6.0, x, y, kv, ku, av, au
+    cdef int s
     kv = q2 * (v * v) + q1 * v + q0 - u + I
     ku = _ku(accom, a, b, v, u)
     av = kv
     au = ku
-    x = _clamp(v + hh * kv, hi, lo)
-    y = u + hh * ku
-    kv = q2 * (x * x) + q1 * x + q0 - y + I
-    ku = _ku(accom, a, b, x, y)
-    av = av + 2.0 * kv
-    au = au + 2.0 * ku
-    x = _clamp(v + hh * kv, hi, lo)
-    y = u + hh * ku
-    kv = q2 * (x * x) + q1 * x + q0 - y + I
-    ku = _ku(accom, a, b, x, y)
-    av = av + 2.0 * kv
-    au = au + 2.0 * ku
-    x = _clamp(v + h * kv, hi, lo)
-    y = u + h * ku
-    kv = q2 * (x * x) + q1 * x + q0 - y + I
-    ku = _ku(accom, a, b, x, y)
+    for s in range(3):              # stages 2, 3, 4: at v + h/2 k1, v + h/2 k2, v + h k3
+        hs = 0.5 * h if s < 2 else h
+        x = _clamp(v + hs * kv, hi, lo)
+        y = u + hs * ku
+        kv = q2 * (x * x) + q1 * x + q0 - y + I
+        ku = _ku(accom, a, b, x, y)
+        if s < 2:
+            av = av + 2.0 * kv
+            au = au + 2.0 * ku
     v1[0] = v + h6 * (av + kv)
     u1[0] = u + h6 * (au + ku)
 

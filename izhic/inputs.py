@@ -146,7 +146,7 @@ def ramp(t_on, slope, t_off=None):
     t_on, slope = _real("t_on", t_on), _real("slope", slope)
     t_off = np.inf if t_off is None else _real("t_off", t_off)
     return Waveform(lambda t: np.where(_at_or_after(t, t_on) & _before(t, t_off),
-                                       slope * (t - t_on), 0.0),
+                                       slope * np.maximum(t - t_on, 0.0), 0.0),
                     f"ramp {slope:g}/ms from {t_on:g} ms")
 
 

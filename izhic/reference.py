@@ -173,27 +173,16 @@ def _clamp1(x):
 
 
 def _rk4_one(v, u, current, a, b, h):
-    hh = 0.5 * h
     h6 = h / 6.0
-    kv = _f(v, u, current)
-    ku = _g(a, b, v, u)
+    kv, ku = _f(v, u, current), _g(a, b, v, u)
     av, au = kv, ku
-    x = _clamp1(v + hh * kv)
-    y = u + hh * ku
-    kv = _f(x, y, current)
-    ku = _g(a, b, x, y)
-    av = av + 2.0 * kv
-    au = au + 2.0 * ku
-    x = _clamp1(v + hh * kv)
-    y = u + hh * ku
-    kv = _f(x, y, current)
-    ku = _g(a, b, x, y)
-    av = av + 2.0 * kv
-    au = au + 2.0 * ku
-    x = _clamp1(v + h * kv)
-    y = u + h * ku
-    kv = _f(x, y, current)
-    ku = _g(a, b, x, y)
+    for stage in (2, 3, 4):             # at v + h/2 k1, v + h/2 k2, v + h k3
+        hs = 0.5 * h if stage < 4 else h
+        x = _clamp1(v + hs * kv)
+        y = u + hs * ku
+        kv, ku = _f(x, y, current), _g(a, b, x, y)
+        if stage < 4:
+            av, au = av + 2.0 * kv, au + 2.0 * ku
     return v + h6 * (av + kv), u + h6 * (au + ku)
 
 

@@ -336,11 +336,13 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     if u0 is not None:
         arrays["u0"] = _checks.real_array("u0", u0)
 
+    _checks.choice("noise_kind", noise_kind, _NOISE_KINDS)
+    if seed is not None:
+        _seed(seed)
     if noise is not None:
         arrays["noise"] = _checks.real_array("noise", noise)
         if (arrays["noise"] < 0).any():
             raise ValueError(f"noise: must be >= 0, got {arrays['noise'].min()!r}")
-        _checks.choice("noise_kind", noise_kind, _NOISE_KINDS)
     sizes = {key: arr.size for key, arr in arrays.items() if arr.ndim == 1}
     if stim.own is not None:
         sizes["current (per-neuron waveform)"] = stim.n_own

@@ -208,16 +208,29 @@ def test_function_strict_inequality_excludes_t_on():
     assert_same(res, _trace(_one_hot(range(41, 80), 3.0)))
 
 
-def test_pulse_on_a_sample_with_inexact_dt():
+@pytest.mark.parametrize("method", METHODS)
+def test_edges_on_a_sample_with_inexact_dt(method):
+    # dt = 0.3: 3 * dt = 0.8999999999999999 and 6 * dt = 1.7999999999999998 land
+    # below the decimal edges 0.9 and 1.8; both are still samples (on at k = 3,
+    # off at k = 6), as in sampled()
     dt = 0.3
-    assert 3 * dt < 0.9  # the float product lands below the decimal onset
+    assert 3 * dt < 0.9 and 6 * dt < 1.8
 
     def run(current):
-        return izhic.simulate("RS", current, duration=6.0, dt=dt, method="euler", v0=-70.0)
+        return izhic.simulate("RS", current, duration=6.0, dt=dt, method=method, v0=-70.0)
 
-    one_hot = np.zeros(20)
-    one_hot[[3, 4]] = 5.0
-    assert_same(run(inputs.pulse(0.9, 1.5, 5.0)), run(inputs.sampled(one_hot, dt)))
+    def one_hot(steps, amplitude=5.0):
+        values = np.zeros(20)
+        values[list(steps)] = amplitude
+        return inputs.sampled(values, dt)
+
+    assert_same(run(inputs.pulse(0.9, 1.8, 5.0)), run(one_hot([3, 4, 5])))
+    assert_same(run(inputs.pulse(0.3, 0.9, 5.0)), run(one_hot([1, 2])))
+    assert_same(run(inputs.step(0.9, 5.0)), run(one_hot(range(3, 20))))
+    assert_same(run(inputs.pulses([0.9, 3.6], 0.9, 5.0)), run(one_hot([3, 4, 5, 12, 13, 14])))
+    ramp = inputs.ramp(0.9, 1.0, t_off=1.8).values(np.arange(8) * dt)
+    assert_allclose(ramp, [0, 0, 0, 0, 0.3, 0.6, 0, 0], rtol=0, atol=1e-12)
+    assert ramp[6] == 0.0  # off at k = 6
 
 
 def test_sampled_hold_and_interpolate():

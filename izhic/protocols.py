@@ -1,0 +1,320 @@
+"""Stimulation protocols of Izhikevich's published figures, as data.
+
+* :data:`FEATURES_2004`: the twenty panels A-T of Izhikevich (2004), "Which
+  model to use for cortical spiking neurons?", IEEE TNN 15:1063, Fig. 1;
+* :data:`NEURON_TYPES_2003`: the eight traces of Izhikevich (2003), "Simple
+  model of spiking neurons", IEEE TNN 14:1569, Fig. 2.
+
+Both figures come from one public MATLAB file (``figure1.m``, November 2003).
+Each protocol below is transcribed from it: parameters, initial state, step
+``tau``, length ``T`` and the input ``I(t)`` with the code's own expressions
+and **strict** inequalities (``t > T1``, ``T1 < t < T1 + 4``, ...; the switch
+times are computed as the code computes them, e.g. ``T1 = tspan(end)/11``).
+
+Numerics of the figure code (every panel and trace)::
+
+    for t = 0:tau:T                                  % samples t_k = k tau, k = 0..T/tau
+        I = I(t)
+        V = V + tau*(0.04*V^2 + 5*V + 140 - u + I)   % G, L: 4.1*V + 108
+        u = u + tau*a*(b*V - u)                      % u from the NEW V; R: tau*a*(b*(V+65))
+        if V > 30: plot 30 at t; V = c; u = u + d    % else plot V at t
+
+This is ``izhic.simulate(..., method="izhikevich2004", dt=tau)`` with the
+current of the step starting at ``t_k`` equal to ``I(t_k)``, run for
+``duration = T + tau`` (the code also advances the last sample, ``t = T``).
+izhic reports a spike at the end of the step, ``t_k + tau``; the figure code
+records ``t_k``. See :mod:`izhic.repertoire` for the runs and figures.
+
+Examples
+--------
+>>> from izhic.protocols import FEATURES_2004
+>>> p = FEATURES_2004["K"]
+>>> p.name, p.tau, p.duration
+('resonator', 0.25, 400.0)
+>>> p.current([40.0, 40.25, 43.75, 44.0]).tolist()      # 0.65 for 40 < t < 44
+[0.0, 0.65, 0.65, 0.0]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+
+from . import inputs
+from .models import Izhikevich2003
+
+__all__ = ["Protocol", "FEATURES_2004", "NEURON_TYPES_2003"]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """One stimulation protocol of a published figure (one panel or trace).
+
+    Attributes
+    ----------
+    key : str
+        ``"A"`` .. ``"T"`` (2004 Fig. 1) or ``"RS"``, ``"TC_burst"``, ... (2003 Fig. 2).
+    name : str
+        What the panel shows, e.g. ``"tonic spiking"``.
+    title : str
+        The panel's title in the published figure code.
+    a, b, c, d : float
+        Model parameters (v_peak is 30 mV throughout).
+    v0 : float
+        Initial v (mV).
+    u0 : float or None
+        Initial u; None means ``b * v0`` (the code's ``u = b*V``).
+    tau : float
+        The figure code's step (ms).
+    duration : float
+        ``T``: the code samples ``t_k = k tau`` for ``k = 0 .. T/tau``.
+    current : callable
+        ``current(t) -> I``, vectorized over an array of times (ms), with the
+        figure code's expressions and strict inequalities.
+    linear, constant : float
+        ``v' = 0.04 v^2 + linear v + constant - u + I`` (5, 140; panels G and
+        L: 4.1, 108).
+    recovery : {"standard", "accommodation"}
+        ``u' = a (b v - u)``, or ``u' = a b (v + 65)`` (panel R).
+    input_drawing : (base, height, mode)
+        How the figure draws the input under the trace (in mV of the v axis):
+        ``base + height * (I(t) - I(0)) / max|I - I(0)|`` (``mode="linear"``)
+        or ``base + height * sign(I(t) - I(0))`` (``mode="sign"``: each pulse
+        the same height, as the published panel O draws its +1 and -6 pulses).
+    """
+
+    key: str
+    name: str
+    title: str
+    a: float
+    b: float
+    c: float
+    d: float
+    v0: float
+    tau: float
+    duration: float
+    current: Callable[[np.ndarray], np.ndarray]
+    u0: Optional[float] = None
+    linear: float = 5.0
+    constant: float = 140.0
+    recovery: str = "standard"
+    input_drawing: Tuple[float, float, str] = (-90.0, 10.0, "linear")
+
+    @property
+    def u_init(self) -> float:
+        """Initial u: ``u0`` if given, else ``b * v0``."""
+        return self.b * self.v0 if self.u0 is None else self.u0
+
+    @property
+    def n_samples(self) -> int:
+        """Samples of the figure code, ``t_k = k tau`` for ``k = 0 .. T/tau``."""
+        return round(self.duration / self.tau) + 1
+
+    def sample_times(self, dt=None) -> np.ndarray:
+        """``k * dt`` for ``k = 0 .. T/dt`` (default ``dt = tau``), computed as
+        products (not accumulated), as izhic samples inputs."""
+        dt = self.tau if dt is None else dt
+        return np.arange(round(self.duration / dt) + 1, dtype=np.float64) * dt
+
+    def model(self) -> Izhikevich2003:
+        """The model of this protocol, for :func:`izhic.simulate`."""
+        return Izhikevich2003(a=self.a, b=self.b, c=self.c, d=self.d, v_peak=30.0,
+                              linear=self.linear, constant=self.constant,
+                              recovery=self.recovery)
+
+    def waveform(self) -> inputs.Waveform:
+        """The input as an :class:`izhic.inputs.Waveform` (``current=`` of simulate)."""
+        return inputs.function(self.current, f"{self.key}: {self.name}")
+
+
+# ----------------------------------------------------------------- helpers ----
+
+def _t(t):
+    return np.asarray(t, dtype=np.float64)
+
+
+def _window(t, t_on, width):
+    """The figure code's ``(t > t_on) & (t < t_on + width)``."""
+    return (t > t_on) & (t < t_on + width)
+
+
+def _step_after(t_on, amplitude):
+    """``amplitude`` for ``t > t_on``, else 0."""
+    def current(t):
+        return np.where(_t(t) > t_on, amplitude, 0.0)
+    return current
+
+
+# ------------------------------------------------- 2004 Fig. 1, panels A-T ----
+# Each function is the panel's ``if`` statement, with the code's switch times.
+
+def _input_g(t):  # (G) T1 = 30; I = 0.075*(t - T1) for t > T1
+    t = _t(t)
+    return np.where(t > 30.0, 0.075 * (t - 30.0), 0.0)
+
+
+def _input_h(t):  # (H) T1 = 30; I = -0.5 + 0.015*(t - T1) for t > T1, else -0.5
+    t = _t(t)
+    return np.where(t > 30.0, -0.5 + (0.015 * (t - 30.0)), -0.5)
+
+
+def _input_i(t):  # (I) T1 = tspan(end)/10; 7.04 for T1 < t < T1 + 3
+    return np.where(_window(_t(t), 100.0 / 10, 3.0), 7.04, 0.0)
+
+
+def _input_j(t):  # (J) T1 = tspan(end)/10; 2 for T1 < t < T1 + 5
+    return np.where(_window(_t(t), 200.0 / 10, 5.0), 2.0, 0.0)
+
+
+def _input_k(t):  # (K) T1 = T/10, T2 = T1 + 20, T3 = 0.7 T, T4 = T3 + 40; 4 ms pulses
+    t = _t(t)
+    t1 = 400.0 / 10
+    t2 = t1 + 20
+    t3 = 0.7 * 400.0
+    t4 = t3 + 40
+    on = _window(t, t1, 4) | _window(t, t2, 4) | _window(t, t3, 4) | _window(t, t4, 4)
+    return np.where(on, 0.65, 0.0)
+
+
+def _input_l(t):  # (L) T1 = T/11, T2 = T1 + 5, T3 = 0.7 T, T4 = T3 + 10; 2 ms pulses
+    t = _t(t)
+    t1 = 100.0 / 11
+    t2 = t1 + 5
+    t3 = 0.7 * 100.0
+    t4 = t3 + 10
+    on = _window(t, t1, 2) | _window(t, t2, 2) | _window(t, t3, 2) | _window(t, t4, 2)
+    return np.where(on, 9.0, 0.0)
+
+
+def _input_rebound(t):  # (M), (N) T1 = 20; -15 for T1 < t < T1 + 5
+    return np.where(_window(_t(t), 20.0, 5.0), -15.0, 0.0)
+
+
+def _input_o(t):  # (O) 1 for 10 < t < 15 or 80 < t < 85; elseif 70 < t < 75: -6
+    t = _t(t)
+    return np.where(_window(t, 10, 5) | _window(t, 80, 5), 1.0,
+                    np.where(_window(t, 70, 5), -6.0, 0.0))
+
+
+def _input_p(t):  # (P) T1 = tspan(end)/8, T2 = 216; 1.24 in (T1, T1+5), (T2, T2+5), else 0.24
+    t = _t(t)
+    t1 = 300.0 / 8
+    return np.where(_window(t, t1, 5) | _window(t, 216.0, 5), 1.24, 0.24)
+
+
+def _input_q(t):  # (Q) T1 = 10; 20 for abs(t - T1) < 1
+    return np.where(np.abs(_t(t) - 10.0) < 1, 20.0, 0.0)
+
+
+def _input_r(t):  # (R) t/25 for t < 200; 0 for t < 300; (t-300)/12.5*4 for t < 312.5; 0
+    t = _t(t)
+    return np.where(t < 200, t / 25,
+                    np.where(t < 300, 0.0,
+                             np.where(t < 312.5, (t - 300) / 12.5 * 4, 0.0)))
+
+
+def _input_inhibition(t):  # (S), (T) 80 for t < 50 or t > 250, else 75
+    t = _t(t)
+    return np.where((t < 50) | (t > 250), 80.0, 75.0)
+
+
+def _panel(key, name, short, a, b, c, d, v0, tau, duration, current, **kwargs):
+    return Protocol(key=key, name=name, title=f"({key}) {short}", a=a, b=b, c=c, d=d,
+                    v0=v0, tau=tau, duration=duration, current=current, **kwargs)
+
+
+_PANELS = [
+    _panel("A", "tonic spiking", "tonic spiking",
+           0.02, 0.2, -65, 6, -70, 0.25, 100.0, _step_after(100.0 / 10, 14.0)),
+    _panel("B", "phasic spiking", "phasic spiking",
+           0.02, 0.25, -65, 6, -64, 0.25, 200.0, _step_after(20.0, 0.5)),
+    _panel("C", "tonic bursting", "tonic bursting",
+           0.02, 0.2, -50, 2, -70, 0.25, 220.0, _step_after(22.0, 15.0)),
+    _panel("D", "phasic bursting", "phasic bursting",
+           0.02, 0.25, -55, 0.05, -64, 0.2, 200.0, _step_after(20.0, 0.6)),
+    _panel("E", "mixed mode", "mixed mode",
+           0.02, 0.2, -55, 4, -70, 0.25, 160.0, _step_after(160.0 / 10, 10.0)),
+    _panel("F", "spike frequency adaptation", "spike freq. adapt",
+           0.01, 0.2, -65, 8, -70, 0.25, 85.0, _step_after(85.0 / 10, 30.0)),
+    _panel("G", "Class 1 excitable", "Class 1 excitable",
+           0.02, -0.1, -55, 6, -60, 0.25, 300.0, _input_g,
+           linear=4.1, constant=108.0, input_drawing=(-90.0, 20.0, "linear")),
+    _panel("H", "Class 2 excitable", "Class 2 excitable",
+           0.2, 0.26, -65, 0, -64, 0.25, 300.0, _input_h,
+           input_drawing=(-90.0, 20.0, "linear")),
+    _panel("I", "spike latency", "spike latency",
+           0.02, 0.2, -65, 6, -70, 0.2, 100.0, _input_i),
+    _panel("J", "subthreshold oscillations", "subthreshold osc.",
+           0.05, 0.26, -60, 0, -62, 0.25, 200.0, _input_j),
+    _panel("K", "resonator", "resonator",
+           0.1, 0.26, -60, -1, -62, 0.25, 400.0, _input_k),
+    _panel("L", "integrator", "integrator",
+           0.02, -0.1, -55, 6, -60, 0.25, 100.0, _input_l, linear=4.1, constant=108.0),
+    _panel("M", "rebound spike", "rebound spike",
+           0.03, 0.25, -60, 4, -64, 0.2, 200.0, _input_rebound,
+           input_drawing=(-85.0, 5.0, "linear")),
+    _panel("N", "rebound burst", "rebound burst",
+           0.03, 0.25, -52, 0, -64, 0.2, 200.0, _input_rebound,
+           input_drawing=(-85.0, 5.0, "linear")),
+    _panel("O", "threshold variability", "thresh. variability",
+           0.03, 0.25, -60, 4, -64, 0.25, 100.0, _input_o,
+           input_drawing=(-85.0, 5.0, "sign")),
+    _panel("P", "bistability", "bistability",
+           0.1, 0.26, -60, 0, -61, 0.25, 300.0, _input_p),
+    _panel("Q", "depolarizing after-potential", "DAP",
+           1, 0.2, -60, -21, -70, 0.1, 50.0, _input_q),
+    _panel("R", "accommodation", "accommodation",
+           0.02, 1, -55, 4, -65, 0.5, 400.0, _input_r, u0=-16.0,
+           recovery="accommodation", input_drawing=(-90.0, 12.0, "linear")),
+    _panel("S", "inhibition-induced spiking", "inh. induced sp.",
+           -0.02, -1, -60, 8, -63.8, 0.5, 350.0, _input_inhibition,
+           input_drawing=(-80.0, 10.0, "linear")),
+    _panel("T", "inhibition-induced bursting", "inh. induced brst.",
+           -0.026, -1, -45, -2, -63.8, 0.5, 350.0, _input_inhibition,
+           input_drawing=(-80.0, 10.0, "linear")),
+]
+
+#: The twenty panels of Izhikevich (2004), Fig. 1, by letter.
+FEATURES_2004 = {p.key: p for p in _PANELS}
+
+
+# ------------------------------------------------- 2003 Fig. 2, eight traces ----
+
+def _input_rz(t):  # T1 = 10, T2 = T1 + 50: 10 for T2 < t < T2 + 5; elseif t > T1: -0.5; else -2
+    t = _t(t)
+    t1 = 100.0 / 10
+    t2 = t1 + 50
+    return np.where(_window(t, t2, 5), 10.0, np.where(t > t1, -0.5, -2.0))
+
+
+def _input_tc_burst(t):  # T1 = 3*tspan(end)/10 = 45: 0 for t > T1, else -25
+    return np.where(_t(t) > 3 * 150.0 / 10, 0.0, -25.0)
+
+
+def _trace(key, name, title, a, b, c, d, v0, duration, current, **kwargs):
+    return Protocol(key=key, name=name, title=title, a=a, b=b, c=c, d=d, v0=v0, tau=0.25,
+                    duration=duration, current=current, **kwargs)
+
+
+_TRACES = [
+    _trace("RS", "regular spiking", "regular spiking (RS)",
+           0.02, 0.2, -65, 8, -63, 150.0, _step_after(150.0 / 10, 14.0)),
+    _trace("IB", "intrinsically bursting", "intrinsically bursting (IB)",
+           0.02, 0.2, -55, 4, -70, 150.0, _step_after(150.0 / 10, 11.0)),
+    _trace("CH", "chattering", "chattering (CH)",
+           0.02, 0.2, -50, 2, -70, 150.0, _step_after(150.0 / 10, 10.0)),
+    _trace("FS", "fast spiking", "fast spiking (FS)",
+           0.1, 0.2, -65, 2, -70, 150.0, _step_after(150.0 / 10, 10.0)),
+    _trace("TC", "thalamo-cortical, tonic", "thalamo-cortical (TC)",
+           0.02, 0.25, -65, 0.05, -63, 150.0, _step_after(2 * 150.0 / 10, 1.5)),
+    _trace("TC_burst", "thalamo-cortical, burst", "thalamo-cortical burst (TC)",
+           0.02, 0.25, -65, 0.05, -87, 150.0, _input_tc_burst),
+    _trace("RZ", "resonator", "resonator (RZ)",
+           0.1, 0.26, -65, 2, -70, 100.0, _input_rz),
+    _trace("LTS", "low-threshold spiking", "low-threshold spiking (LTS)",
+           0.02, 0.25, -65, 2, -63, 250.0, _step_after(250.0 / 10, 10.0)),
+]
+
+#: The eight traces of Izhikevich (2003), Fig. 2 (figure1.m numerics, tau = 0.25 ms).
+NEURON_TYPES_2003 = {p.key: p for p in _TRACES}
