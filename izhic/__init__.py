@@ -8,14 +8,15 @@ array([ 3.75, 29.  , 75.  ])
 """
 from . import inputs, reference
 from .analysis import FICurve, fi_curve, rheobase
-from .models import PRESETS_2003, Izhikevich2003, preset
+from .models import PRESETS_2003, PRESETS_2007, Izhikevich2003, Izhikevich2007, preset
 from .result import SimulationResult, SpikeTrains
 from .simulate import METHODS, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "simulate", "METHODS", "Izhikevich2003", "PRESETS_2003", "preset",
+    "simulate", "METHODS", "Izhikevich2003", "Izhikevich2007", "PRESETS_2003",
+    "PRESETS_2007", "preset",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
     "fi_curve", "rheobase", "FICurve", "inputs",
 ]

@@ -152,6 +152,13 @@ ctypedef struct SpikeBuf:
     Py_ssize_t capped           # steps cut short by MAX_SPIKES_PER_STEP
 
 
+ctypedef struct Special07:
+    # B(v) = b' (v - v_u) + cubic max(v - v_cubic, 0)^3, b' = b_low where v <= v_switch
+    # peak = v_peak + peak_u u;  reset: v = c + c_u u, u = min(u + d, u_max)
+    int use_vu
+    double v_u, cubic, v_cubic, b_low, v_switch, peak_u, c_u, u_max
+
+
 ctypedef struct Ctx:
     Py_ssize_t n
     Py_ssize_t width
@@ -172,6 +179,14 @@ ctypedef struct Ctx:
     uint64_t seed
     int varying                 # any of wave, own, noise
     double q2, q1, q0           # v' = q2 v^2 + q1 v + q0 - u + I (shared by the run)
+    # 2007 form: C v' = k (v - vr)(v - vt) - u + I (per neuron: k, vr, vt, dt/C)
+    int form2007
+    int special07               # the special-cell terms below are in use
+    const double* k07
+    const double* vr07
+    const double* vt07
+    const double* dtc07
+    Special07 sp
     int accom                   # u' = a b (v + 65) (2004 panel R) instead of a (b v - u)
     double* v
     double* u
@@ -622,6 +637,70 @@ cdef inline uint64_t _step(Ctx* ctx, int method, bint store_pre, Py_ssize_t w, d
                       v, u, vpre, I, a, dta, b, c, d, peak)
 
 
+cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre,
+                                 bint special, double hi, double lo, double* v, double* u,
+                                 double* vpre, const double* I, const double* kk,
+                                 const double* vr, const double* vt, const double* dtc,
+                                 const Special07* sp, prm_t dta, prm_t b, prm_t c, prm_t d,
+                                 prm_t peak) noexcept nogil:
+    """One Euler step of the 2007 form: v from the old state; u from the old
+    (method "euler", the book's scheme) or the new v ("izhikevich2004" order)."""
+    cdef Py_ssize_t j
+    cdef double vo, uo, vn, vu, un, bb, x, pk, uu
+    cdef uint64_t fired = 0
+    for j in range(w):
+        vo = v[j]
+        uo = u[j]
+        vn = vo + dtc[j] * (kk[j] * (vo - vr[j]) * (vo - vt[j]) - uo + I[j])
+        vu = _sel(u_from_new_v, _clamp(vn, hi, lo), vo)
+        if special:
+            bb = _sel(vu <= sp.v_switch, sp.b_low, _p(b, j))
+            x = vu - sp.v_cubic
+            x = _sel(x > 0.0, x, 0.0)
+            un = uo + _p(dta, j) * (bb * (vu - _sel(sp.use_vu, sp.v_u, vr[j]))
+                                    + sp.cubic * (x * x * x) - uo)
+            pk = _p(peak, j) + sp.peak_u * un
+            uu = un + _p(d, j)
+            uu = _sel(uu < sp.u_max, uu, sp.u_max)
+            if store_pre:
+                vpre[j] = _clamp(vn, hi, lo)
+            v[j] = _sel(vn >= pk, _p(c, j) + sp.c_u * un, _lower(vn, lo))
+            u[j] = _sel(vn >= pk, uu, un)
+            fired = fired | (<uint64_t> (vn >= pk) << j)
+        else:
+            un = uo + _p(dta, j) * (_p(b, j) * (vu - vr[j]) - uo)
+            if store_pre:
+                vpre[j] = _clamp(vn, hi, lo)
+            v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
+            u[j] = _sel(vn >= _p(peak, j), un + _p(d, j), un)
+            fired = fired | (<uint64_t> (vn >= _p(peak, j)) << j)
+    return fired
+
+
+cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t w,
+                                double hi, double lo, double* v, double* u, double* vpre,
+                                const double* I, const double* kk, const double* vr,
+                                const double* vt, const double* dtc, prm_t dta, prm_t b,
+                                prm_t c, prm_t d, prm_t peak) noexcept nogil:
+    cdef const Special07* sp = &ctx.sp
+    cdef bint new_v = method == M_IZH2004
+    if ctx.special07:
+        if new_v:
+            if store_pre:
+                return _lanes_2007(w, True, True, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+            return _lanes_2007(w, True, False, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        if store_pre:
+            return _lanes_2007(w, False, True, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, False, False, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+    if new_v:
+        if store_pre:
+            return _lanes_2007(w, True, True, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, True, False, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+    if store_pre:
+        return _lanes_2007(w, False, True, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+    return _lanes_2007(w, False, False, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+
+
 cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t k,
                   uint64_t fired, const double* v, const double* u,
                   const double* vpre, const double* peak) noexcept nogil:
@@ -664,6 +743,11 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef double v0_[MAXW]
     cdef double u0_[MAXW]
     cdef double Ik[MAXW]          # current of the step (time-varying input)
+    cdef double k07[MAXW]
+    cdef double vr07[MAXW]
+    cdef double vt07[MAXW]
+    cdef double dtc07[MAXW]
+    cdef bint f07 = ctx.form2007 != 0
     cdef double* Icur = &I[0]
     cdef uint64_t bits
     cdef prm_t a, dta, b, c, d, peak
@@ -688,6 +772,11 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         u[j] = ctx.u[src]
         I[j] = ctx.current[src]
         peak_[j] = ctx.peak[src if ctx.shared_params == 0 else 0]
+        if f07:
+            k07[j] = ctx.k07[src]
+            vr07[j] = ctx.vr07[src]
+            vt07[j] = ctx.vt07[src]
+            dtc07[j] = ctx.dtc07[src]
     if prm_t is double:
         a = ctx.a[0]
         dta = dt * ctx.a[0]
@@ -718,8 +807,13 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                 u0_[j] = u[j]
             if ctx.varying:
                 _fill_current(ctx, base, nb, w, k, I, Ik)
-            fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), w, dt, hi, lo,
-                          v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
+            if f07:
+                fired = _step_2007(ctx, method, ctx.interp != 0 or (sample and pre_wanted), w,
+                                   hi, lo, v, u, vpre, Icur, k07, vr07, vt07, dtc07,
+                                   dta, b, c, d, peak) & valid
+            else:
+                fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), w, dt,
+                              hi, lo, v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
             if k == 0 and ctx.locate:
                 for j in range(nb):
                     if v0_[j] >= peak_[j]:
@@ -750,8 +844,12 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         sample = rec and (k + 1) % ctx.stride == 0
         if ctx.varying:
             _fill_current(ctx, base, nb, w, k, I, Ik)
-        fired = _step(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
-                      a, dta, b, c, d, peak) & valid
+        if f07:
+            fired = _step_2007(ctx, method, sample and pre_wanted, w, hi, lo, v, u, vpre, Icur,
+                               k07, vr07, vt07, dtc07, dta, b, c, d, peak) & valid
+        else:
+            fired = _step(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
+                          a, dta, b, c, d, peak) & valid
         masks[k - km] = fired
         if sample:
             _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
@@ -788,8 +886,13 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
             us0 = u
             if ctx.varying:
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
-            fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), 1, dt, hi, lo,
-                          &v, &u, &vpre, &I, a, dta, b, c, d, peak)
+            if ctx.form2007:
+                fired = _step_2007(ctx, method, ctx.interp != 0 or (sample and pre_wanted), 1,
+                                   hi, lo, &v, &u, &vpre, &I, &ctx.k07[i], &ctx.vr07[i],
+                                   &ctx.vt07[i], &ctx.dtc07[i], dta, b, c, d, peak)
+            else:
+                fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), 1, dt,
+                              hi, lo, &v, &u, &vpre, &I, a, dta, b, c, d, peak)
             if k == 0 and ctx.locate and vs0 >= peak:
                 fired = 1
             if fired:
@@ -815,8 +918,13 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
         sample = rec and (k + 1) % ctx.stride == 0
         if ctx.varying:
             _fill_current(ctx, i, 1, 1, k, &I0, &I)
-        fired = _step(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
-                      a, dta, b, c, d, peak)
+        if ctx.form2007:
+            fired = _step_2007(ctx, method, sample and pre_wanted, 1, hi, lo, &v, &u, &vpre, &I,
+                               &ctx.k07[i], &ctx.vr07[i], &ctx.vt07[i], &ctx.dtc07[i],
+                               dta, b, c, d, peak)
+        else:
+            fired = _step(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
+                          a, dta, b, c, d, peak)
         masks[k - km] = fired
         if sample:
             tv = v   # copies: the addresses of v, u never escape, so they stay in registers
@@ -868,7 +976,7 @@ cdef class Run:
     cdef const int32_t[::1] _rec_row
     cdef const char[::1] _blk_rec
     cdef double[:, ::1] _tr_v, _tr_u
-    cdef const double[::1] _wave, _noise
+    cdef const double[::1] _wave, _noise, _k07, _vr07, _vt07, _dtc07
     cdef const double[:, ::1] _own
     cdef readonly int n_threads
 
@@ -882,7 +990,8 @@ cdef class Run:
                  Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
                  str v_at_spike="peak", int n_threads=1, bint interpolate=False,
                  wave=None, own=None, noise=None, uint64_t seed=0,
-                 double q2=0.04, double q1=5.0, double q0=140.0, bint accommodation=False):
+                 double q2=0.04, double q1=5.0, double q0=140.0, bint accommodation=False,
+                 form2007=None, special07=None):
         cdef Py_ssize_t n = v.shape[0]
         cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
         cdef Py_ssize_t i
@@ -921,6 +1030,24 @@ cdef class Run:
         self.ctx.q1 = q1
         self.ctx.q0 = q0
         self.ctx.accom = accommodation
+        if form2007 is not None:        # (k, vr, vt, dt/C) per neuron
+            self._k07, self._vr07, self._vt07, self._dtc07 = form2007
+            self.ctx.form2007 = 1
+            self.ctx.k07 = &self._k07[0]
+            self.ctx.vr07 = &self._vr07[0]
+            self.ctx.vt07 = &self._vt07[0]
+            self.ctx.dtc07 = &self._dtc07[0]
+            if special07 is not None:
+                self.ctx.special07 = 1
+                self.ctx.sp.use_vu = special07["use_vu"]
+                self.ctx.sp.v_u = special07["v_u"]
+                self.ctx.sp.cubic = special07["cubic"]
+                self.ctx.sp.v_cubic = special07["v_cubic"]
+                self.ctx.sp.b_low = special07["b_low"]
+                self.ctx.sp.v_switch = special07["v_switch"]
+                self.ctx.sp.peak_u = special07["peak_u"]
+                self.ctx.sp.c_u = special07["c_u"]
+                self.ctx.sp.u_max = special07["u_max"]
         self.ctx.v_at_spike = V_AT_SPIKE_CODES[v_at_spike]
         # threads: fixed for the run (static schedule: each neuron is always
         # advanced by the same thread, so its spikes sit in one buffer in order)

@@ -12,11 +12,11 @@ often read as pA/pF-like: I = 10 drives an RS neuron at ~23 Hz).
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Union
+from typing import Optional, Union
 
 import numpy as np
 
-__all__ = ["Izhikevich2003", "PRESETS_2003", "preset"]
+__all__ = ["Izhikevich2003", "Izhikevich2007", "PRESETS_2003", "PRESETS_2007", "preset"]
 
 ArrayLike = Union[float, "np.ndarray", list]
 
@@ -104,8 +104,18 @@ PRESET_NAMES = {
 }
 
 
-def preset(name: str) -> Izhikevich2003:
-    """Return the 2003 preset called ``name`` (``"RS"``, ``"IB"``, ...; case-insensitive)."""
+def preset(name: str, year: int = 2003):
+    """Return the preset called ``name`` (case-insensitive) of the 2003 model
+    (``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``, ``"TC"``, ``"RZ"``) or,
+    with ``year=2007``, of the 2007 form (RS, IB, CH, LTS, FS, TC, RTN)."""
+    if year == 2007:
+        key = name.strip().upper() if isinstance(name, str) else name
+        if key not in PRESETS_2007:
+            raise ValueError(f"model: unknown 2007 preset {name!r}; choose one of "
+                             f"{', '.join(PRESETS_2007)}")
+        return PRESETS_2007[key]
+    if year != 2003:
+        raise ValueError(f"year: 2003 or 2007, got {year!r}")
     if not isinstance(name, str):
         raise TypeError(f"model: expected a preset name or Izhikevich2003, got {type(name).__name__}")
     key = name.strip().upper()
@@ -114,3 +124,83 @@ def preset(name: str) -> Izhikevich2003:
             f"model: unknown preset {name!r}; choose one of {', '.join(PRESETS_2003)}"
         )
     return PRESETS_2003[key]
+
+
+@dataclass(frozen=True)
+class Izhikevich2007:
+    """Parameters of the 2007 form (Izhikevich 2007, *Dynamical Systems in
+    Neuroscience*, ch. 8)::
+
+        C v' = k (v - vr)(v - vt) - u + I          (v mV, t ms, I pA, C pF)
+        u'   = a (B(v) - u),   B(v) = b (v - v_u) + cubic * max(v - v_cubic, 0)^3
+        if v >= v_peak + peak_u * u:  v <- c + c_u * u,  u <- min(u + d, u_max)
+
+    with ``b`` replaced by ``b_low`` where ``v <= v_switch``. The plain form
+    (RS, IB, CH) uses none of the extra terms: ``v_u = vr``, ``cubic = 0``,
+    ``peak_u = c_u = 0``, ``u_max = inf``, no switch.
+
+    ``C, k, vr, vt, v_peak, a, b, c, d`` may hold one value per neuron; the
+    special-cell terms (``v_u`` .. ``u_max``) are shared by a run.
+    Initial state: v = vr, u = 0 unless given. Defaults of ``izhic.simulate``
+    for this form: method "euler" (the book's own scheme, u from the old v).
+    """
+
+    C: ArrayLike
+    k: ArrayLike
+    vr: ArrayLike
+    vt: ArrayLike
+    v_peak: ArrayLike
+    a: ArrayLike
+    b: ArrayLike
+    c: ArrayLike
+    d: ArrayLike
+    v_u: Optional[float] = None        # None: vr
+    cubic: float = 0.0
+    v_cubic: float = 0.0
+    b_low: Optional[float] = None      # None: no switch
+    v_switch: float = -65.0
+    peak_u: float = 0.0
+    c_u: float = 0.0
+    u_max: float = float("inf")
+
+    PER_NEURON = ("C", "k", "vr", "vt", "v_peak", "a", "b", "c", "d")
+    SHARED = ("v_u", "cubic", "v_cubic", "b_low", "v_switch", "peak_u", "c_u", "u_max")
+
+    @classmethod
+    def field_names(cls):
+        return cls.PER_NEURON
+
+    @classmethod
+    def all_field_names(cls):
+        return tuple(f.name for f in fields(cls))
+
+    @property
+    def special(self):
+        """True when any special-cell term is used."""
+        return (self.v_u is not None or self.cubic != 0.0 or self.b_low is not None
+                or self.peak_u != 0.0 or self.c_u != 0.0 or self.u_max != float("inf"))
+
+
+#: The cell types of Izhikevich (2007), ch. 8 (reference table, section 4).
+#: FS uses k = 1 (one source gives 3.5); TC uses u' = a (b (v - vr) - u)
+#: (one source writes (v + 65): pass ``v_u=-65``).
+PRESETS_2007 = {
+    "RS": Izhikevich2007(C=100, k=0.7, vr=-60, vt=-40, v_peak=35, a=0.03, b=-2, c=-50, d=100),
+    "IB": Izhikevich2007(C=150, k=1.2, vr=-75, vt=-45, v_peak=50, a=0.01, b=5, c=-56, d=130),
+    "CH": Izhikevich2007(C=50, k=1.5, vr=-60, vt=-40, v_peak=25, a=0.03, b=1, c=-40, d=150),
+    "LTS": Izhikevich2007(C=100, k=1.0, vr=-56, vt=-42, v_peak=40, a=0.03, b=8, c=-53, d=20,
+                          peak_u=-0.1, c_u=0.04, u_max=670.0),
+    "FS": Izhikevich2007(C=20, k=1.0, vr=-55, vt=-40, v_peak=25, a=0.2, b=0.0, c=-45, d=0,
+                         cubic=0.025, v_cubic=-55.0),
+    "TC": Izhikevich2007(C=200, k=1.6, vr=-60, vt=-50, v_peak=35, a=0.01, b=0.0, c=-60, d=10,
+                         b_low=15.0, v_switch=-65.0, peak_u=0.1, c_u=-0.1),
+    "RTN": Izhikevich2007(C=40, k=0.25, vr=-65, vt=-45, v_peak=0, a=0.015, b=2.0, c=-55, d=50,
+                          b_low=10.0, v_switch=-65.0, v_u=-65.0),
+}
+
+PRESET_NAMES_2007 = {
+    "RS": "regular spiking (L5 pyramidal)", "IB": "intrinsically bursting (L5)",
+    "CH": "chattering (cat V1)", "LTS": "low-threshold spiking (barrel)",
+    "FS": "fast spiking (L5 interneuron)", "TC": "thalamo-cortical (cat dLGN)",
+    "RTN": "reticular thalamic nucleus (rat)",
+}

@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks, _core
-from .models import Izhikevich2003
+from .models import Izhikevich2003, Izhikevich2007
 from .result import SpikeTrains
 from .simulate import METHODS, _as_stimulus, _model_form, _resolve_model, _steps
 
@@ -62,9 +62,12 @@ def _population(model, current, n_neurons, v0, u0):
     ``b * v0``), each of shape (n,).
     """
     params = _resolve_model(model)
+    is07 = isinstance(params, Izhikevich2007)
     arrays = {name: _checks.real_array(f"model.{name}", getattr(params, name))
-              for name in Izhikevich2003.field_names()}
+              for name in params.field_names()}
     arrays["current"] = _checks.real_array("current", current)
+    if v0 is None:
+        v0 = arrays["vr"] if is07 else -65.0
     arrays["v0"] = _checks.real_array("v0", v0)
     if u0 is not None:
         arrays["u0"] = _checks.real_array("u0", u0)
@@ -85,7 +88,7 @@ def _population(model, current, n_neurons, v0, u0):
 
     full = {key: np.broadcast_to(arr, (n,)).astype(np.float64) for key, arr in arrays.items()}
     if "u0" not in full:
-        full["u0"] = full["b"] * full["v0"]
+        full["u0"] = np.zeros_like(full["v0"]) if is07 else full["b"] * full["v0"]
     return full
 
 
@@ -256,7 +259,7 @@ def normal_noise(seed, neuron, step):
 
 
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
-                   n_neurons=None, v0=-65.0, u0=None, noise=None, noise_kind="white",
+                   n_neurons=None, v0=None, u0=None, noise=None, noise_kind="white",
                    seed=0):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
 
@@ -324,7 +327,8 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     >>> res.spike_times.counts().tolist()
     [0, 11, 23]
     """
-    form = _model_form(_resolve_model(model))
+    params = _resolve_model(model)
+    form = None if isinstance(params, Izhikevich2007) else _model_form(params)
     stim = _as_stimulus(current)
     if n_neurons is None and stim.own is not None:
         n_neurons = stim.n_own
@@ -343,6 +347,10 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     v = p["v0"].copy()
     u = p["u0"].copy()
     trains = [[] for _ in range(v.size)]
+    if form is None:                     # the 2007 form
+        v, u = _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noise,
+                               seed, scale if noise is not None else None, trains)
+        return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
     _FORM.update(form)
     try:
         v, u = _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed,
@@ -352,20 +360,64 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
 
 
+def _step_current(k, offset, wave, own, noise, seed, scale, n):
+    """offset + shared(t_k) + own_i(t_k) + noise, added in this order."""
+    current = offset
+    if wave is not None:
+        current = current + wave[k]
+    if own is not None:
+        current = current + own[k]
+    if noise is not None:
+        current = current + scale * np.array([normal_noise(seed, i, k) for i in range(n)])
+    return current
+
+
+def _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noise, seed,
+                    scale, trains):
+    """Euler steps of the 2007 form (u from the old v, or the new v for
+    "izhikevich2004"), as izhic._core's _lanes_2007."""
+    if method not in ("euler", "izhikevich2004"):
+        raise ValueError(f"method: the 2007 form runs with 'euler' or 'izhikevich2004', "
+                         f"got {method!r}")
+    k_, vr, vt, a, b, c, d, peak = (p[key] for key in
+                                    ("k", "vr", "vt", "a", "b", "c", "d", "v_peak"))
+    dtc = dt / p["C"]
+    dta = dt * a
+    special = params.special
+    if special:
+        v_u = vr if params.v_u is None else float(params.v_u)
+        b_low = 0.0 if params.b_low is None else float(params.b_low)
+        v_switch = -np.inf if params.b_low is None else float(params.v_switch)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(n_steps):
+            current = _step_current(k, offset, wave, own, noise, seed, scale, v.size)
+            vn = v + dtc * (k_ * (v - vr) * (v - vt) - u + current)
+            vu = _clamp(vn) if method == "izhikevich2004" else v
+            if special:
+                bb = np.where(vu <= v_switch, b_low, b)
+                x = np.maximum(vu - params.v_cubic, 0.0)
+                un = u + dta * (bb * (vu - v_u) + params.cubic * (x * x * x) - u)
+                pk = peak + params.peak_u * un
+                fired = vn >= pk
+                reset_v = c + params.c_u * un
+                reset_u = np.where(un + d < params.u_max, un + d, params.u_max)
+            else:
+                un = u + dta * (b * (vu - vr) - u)
+                fired = vn >= peak
+                reset_v, reset_u = c, un + d
+            v = np.where(fired, reset_v, np.maximum(vn, -VBIG))
+            u = np.where(fired, reset_u, un)
+            for i in np.flatnonzero(fired):
+                trains[i].append((k + 1) * dt)
+    return v, u
+
+
 def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, scale, a, b, c, d,
                v_peak, dta, trains):
     """The step loop of simulate_numpy: returns the final (v, u), appends to trains."""
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
-            # the current of step k: offset + shared(t_k) + own_i(t_k) + noise, in this order
-            current = offset
-            if wave is not None:
-                current = current + wave[k]
-            if own is not None:
-                current = current + own[k]
-            if noise is not None:
-                current = current + scale * np.array(
-                    [normal_noise(seed, i, k) for i in range(v.size)])
+            current = _step_current(k, offset, wave, own, noise, seed, scale, v.size)
             v_start, u_start = v, u
             v, u = _step(method, v, u, dt, dta, a, b, current)
             fired = v >= v_peak

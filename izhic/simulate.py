@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import _checks, _core, inputs
-from .models import Izhikevich2003, preset
+from .models import Izhikevich2003, Izhikevich2007, preset
 from .result import SimulationResult, SpikeTrains
 
 __all__ = ["simulate", "METHODS"]
@@ -62,10 +62,15 @@ def _seed(seed):
 
 
 def _resolve_model(model):
-    if isinstance(model, Izhikevich2003):
+    if isinstance(model, (Izhikevich2003, Izhikevich2007)):
         return model
     if isinstance(model, str):
         return preset(model)
+    if isinstance(model, Mapping) and ("C" in model or "k" in model):
+        try:
+            return Izhikevich2007(**model)
+        except TypeError as exc:
+            raise TypeError(f"model: {exc}") from None
     if isinstance(model, Mapping):
         unknown = set(model) - set(Izhikevich2003.all_field_names())
         if unknown:
@@ -91,6 +96,58 @@ def _model_form(params):
     form["recovery"] = _checks.choice("model.recovery", params.recovery,
                                       Izhikevich2003.RECOVERY)
     return form
+
+
+_METHODS_2007 = ("euler", "izhikevich2004")
+
+
+def _special_2007(params):
+    """The special-cell terms of a 2007 model as the core wants them, or None."""
+    if not params.special:
+        return None
+    sp = {name: _checks.real_scalar(f"model.{name}", getattr(params, name))
+          for name in ("cubic", "v_cubic", "v_switch", "peak_u", "c_u")}
+    sp["u_max"] = float(params.u_max)
+    if np.isnan(sp["u_max"]):
+        raise ValueError("model.u_max: must not be NaN")
+    sp["use_vu"] = params.v_u is not None
+    sp["v_u"] = 0.0 if params.v_u is None else _checks.real_scalar("model.v_u", params.v_u)
+    if params.b_low is None:
+        sp["b_low"], sp["v_switch"] = 0.0, -np.inf
+    else:
+        sp["b_low"] = _checks.real_scalar("model.b_low", params.b_low)
+    return sp
+
+
+def _form_args(form, is07, arrays, n, dt, special):
+    """The Run arguments that select the model form."""
+    if is07:
+        full = {key: np.ascontiguousarray(np.broadcast_to(arrays[key], (n,)), dtype=np.float64)
+                for key in ("k", "vr", "vt", "C")}
+        return (0.04, 5.0, 140.0, False,
+                (full["k"], full["vr"], full["vt"], dt / full["C"]), special)
+    return (form["quadratic"], form["linear"], form["constant"],
+            form["recovery"] == "accommodation", None, None)
+
+
+def _check_stiffness_2007(arrays, current, dt):
+    """The 2007 form's version of _check_stiffness (Euler: |lambda dt| < 2).
+
+    Lower rest state of C v' = k (v - vr)(v - vt) - b (v - vr) + I: the fast
+    eigenvalue is -sqrt(disc) / C with disc = (k (vr + vt) + b)^2
+    - 4 k (k vr vt + b vr + I)."""
+    k, vr, vt, b, C = (arrays[key] for key in ("k", "vr", "vt", "b", "C"))
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        disc = (k * (vr + vt) + b) ** 2 - 4.0 * k * (k * vr * vt + b * vr + current)
+        lam = np.where((disc > 0.0) & (k > 0.0), np.sqrt(np.maximum(disc, 0.0)) / C, 0.0)
+    z = np.atleast_1d(lam * dt)
+    bad = np.flatnonzero(z > 2.0)
+    if bad.size:
+        i = int(bad[0])
+        lam_i = float(z[i] / dt)
+        raise ValueError(f"current: the rest state of neuron {i} relaxes at rate {lam_i:.4g}/ms, "
+                         f"too fast for dt={dt:g} ms (needs dt < {2.0 / lam_i:.3g} ms); reduce "
+                         "the current's magnitude or dt")
 
 
 def _steps(duration, dt):
@@ -198,17 +255,19 @@ def _progress_bar(progress, n_steps, n, method):
 
 
 def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
-             n_neurons=None, v0=-65.0, u0=None, record=None, record_neurons=None,
+             n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
              record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
              noise_kind="white", seed=None, n_threads=None, progress=False):
     """Simulate a population of independent Izhikevich neurons.
 
     Parameters
     ----------
-    model : str, Izhikevich2003 or dict
+    model : str, Izhikevich2003, Izhikevich2007 or dict
         A 2003 preset name (``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
-        ``"TC"``, ``"RZ"``) or parameters ``a, b, c, d[, v_peak]``; each may be
-        a scalar or one value per neuron.
+        ``"TC"``, ``"RZ"``), parameters ``a, b, c, d[, v_peak, ...]`` of the
+        2003 form, or a 2007-form model (``izhic.PRESETS_2007["RS"]``, or a
+        dict with ``C, k, vr, vt, v_peak, a, b, c, d``; methods "euler" and
+        "izhikevich2004"); per-neuron fields may hold one value per neuron.
     current : float, array_like (n_neurons,), Waveform or Stimulus
         Input current (model units): a constant per neuron, or a
         time-varying stimulus built from :mod:`izhic.inputs` (e.g.
@@ -229,10 +288,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     n_neurons : int, optional
         Population size when every other argument is a scalar (default 1); if
         given with arrays it must match their length.
-    v0 : float or array_like, default -65
-        Initial membrane potential (mV).
+    v0 : float or array_like, optional
+        Initial membrane potential (mV); default -65 (2003 form) or ``vr``
+        (2007 form).
     u0 : float or array_like, optional
-        Initial recovery variable; default ``b * v0``.
+        Initial recovery variable; default ``b * v0`` (2003 form) or 0 (2007
+        form, as the book's code).
     record : None, "v", "u" or ("v", "u")
         Traces to record. Nothing is recorded by default.
     record_neurons : int or array_like of int, optional
@@ -319,20 +380,27 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     threads = _checks.n_threads(n_threads)
     n_steps = _steps(duration, dt)
 
-    names = Izhikevich2003.field_names()
-    form = _model_form(params)
+    is07 = isinstance(params, Izhikevich2007)
+    names = params.field_names()
+    if is07:
+        if method not in _METHODS_2007:
+            raise ValueError(f"method: the 2007 form runs with {' or '.join(map(repr, _METHODS_2007))}"
+                             f" (the book's own scheme is 'euler'), got {method!r}")
+        form, special = None, _special_2007(params)
+    else:
+        form, special = _model_form(params), None
     arrays = {name: _checks.real_array(f"model.{name}", getattr(params, name)) for name in names}
     peak = arrays["v_peak"]
     if peak.size and not (np.abs(peak) < _V_BOUND).all():
         raise ValueError(f"model.v_peak: must lie within +-{_V_BOUND:g} mV, got "
                          f"{peak[np.abs(peak) >= _V_BOUND].ravel()[0]!r}")
     c_arr, peak_b = np.broadcast_arrays(arrays["c"], peak)
-    if (c_arr >= peak_b).any():
+    if special is None and (c_arr >= peak_b).any():
         raise ValueError("model.c: the reset value must be below v_peak, got c="
                          f"{c_arr[c_arr >= peak_b].ravel()[0]!r} >= v_peak")
     stim = _as_stimulus(current)
     arrays["current"] = _checks.real_array("current", stim.offset)
-    arrays["v0"] = _checks.real_array("v0", v0)
+    arrays["v0"] = _checks.real_array("v0", (arrays["vr"] if is07 else -65.0) if v0 is None else v0)
     if u0 is not None:
         arrays["u0"] = _checks.real_array("u0", u0)
 
@@ -367,7 +435,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         lowest = lowest + wave.min()
     if own is not None:
         lowest = lowest + own.min(axis=0)
-    _check_stiffness(arrays["b"], lowest, dt, method, form)
+    if is07:
+        _check_stiffness_2007(arrays, lowest, dt)
+        if (arrays["C"] <= 0).any():
+            raise ValueError("model.C: the capacitance must be > 0")
+    else:
+        _check_stiffness(arrays["b"], lowest, dt, method, form)
     noise_scale = None
     seed = None if noise is None else _seed(seed)
     if noise is not None:
@@ -394,7 +467,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     if "u0" in arrays:
         u = np.array(per_neuron(arrays["u0"]))
     else:
-        u = per_neuron(arrays["b"]) * v
+        u = np.zeros(n) if is07 else per_neuron(arrays["b"]) * v
 
     t = tr_v = tr_u = rec_row = None
     if rec_names:
@@ -418,8 +491,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
                     current_arr, v, u, stride, rec_row,
                     tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads,
                     spike_time == "interpolate", wave, own, noise_scale,
-                    0 if seed is None else seed, form["quadratic"], form["linear"],
-                    form["constant"], form["recovery"] == "accommodation")
+                    0 if seed is None else seed, *_form_args(form, is07, arrays, n, dt, special))
     # Chunks of a few milliseconds of work: between them the GIL is back, so
     # Ctrl-C raises KeyboardInterrupt promptly and the progress bar moves.
     chunk = max(1, _CHUNK_WORK // n)
