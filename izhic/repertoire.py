@@ -235,7 +235,7 @@ def _input_line(protocol, t, current):
 
 
 def _nice_length(duration):
-    """A round scale-bar length, about a fifth of ``duration`` (ms)."""
+    """A round scale-bar length, at most a quarter of ``duration`` (ms)."""
     for length in (100.0, 50.0, 20.0, 10.0, 5.0):
         if length <= duration / 4:
             return length
@@ -410,7 +410,7 @@ def features_2004(out_dir="figures", accurate=True):
     """
     out_dir = Path(out_dir)
     os.makedirs(out_dir, exist_ok=True)
-    runs = {key: run_panel(key) for key in FEATURES_2004}
+    runs = {key: run_panel(key, **PUBLISHED) for key in FEATURES_2004}
     paths = [out_dir / name for name in FEATURES_2004_OUTPUTS]
     _features_figure(runs, paths[0])
     _write_json(paths[1], {key: {"name": FEATURES_2004[key].name,

@@ -152,9 +152,11 @@ def test_bad_initial_state(name, value, exc):
         run(current=[1.0, 2.0], **{name: value})
 
 
-def test_v0_none_is_refused():
+def test_v0_none_means_the_default_initial_state():
+    # v0=None: -65 mV for the 2003 form (vr for the 2007 form), u0 = b v0
+    assert_array_equal(run(v0=None).spike_times.times, run(v0=-65.0).spike_times.times)
     with pytest.raises(TypeError, match=r"^v0\b"):
-        run(v0=None)
+        run(v0="-65")
 
 
 # ---------------------------------------------------------------- model
