@@ -326,6 +326,12 @@ cdef inline double _p(prm_t p, Py_ssize_t j) noexcept nogil:
         return p[j]
 
 
+cdef inline double _ku(bint accom, double a, double b, double v, double u) noexcept nogil:
+    if accom:
+        return (a * b) * (v + 65.0)
+    return a * (b * v - u)
+
+
 cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pre, double dt, double hi, double lo,
                                  double q2, double q1, double q0, bint accom,
                                   double* v, double* u, double* vpre, const double* I,
@@ -390,7 +396,7 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
         x = vs[j]
         y = us[j]
         kv = q2 * (x * x) + q1 * x + q0 - y + I[j]
-        ku = (_p(a, j) * _p(b, j)) * (x + 65.0) if accom else _p(a, j) * (_p(b, j) * x - y)
+        ku = _ku(accom, _p(a, j), _p(b, j), x, y)
         if first:
             acc_v[j] = kv
             acc_u[j] = ku
@@ -424,7 +430,7 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
         x = vs[j]
         y = us[j]
         kv = q2 * (x * x) + q1 * x + q0 - y + I[j]
-        ku = (_p(a, j) * _p(b, j)) * (x + 65.0) if accom else _p(a, j) * (_p(b, j) * x - y)
+        ku = _ku(accom, _p(a, j), _p(b, j), x, y)
         vn = v[j] + dt6 * (acc_v[j] + kv)
         un = u[j] + dt6 * (acc_u[j] + ku)
         if store_pre:
@@ -458,12 +464,6 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
 # solution with u frozen: only first order in a*theta; (c) adaptive sub-steps:
 # several times more RK4 evaluations for the same accuracy.
 # ---------------------------------------------------------------------------
-
-cdef inline double _ku(bint accom, double a, double b, double v, double u) noexcept nogil:
-    if accom:
-        return (a * b) * (v + 65.0)
-    return a * (b * v - u)
-
 
 cdef inline void _rk4_one(double v, double u, double I, double a, double b, double h,
                           double hi, double lo, double q2, double q1, double q0, bint accom,
@@ -623,17 +623,29 @@ cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, Py_ssize
     return _lanes_rk4(w, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, a, b, c, d, peak)
 
 
-cdef inline uint64_t _step(Ctx* ctx, int method, bint store_pre, Py_ssize_t w, double dt,
+cdef inline uint64_t _step(bint accom, double q2, double q1, double q0, int method,
+                           bint store_pre, Py_ssize_t w, double dt,
                            double hi, double lo, double* v, double* u, double* vpre,
                            const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
                            prm_t peak) noexcept nogil:
     """One step of ``w`` lanes with ``method``; the bint arguments of the lane
     functions are literals, so every call is a specialized loop. The v
-    polynomial's coefficients are shared by the run (registers)."""
-    if ctx.accom:
-        return _step_form(method, store_pre, True, w, dt, hi, lo, ctx.q2, ctx.q1, ctx.q0,
-                          v, u, vpre, I, a, dta, b, c, d, peak)
-    return _step_form(method, store_pre, False, w, dt, hi, lo, ctx.q2, ctx.q1, ctx.q0,
+    polynomial's coefficients are shared by the run (registers): the callers
+    read them from the context once, not every step."""
+    if accom:
+        return _step_accom(method, store_pre, w, dt, hi, lo, q2, q1, q0,
+                           v, u, vpre, I, a, dta, b, c, d, peak)
+    return _step_form(method, store_pre, False, w, dt, hi, lo, q2, q1, q0,
+                      v, u, vpre, I, a, dta, b, c, d, peak)
+
+
+cdef uint64_t _step_accom(int method, bint store_pre, Py_ssize_t w, double dt, double hi,
+                          double lo, double q2, double q1, double q0, double* v, double* u,
+                          double* vpre, const double* I, prm_t a, prm_t dta, prm_t b, prm_t c,
+                          prm_t d, prm_t peak) noexcept nogil:
+    """The accommodation form (2004 panel R), kept out of line: it is rare, and
+    inlining it beside the standard form made gcc stop inlining the hot path."""
+    return _step_form(method, store_pre, True, w, dt, hi, lo, q2, q1, q0,
                       v, u, vpre, I, a, dta, b, c, d, peak)
 
 
@@ -748,6 +760,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef double vt07[MAXW]
     cdef double dtc07[MAXW]
     cdef bint f07 = ctx.form2007 != 0
+    cdef bint accom = ctx.accom != 0, varying = ctx.varying != 0
+    cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
+    cdef double q2 = ctx.q2, q1 = ctx.q1, q0 = ctx.q0
     cdef double* Icur = &I[0]
     cdef uint64_t bits
     cdef prm_t a, dta, b, c, d, peak
@@ -762,7 +777,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef bint sample
     if nb > w:
         nb = w
-    if ctx.varying:
+    if varying:
         Icur = &Ik[0]
     valid = (~(<uint64_t> 0)) >> (64 - nb)     # lanes that hold real neurons
     # load; padding lanes repeat lane 0 so they hold valid numbers
@@ -798,23 +813,23 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         c = c_
         d = d_
         peak = peak_
-    if ctx.locate or ctx.interp:
+    if locate or interp:
         # spikes with times inside the step: handled lane by lane, at once
         for k in range(k0, k1):
             sample = rec and (k + 1) % ctx.stride == 0
             for j in range(w):
                 v0_[j] = v[j]
                 u0_[j] = u[j]
-            if ctx.varying:
+            if varying:
                 _fill_current(ctx, base, nb, w, k, I, Ik)
             if f07:
-                fired = _step_2007(ctx, method, ctx.interp != 0 or (sample and pre_wanted), w,
+                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w,
                                    hi, lo, v, u, vpre, Icur, k07, vr07, vt07, dtc07,
                                    dta, b, c, d, peak) & valid
             else:
-                fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), w, dt,
+                fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), w, dt,
                               hi, lo, v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
-            if k == 0 and ctx.locate:
+            if k == 0 and locate:
                 for j in range(nb):
                     if v0_[j] >= peak_[j]:
                         fired = fired | ((<uint64_t> 1) << j)
@@ -822,10 +837,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
             while bits != 0:
                 j = _ctz(bits)
                 bits = bits & (bits - 1)
-                if ctx.locate:
+                if locate:
                     _rk4_spiking_step(buf, <int32_t> (base + j), k * dt, dt, v0_[j], u0_[j],
                                       Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
-                                      peak_[j], hi, lo, ctx.q2, ctx.q1, ctx.q0, ctx.accom,
+                                      peak_[j], hi, lo, q2, q1, q0, accom,
                                       &v[j], &u[j])
                     vpre[j] = peak_[j]
                 else:
@@ -842,13 +857,13 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     km = k0
     for k in range(k0, k1):
         sample = rec and (k + 1) % ctx.stride == 0
-        if ctx.varying:
+        if varying:
             _fill_current(ctx, base, nb, w, k, I, Ik)
         if f07:
             fired = _step_2007(ctx, method, sample and pre_wanted, w, hi, lo, v, u, vpre, Icur,
                                k07, vr07, vt07, dtc07, dta, b, c, d, peak) & valid
         else:
-            fired = _step(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
+            fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
                           a, dta, b, c, d, peak) & valid
         masks[k - km] = fired
         if sample:
@@ -876,29 +891,33 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     cdef uint64_t fired
     cdef uint64_t masks[NMASK]
     cdef int method = ctx.method
+    cdef bint f07 = ctx.form2007 != 0
+    cdef bint accom = ctx.accom != 0, varying = ctx.varying != 0
+    cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
+    cdef double q2 = ctx.q2, q1 = ctx.q1, q0 = ctx.q0
     cdef bint rec = ctx.rec_row != NULL and ctx.rec_row[i] >= 0
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
     cdef bint sample
-    if ctx.locate or ctx.interp:
+    if locate or interp:
         for k in range(k0, k1):
             sample = rec and (k + 1) % ctx.stride == 0
             vs0 = v
             us0 = u
-            if ctx.varying:
+            if varying:
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
-            if ctx.form2007:
-                fired = _step_2007(ctx, method, ctx.interp != 0 or (sample and pre_wanted), 1,
+            if f07:
+                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1,
                                    hi, lo, &v, &u, &vpre, &I, &ctx.k07[i], &ctx.vr07[i],
                                    &ctx.vt07[i], &ctx.dtc07[i], dta, b, c, d, peak)
             else:
-                fired = _step(ctx, method, ctx.interp != 0 or (sample and pre_wanted), 1, dt,
+                fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), 1, dt,
                               hi, lo, &v, &u, &vpre, &I, a, dta, b, c, d, peak)
-            if k == 0 and ctx.locate and vs0 >= peak:
+            if k == 0 and locate and vs0 >= peak:
                 fired = 1
             if fired:
-                if ctx.locate:
+                if locate:
                     _rk4_spiking_step(buf, <int32_t> i, k * dt, dt, vs0, us0, I, a, b, c, d,
-                                      peak, hi, lo, ctx.q2, ctx.q1, ctx.q0, ctx.accom,
+                                      peak, hi, lo, q2, q1, q0, accom,
                                       &tv, &tu)
                     v = tv
                     u = tu
@@ -916,14 +935,14 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     km = k0
     for k in range(k0, k1):
         sample = rec and (k + 1) % ctx.stride == 0
-        if ctx.varying:
+        if varying:
             _fill_current(ctx, i, 1, 1, k, &I0, &I)
-        if ctx.form2007:
+        if f07:
             fired = _step_2007(ctx, method, sample and pre_wanted, 1, hi, lo, &v, &u, &vpre, &I,
                                &ctx.k07[i], &ctx.vr07[i], &ctx.vt07[i], &ctx.dtc07[i],
                                dta, b, c, d, peak)
         else:
-            fired = _step(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
+            fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
                           a, dta, b, c, d, peak)
         masks[k - km] = fired
         if sample:
