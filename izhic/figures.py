@@ -13,7 +13,7 @@ Examples
 --------
 >>> import izhic
 >>> from izhic.figures import FIGURES, plot_trace
->>> sorted(FIGURES)[:1]
+>>> list(FIGURES)[:1]
 ['rs_sweep']
 >>> res = izhic.simulate("RS", current=10.0, duration=200.0, record="v")
 >>> ax = plot_trace(res)                       # doctest: +SKIP
@@ -29,7 +29,8 @@ import numpy as np
 
 from .simulate import simulate
 
-__all__ = ["FIGURES", "plot_trace", "rs_sweep", "new_figure"]
+__all__ = ["FIGURES", "plot_trace", "rs_sweep", "features_2004", "neuron_types_2003",
+           "cell_types_2007", "phase_plane_rs", "new_figure"]
 
 
 def new_figure(**kwargs):
@@ -238,8 +239,55 @@ def rs_sweep(out_dir="figures"):
     return paths
 
 
+def features_2004(out_dir="figures"):
+    """Izhikevich (2004) Fig. 1: the twenty firing patterns, figure-code numerics, and the accurate method beside.
+
+    See :func:`izhic.repertoire.features_2004`."""
+    from .repertoire import features_2004 as make   # imported here: it imports this module
+
+    return make(out_dir)
+
+
+def neuron_types_2003(out_dir="figures"):
+    """Izhikevich (2003) Fig. 2: the eight neuron types with the figure code's numerics.
+
+    See :func:`izhic.repertoire.neuron_types_2003`."""
+    from .repertoire import neuron_types_2003 as make
+
+    return make(out_dir)
+
+
+def cell_types_2007(out_dir="figures"):
+    """Izhikevich (2007) ch. 8: the seven cell types of the 2007 form under their protocols.
+
+    See :func:`izhic.figures_2007.cell_types_2007`."""
+    from .figures_2007 import cell_types_2007 as make
+
+    return make(out_dir)
+
+
+def phase_plane_rs(out_dir="figures"):
+    """Phase plane of an RS neuron at I = 10: nullclines, fixed points, trajectory, resets.
+
+    Any preset and current: :func:`izhic.plotting.phase_plane` or
+    ``examples/phase_plane.py``."""
+    from .plotting import phase_plane
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    fig = new_figure(figsize=(7.5, 6.0))
+    phase_plane("RS", 10.0, ax=fig.add_subplot(1, 1, 1))
+    path = out / "phase_plane_RS_10.png"
+    fig.savefig(path, dpi=120, bbox_inches="tight")
+    return [path]
+
+
 #: Reproducible figures by name: ``FIGURES[name](out_dir) -> list of paths``.
 #: The first line of each function's docstring describes it (``izhic figure --list``).
 FIGURES = {
     "rs_sweep": rs_sweep,
+    "features_2004": features_2004,
+    "neuron_types_2003": neuron_types_2003,
+    "cell_types_2007": cell_types_2007,
+    "phase_plane": phase_plane_rs,
 }

@@ -213,28 +213,32 @@ def _rk4_locate(v, u, current, a, b, peak, H):
 
 
 def _rk4_spiking_step(t0, dt, v, u, current, a, b, c, d, peak, crossed):
-    """The step [t0, t0 + dt] from (v, u): spike times and the state at its end
-    (time measured from the start of the step, s)."""
+    """The step [t0, t0 + dt] from (v, u), redone in two RK4 sub-steps: spike
+    times and the state at its end (time measured from the start of the step)."""
     s = 0.0
     times = []
     if v >= peak:
         times.append(t0)
         v, u = c, u + d
-        crossed = False
-    while True:
-        if not crossed:
-            v1, u1 = _rk4_one(v, u, current, a, b, dt - s)
-            if not v1 >= peak:
-                return times, v1, u1
-        crossed = False
+    while dt - s > 1e-12 * dt:
+        h = (dt - s) / 2
+        crossing = False
+        for _ in range(2):
+            v1, u1 = _rk4_one(v, u, current, a, b, h)
+            if v1 >= peak:
+                crossing = True
+                break
+            v, u = v1, u1
+            s = s + h
+        if not crossing:
+            break
         if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
             raise ValueError("current: too many spikes within one step")
-        th, vx, ux = _rk4_locate(v, u, current, a, b, peak, dt - s)
+        th, vx, ux = _rk4_locate(v, u, current, a, b, peak, h)
         s = s + th
         times.append(t0 + s)
         v, u = c, ux + d
-        if dt - s <= 1e-12 * dt:
-            return times, v, u
+    return times, v, u
 
 
 _MASK64 = (1 << 64) - 1

@@ -1,5 +1,6 @@
 """The ``izhic`` command line: every command in-process, the entry point through a subprocess."""
 import csv
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -193,7 +194,7 @@ def test_figure_list(cli):
     assert rc == 0 and err == ""
     names = [line.split()[0] for line in out.splitlines()]
     assert names == list(FIGURES)
-    assert "rs_sweep  The original RS project" in out
+    assert re.search(r"^rs_sweep +The original RS project", out, re.M)
 
 
 def test_figure_rs_sweep(cli, cwd):

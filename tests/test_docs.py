@@ -9,7 +9,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MODULES = ["izhic", "izhic.simulate", "izhic.result", "izhic.models", "izhic.inputs",
-           "izhic.reference", "izhic.analysis"]
+           "izhic.reference", "izhic.analysis", "izhic.plotting", "izhic.figures",
+           "izhic.repertoire", "izhic.figures_2007", "izhic.protocols"]
 
 
 @pytest.mark.parametrize("name", MODULES)
