@@ -29,7 +29,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks, _core
-from .models import Izhikevich2003, Izhikevich2007
+from .models import Izhikevich2007
 from .result import SpikeTrains
 from .simulate import METHODS, _as_stimulus, _model_form, _resolve_model, _steps
 

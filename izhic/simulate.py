@@ -6,7 +6,6 @@ Data flows one way: arguments -> checks -> contiguous float64 arrays ->
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
