@@ -16,6 +16,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
+from helpers import assert_same, random_population
 from izhic import SpikeTrains
 
 METHODS = tuple(izhic.METHODS)
@@ -23,25 +24,6 @@ METHODS = tuple(izhic.METHODS)
 GRID_METHODS = tuple(getattr(importlib.import_module("izhic.simulate"), "GRID_METHODS", METHODS))
 
 RS = {"a": 0.02, "b": 0.2, "c": -65.0, "d": 8.0}
-
-
-def random_population(seed, n):
-    """Per-neuron parameters around the 2003 presets; currents from silent to fast."""
-    rng = np.random.default_rng(seed)
-    model = {
-        "a": rng.uniform(0.01, 0.1, n),
-        "b": rng.uniform(0.2, 0.26, n),
-        "c": rng.uniform(-65.0, -50.0, n),
-        "d": rng.uniform(0.05, 8.0, n),
-    }
-    return model, rng.uniform(-5.0, 40.0, n)
-
-
-def assert_same_run(res, ref):
-    assert_array_equal(res.spike_times.offsets, ref.spike_times.offsets)
-    assert_array_equal(res.spike_times.times, ref.spike_times.times)
-    assert_array_equal(res.v_final, ref.v_final)
-    assert_array_equal(res.u_final, ref.u_final)
 
 
 @pytest.fixture(scope="module")
@@ -252,7 +234,7 @@ def test_thread_count_invariance(method, population_2000):
     for n_threads in (2, 3, 7, None, -1):
         res = izhic.simulate(model, current, duration=150.0, dt=0.1, method=method,
                              n_threads=n_threads)
-        assert_same_run(res, ref)
+        assert_same(res, ref)
 
 
 @pytest.mark.parametrize("method", ["izhikevich2004", "rk4"])
@@ -268,7 +250,7 @@ def test_concurrent_calls_from_python_threads(method):
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         parallel = list(pool.map(task, range(8)))
     for res, ref in zip(parallel, serial):
-        assert_same_run(res, ref)
+        assert_same(res, ref)
         assert_array_equal(res.v, ref.v)
 
 
@@ -301,7 +283,7 @@ def test_record_neurons_order_is_kept():
                          record_neurons=[-1, 0])
     assert_array_equal(neg.record_neurons, [7, 0])
     assert_array_equal(neg.v, full.v[[7, 0]])
-    assert_same_run(some, full)  # recording changes nothing else
+    assert_same(some, full)  # recording changes nothing else
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -314,7 +296,7 @@ def test_record_dt_subsamples_the_full_trace(method, record_dt, stride):
     assert_array_equal(sub.v, full.v[:, ::stride])
     assert_array_equal(sub.u, full.u[:, ::stride])
     assert_allclose(sub.t, full.t[::stride], rtol=1e-12, atol=0)
-    assert_same_run(sub, full)
+    assert_same(sub, full)
 
 
 def test_record_u_starts_at_b_v0():
@@ -356,7 +338,7 @@ def test_v_at_spike(spiking_traces, shown, check):
         assert np.all(res.v[row, others] < 30.0)
         # everywhere else the three traces agree
         assert_array_equal(res.v[row, others], spiking_traces["peak"].v[row, others])
-    assert_same_run(res, spiking_traces["peak"])
+    assert_same(res, spiking_traces["peak"])
 
 
 @pytest.mark.parametrize("method", [m for m in METHODS if m not in GRID_METHODS])
@@ -417,7 +399,7 @@ def test_model_forms(model):
     ref = izhic.simulate("RS", [5.0, 10.0, 15.0], duration=200.0, dt=0.25, method="euler")
     res = izhic.simulate(model, [5.0, 10.0, 15.0], duration=200.0, dt=0.25, method="euler")
     assert ref.spike_times.n_spikes > 0
-    assert_same_run(res, ref)
+    assert_same(res, ref)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -480,7 +462,7 @@ def test_n_neurons_with_scalars():
     # n_neurons given with arrays of that length is fine
     same = izhic.simulate("RS", np.full(5, 10.0), duration=200.0, dt=0.25, method="euler",
                           n_neurons=5)
-    assert_same_run(same, res)
+    assert_same(same, res)
 
 
 @pytest.mark.parametrize("n", [1, 3])
@@ -521,7 +503,7 @@ def test_shared_and_per_neuron_parameters_agree(n):
     shared = izhic.simulate("RS", current, duration=100.0, dt=0.25, method="izhikevich2003")
     per_neuron = izhic.simulate({k: np.full(n, v) for k, v in RS.items()}, current,
                                 duration=100.0, dt=0.25, method="izhikevich2003")
-    assert_same_run(per_neuron, shared)
+    assert_same(per_neuron, shared)
 
 
 # ---------------------------------------------------------------- configuration

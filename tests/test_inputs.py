@@ -18,27 +18,13 @@ import izhic
 from izhic import inputs
 from izhic.reference import simulate_numpy
 
-METHODS = tuple(izhic.METHODS)
+from helpers import assert_same, random_population as _population
 
 
 def random_population(seed, n):
-    """Parameters around the 2003 presets; offsets from silent to fast spiking."""
-    rng = np.random.default_rng(seed)
-    model = {
-        "a": rng.uniform(0.01, 0.1, n),
-        "b": rng.uniform(0.2, 0.26, n),
-        "c": rng.uniform(-65.0, -50.0, n),
-        "d": rng.uniform(0.05, 8.0, n),
-    }
-    return model, rng.uniform(-5.0, 20.0, n)
+    return _population(seed, n, (-5.0, 20.0))
 
-
-def assert_same(result, ref):
-    """Spike for spike and bit for bit."""
-    assert_array_equal(result.spike_times.offsets, ref.spike_times.offsets)
-    assert_array_equal(result.spike_times.times, ref.spike_times.times)
-    assert_array_equal(result.v_final, ref.v_final)
-    assert_array_equal(result.u_final, ref.u_final)
+METHODS = tuple(izhic.METHODS)
 
 
 SHARED = {

@@ -5,17 +5,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
+from helpers import assert_same
 from izhic import inputs
 from izhic.reference import simulate_numpy
 
 PRESETS = sorted(izhic.PRESETS_2007)
-
-
-def assert_same(res, ref):
-    assert_array_equal(res.spike_times.offsets, ref.spike_times.offsets)
-    assert_array_equal(res.spike_times.times, ref.spike_times.times)
-    assert_array_equal(res.v_final, ref.v_final)
-    assert_array_equal(res.u_final, ref.u_final)
 
 
 @pytest.mark.parametrize("method", ["euler", "izhikevich2004"])

@@ -12,18 +12,11 @@ import pytest
 from numpy.testing import assert_array_equal
 
 import izhic
+from helpers import assert_same
 from izhic import inputs
 from izhic.reference import normal_noise, simulate_numpy
 
 METHODS = tuple(izhic.METHODS)
-
-
-def assert_same(result, ref):
-    """Spike for spike and bit for bit."""
-    assert_array_equal(result.spike_times.offsets, ref.spike_times.offsets)
-    assert_array_equal(result.spike_times.times, ref.spike_times.times)
-    assert_array_equal(result.v_final, ref.v_final)
-    assert_array_equal(result.u_final, ref.u_final)
 
 
 def noisy(n=300, seed=1, method="euler", duration=100.0, dt=0.25, **kwargs):

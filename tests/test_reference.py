@@ -13,28 +13,9 @@ from numpy.testing import assert_array_equal
 import izhic
 from izhic.reference import ReferenceResult, simulate_numpy, simulate_solve_ivp
 
+from helpers import assert_same, random_population
+
 METHODS = tuple(izhic.METHODS)
-
-
-def random_population(seed, n):
-    """Parameters drawn around the 2003 presets, currents from silent to fast."""
-    rng = np.random.default_rng(seed)
-    model = {
-        "a": rng.uniform(0.01, 0.1, n),
-        "b": rng.uniform(0.2, 0.26, n),
-        "c": rng.uniform(-65.0, -50.0, n),
-        "d": rng.uniform(0.05, 8.0, n),
-    }
-    current = rng.uniform(-5.0, 40.0, n)
-    return model, current
-
-
-def assert_same(result, ref):
-    """Spike for spike and bit for bit."""
-    assert_array_equal(result.spike_times.offsets, ref.spike_times.offsets)
-    assert_array_equal(result.spike_times.times, ref.spike_times.times)
-    assert_array_equal(result.v_final, ref.v_final)
-    assert_array_equal(result.u_final, ref.u_final)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
