@@ -77,15 +77,18 @@ def choice(name, value, options):
     return value
 
 
+_CPUS = os.cpu_count() or 1
+
+
 def n_threads(value):
     """None or -1: all cores; otherwise a positive int."""
     if value is None:
-        return os.cpu_count() or 1
+        return _CPUS
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise TypeError(f"n_threads: expected a positive int, -1 or None, got {_show(value)}")
     value = int(value)
     if value == -1:
-        return os.cpu_count() or 1
+        return _CPUS
     if value < 1:
         raise ValueError(f"n_threads: must be a positive int, -1 or None, got {value}")
     return value

@@ -6,6 +6,7 @@ Data flows one way: arguments -> checks -> contiguous float64 arrays ->
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -179,11 +180,16 @@ def _check_stiffness(b, current, dt, method, form=None):
                   else (0.04, 5.0, 140.0))
     if q2 <= 0.0:
         return
+    limit = _STABILITY_LIMIT[method]
+    if b.ndim == 0 and current.ndim == 0:       # fast path (no NumPy machinery)
+        x = q1 - float(b)
+        disc = x * x - 4.0 * q2 * (q0 + float(current))
+        if not (disc > 0.0 and math.sqrt(disc) * dt > limit):
+            return
     with np.errstate(invalid="ignore", over="ignore"):
         disc = (q1 - b) ** 2 - 4.0 * q2 * (q0 + current)
         lam = np.sqrt(np.where(disc > 0.0, disc, 0.0))
     z = np.broadcast_to(lam * dt, np.broadcast(b, current).shape)
-    limit = _STABILITY_LIMIT[method]
     bad = np.flatnonzero(np.atleast_1d(z) > limit)
     if bad.size:
         i = int(bad[0])
@@ -393,7 +399,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     if peak.size and not (np.abs(peak) < _V_BOUND).all():
         raise ValueError(f"model.v_peak: must lie within +-{_V_BOUND:g} mV, got "
                          f"{peak[np.abs(peak) >= _V_BOUND].ravel()[0]!r}")
-    c_arr, peak_b = np.broadcast_arrays(arrays["c"], peak)
+    c_arr, peak_b = ((arrays["c"], peak) if arrays["c"].ndim == peak.ndim == 0
+                     else np.broadcast_arrays(arrays["c"], peak))
     if special is None and (c_arr >= peak_b).any():
         raise ValueError("model.c: the reset value must be below v_peak, got c="
                          f"{c_arr[c_arr >= peak_b].ravel()[0]!r} >= v_peak")
@@ -455,6 +462,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     )
 
     def per_neuron(arr):
+        if arr.ndim == 0:
+            return np.full(n, arr.item())
         return np.ascontiguousarray(np.broadcast_to(arr, (n,)), dtype=np.float64)
 
     # parameters: one shared value (kept in registers by the kernels) or one per neuron
