@@ -659,10 +659,9 @@ cdef uint64_t _step_accom(int method, bint store_pre, Py_ssize_t w, double dt, d
 
 cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre,
                                  bint special, double hi, double lo, double* v, double* u,
-                                 double* vpre, const double* I, const double* kk,
-                                 const double* vr, const double* vt, const double* dtc,
-                                 const Special07* sp, prm_t dta, prm_t b, prm_t c, prm_t d,
-                                 prm_t peak) noexcept nogil:
+                                 double* vpre, const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                 prm_t dtc, const Special07* sp, prm_t dta, prm_t b, prm_t c,
+                                 prm_t d, prm_t peak) noexcept nogil:
     """One Euler step of the 2007 form: v from the old state; u from the old
     (method "euler", the book's scheme) or the new v ("izhikevich2004" order)."""
     cdef Py_ssize_t j
@@ -671,13 +670,13 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
     for j in range(w):
         vo = v[j]
         uo = u[j]
-        vn = vo + dtc[j] * (kk[j] * (vo - vr[j]) * (vo - vt[j]) - uo + I[j])
+        vn = vo + _p(dtc, j) * (_p(kk, j) * (vo - _p(vr, j)) * (vo - _p(vt, j)) - uo + I[j])
         vu = _sel(u_from_new_v, _clamp(vn, hi, lo), vo)
         if special:
             bb = _sel(vu <= sp.v_switch, sp.b_low, _p(b, j))
             x = vu - sp.v_cubic
             x = _sel(x > 0.0, x, 0.0)
-            un = uo + _p(dta, j) * (bb * (vu - _sel(sp.use_vu, sp.v_u, vr[j]))
+            un = uo + _p(dta, j) * (bb * (vu - _sel(sp.use_vu, sp.v_u, _p(vr, j)))
                                     + sp.cubic * (x * x * x) - uo)
             pk = _p(peak, j) + sp.peak_u * un
             uu = un + _p(d, j)
@@ -688,7 +687,7 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
             u[j] = _sel(vn >= pk, uu, un)
             fired = fired | (<uint64_t> (vn >= pk) << j)
         else:
-            un = uo + _p(dta, j) * (_p(b, j) * (vu - vr[j]) - uo)
+            un = uo + _p(dta, j) * (_p(b, j) * (vu - _p(vr, j)) - uo)
             if store_pre:
                 vpre[j] = _clamp(vn, hi, lo)
             v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
@@ -699,9 +698,8 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
 
 cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t w,
                                 double hi, double lo, double* v, double* u, double* vpre,
-                                const double* I, const double* kk, const double* vr,
-                                const double* vt, const double* dtc, prm_t dta, prm_t b,
-                                prm_t c, prm_t d, prm_t peak) noexcept nogil:
+                                const double* I, prm_t kk, prm_t vr, prm_t vt, prm_t dtc,
+                                prm_t dta, prm_t b, prm_t c, prm_t d, prm_t peak) noexcept nogil:
     cdef const Special07* sp = &ctx.sp
     cdef bint new_v = method == M_IZH2004
     if ctx.special07:
@@ -763,10 +761,11 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef double v0_[MAXW]
     cdef double u0_[MAXW]
     cdef double Ik[MAXW]          # current of the step (time-varying input)
-    cdef double k07[MAXW]
-    cdef double vr07[MAXW]
-    cdef double vt07[MAXW]
-    cdef double dtc07[MAXW]
+    cdef double k07_[MAXW]
+    cdef double vr07_[MAXW]
+    cdef double vt07_[MAXW]
+    cdef double dtc07_[MAXW]
+    cdef prm_t k07, vr07, vt07, dtc07
     cdef bint f07 = ctx.form2007 != 0
     cdef bint accom = ctx.accom != 0, varying = ctx.varying != 0
     cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
@@ -796,11 +795,16 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         I[j] = ctx.current[src]
         peak_[j] = ctx.peak[src if ctx.shared_params == 0 else 0]
         if f07:
-            k07[j] = ctx.k07[src]
-            vr07[j] = ctx.vr07[src]
-            vt07[j] = ctx.vt07[src]
-            dtc07[j] = ctx.dtc07[src]
+            k07_[j] = ctx.k07[src]
+            vr07_[j] = ctx.vr07[src]
+            vt07_[j] = ctx.vt07[src]
+            dtc07_[j] = ctx.dtc07[src]
     if prm_t is double:
+        if f07:
+            k07 = ctx.k07[0]
+            vr07 = ctx.vr07[0]
+            vt07 = ctx.vt07[0]
+            dtc07 = ctx.dtc07[0]
         a = ctx.a[0]
         dta = dt * ctx.a[0]
         b = ctx.b[0]
@@ -815,6 +819,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
             b_[j] = ctx.b[src]
             c_[j] = ctx.c[src]
             d_[j] = ctx.d[src]
+        k07 = k07_
+        vr07 = vr07_
+        vt07 = vt07_
+        dtc07 = dtc07_
         a = a_
         dta = dta_
         b = b_
@@ -915,8 +923,8 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
             if f07:
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1,
-                                   hi, lo, &v, &u, &vpre, &I, &ctx.k07[i], &ctx.vr07[i],
-                                   &ctx.vt07[i], &ctx.dtc07[i], dta, b, c, d, peak)
+                                   hi, lo, &v, &u, &vpre, &I, ctx.k07[i], ctx.vr07[i],
+                                   ctx.vt07[i], ctx.dtc07[i], dta, b, c, d, peak)
             else:
                 fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), 1, dt,
                               hi, lo, &v, &u, &vpre, &I, a, dta, b, c, d, peak)
@@ -947,7 +955,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
             _fill_current(ctx, i, 1, 1, k, &I0, &I)
         if f07:
             fired = _step_2007(ctx, method, sample and pre_wanted, 1, hi, lo, &v, &u, &vpre, &I,
-                               &ctx.k07[i], &ctx.vr07[i], &ctx.vt07[i], &ctx.dtc07[i],
+                               ctx.k07[i], ctx.vr07[i], ctx.vt07[i], ctx.dtc07[i],
                                dta, b, c, d, peak)
         else:
             fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
