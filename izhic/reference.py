@@ -264,7 +264,7 @@ def normal_noise(seed, neuron, step):
 
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
                    n_neurons=None, v0=None, u0=None, noise=None, noise_kind="white",
-                   seed=0):
+                   seed=0, spike_time="grid"):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
 
     Parameters
@@ -285,7 +285,12 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     v0 : float or array_like, default -65
         Initial membrane potential (mV).
     u0 : float or array_like, optional
-        Initial recovery variable; default ``b * v0``.
+        Initial recovery variable; default ``b * v0`` (2003 form), 0 (2007 form).
+    noise, noise_kind, seed : optional
+        Gaussian current noise, as in :func:`izhic.simulate` (see
+        :func:`normal_noise`).
+    spike_time : {"grid", "interpolate"}
+        As in :func:`izhic.simulate` (grid methods of the 2003 form).
 
     Returns
     -------
@@ -357,7 +362,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
         return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
     _FORM.update(form)
     try:
-        v, u = _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed,
+        v, u = _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, spike_time,
                    scale if noise is not None else None, a, b, c, d, v_peak, dta, trains)
     finally:
         _FORM.update(quadratic=0.04, linear=5.0, constant=140.0, recovery="standard")
@@ -416,7 +421,17 @@ def _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noi
     return v, u
 
 
-def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, scale, a, b, c, d,
+def _interp_time(t0, dt, v_start, v_end, peak):
+    """spike_time="interpolate": where the line from (t0, v_start) to the pre-reset
+    (t0 + dt, v_end) meets the peak (the core's _interp_time)."""
+    if v_start >= peak:
+        return t0
+    th = dt * ((peak - v_start) / (v_end - v_start))
+    return t0 + min(th, dt)
+
+
+def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, spike_time,
+               scale, a, b, c, d,
                v_peak, dta, trains):
     """The step loop of simulate_numpy: returns the final (v, u), appends to trains."""
     with np.errstate(over="ignore", invalid="ignore"):
@@ -436,7 +451,10 @@ def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, scale,
             if fired.any():
                 t = (k + 1) * dt
                 for i in np.flatnonzero(fired):
-                    trains[i].append(t)
+                    if spike_time == "interpolate":
+                        trains[i].append(_interp_time(k * dt, dt, v_start[i], v[i], v_peak[i]))
+                    else:
+                        trains[i].append(t)
                 v[fired] = c[fired]
                 u[fired] += d[fired]
     return v, u

@@ -199,3 +199,17 @@ def test_rk4_refuses_endless_crossings_like_the_oracle(current):
         izhic.simulate("RS", [10.0, current], duration=10.0, dt=0.1, method="rk4")
     with pytest.raises(ValueError, match="current"):
         simulate_numpy("RS", [10.0, current], duration=10.0, dt=0.1, method="rk4")
+
+
+@pytest.mark.parametrize("method", ["euler", "izhikevich2004", "izhikevich2003", "rk4_grid"])
+@pytest.mark.parametrize("dt", [0.1, 0.5])
+def test_interpolated_spike_times_equal_numpy(method, dt):
+    model, current = random_population(3, 300)
+    ref = simulate_numpy(model, current, 200.0, dt, method, spike_time="interpolate")
+    for threads in (1, 2):
+        assert_same(izhic.simulate(model, current, 200.0, dt, method, spike_time="interpolate",
+                                   n_threads=threads), ref)
+    grid = simulate_numpy(model, current, 200.0, dt, method)
+    assert_array_equal(ref.spike_times.offsets, grid.spike_times.offsets)
+    late = grid.spike_times.times - ref.spike_times.times
+    assert (late >= 0).all() and (late <= dt).all() and late.max() > 0
