@@ -269,11 +269,12 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
 
     Parameters
     ----------
-    model : str, Izhikevich2003 or dict
-        As in :func:`izhic.simulate`: a preset name or parameters
-        ``a, b, c, d[, v_peak]``, each a scalar or one value per neuron.
-    current : float or array_like, shape (n_neurons,)
-        Input current of each neuron, constant in time.
+    model : str, Izhikevich2003, Izhikevich2007 or dict
+        As in :func:`izhic.simulate` (the 2007 form with methods "euler" and
+        "izhikevich2004").
+    current : float, array_like (n_neurons,), Waveform or Stimulus
+        As in :func:`izhic.simulate`: the stimulus at t_k = k dt, held over
+        step k.
     duration : float
         Simulated time in ms (a whole number of steps).
     dt : float
