@@ -193,7 +193,7 @@ def _steady_rates(trains, discard):
     return out
 
 
-def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method="rk4",
+def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method=None,
              discard=0.0, v0=-65.0, u0=None, n_threads=None):
     """Firing rate of a neuron against constant input current (F-I curve).
 
@@ -212,7 +212,8 @@ def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method="rk4"
         Simulated time (ms), a whole number of steps of ``dt``.
     dt : float, default 0.1
         Time step (ms).
-    method : str, default "rk4"
+    method : str, optional
+        Default: as :func:`izhic.simulate` ("rk4" for the 2003 form).
         Integration scheme, one of :data:`izhic.METHODS`.
     discard : float, default 0
         Spikes before ``discard`` ms are a transient and are not counted:
@@ -284,11 +285,11 @@ def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method="rk4"
         counts=res.spike_counts(discard, duration),
         steady_rates=_steady_rates(trains, discard),
         first_spike=trains.first(),
-        duration=res.duration, dt=res.dt, method=method, discard=discard,
+        duration=res.duration, dt=res.dt, method=res.method, discard=discard,
     )
 
 
-def rheobase(model="RS", *, duration=1000.0, dt=0.1, method="rk4", low=0.0, high=None,
+def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=None,
              tol=1e-3, min_spikes=1, discard=0.0, v0=-65.0, u0=None, currents_per_call=8,
              n_threads=None):
     """Smallest constant current that makes a neuron fire, for a given duration.
@@ -305,7 +306,8 @@ def rheobase(model="RS", *, duration=1000.0, dt=0.1, method="rk4", low=0.0, high
         Simulated time (ms) of every trial.
     dt : float, default 0.1
         Time step (ms).
-    method : str, default "rk4"
+    method : str, optional
+        Default: as :func:`izhic.simulate` ("rk4" for the 2003 form).
         Integration scheme, one of :data:`izhic.METHODS`.
     low : float, default 0
         A current at which the neuron does not fire (checked).

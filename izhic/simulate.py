@@ -259,7 +259,7 @@ def _progress_bar(progress, n_steps, n, method):
                 leave=False, mininterval=0.25)
 
 
-def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
+def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
              n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
              record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
              noise_kind="white", seed=None, n_threads=None, progress=False):
@@ -283,8 +283,9 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
         Simulated time in ms (a whole number of steps).
     dt : float
         Time step in ms.
-    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid"}
-        Integration scheme, see :data:`METHODS`. ``"rk4"`` (the default)
+    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid"}, optional
+        Integration scheme, see :data:`METHODS`; default ``"rk4"`` (2003 form)
+        or ``"euler"`` (2007 form, the book's scheme). ``"rk4"``
         locates each crossing of ``v_peak`` inside the step to the
         integrator's accuracy, resets the neuron there and finishes the step
         from the reset state. The other ("grid") methods test
@@ -369,6 +370,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
     [0, 11, 23]
     """
     params = _resolve_model(model)
+    if method is None:
+        method = "euler" if isinstance(params, Izhikevich2007) else "rk4"
     duration = _checks.real_scalar("duration", duration, nonnegative=True)
     dt = _checks.real_scalar("dt", dt, positive=True)
     _checks.choice("method", method, tuple(METHODS))

@@ -201,11 +201,16 @@ def test_v_peak_just_inside_bound_is_accepted():
 
 # ---------------------------------------------------------------- choices
 
-@pytest.mark.parametrize("method, exc", [("xx", ValueError), ("RK4", ValueError), (None, TypeError),
+@pytest.mark.parametrize("method, exc", [("xx", ValueError), ("RK4", ValueError),
                                          (4, TypeError), (("rk4",), TypeError)])
 def test_bad_method(method, exc):
     with pytest.raises(exc, match=r"^method\b"):
         run(method=method)
+
+
+def test_method_none_is_the_forms_default():
+    assert izhic.simulate("RS", 10.0, duration=10.0, method=None).method == "rk4"
+    assert izhic.simulate(izhic.PRESETS_2007["RS"], 100.0, duration=10.0).method == "euler"
 
 
 @pytest.mark.parametrize("v_at_spike, exc", [("xx", ValueError), (None, TypeError), (30.0, TypeError)])
