@@ -187,6 +187,7 @@ ctypedef struct Ctx:
     const double* vr07
     const double* vt07
     const double* dtc07
+    const double* invc07        # 1 / C (RK4 slopes)
     Special07 sp
     int accom                   # u' = a b (v + 65) (2004 panel R) instead of a (b v - u)
     double* v
@@ -471,23 +472,77 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
 # first order in a*theta.
 # ---------------------------------------------------------------------------
 
-cdef inline void _rk4_one(double v, double u, double I, double a, double b, double h,
-                          double hi, double lo, double q2, double q1, double q0, bint accom,
+ctypedef struct Lane:
+    # one neuron's parameters for the scalar spike-location code
+    double I, a, b, c, d, peak
+    double q2, q1, q0           # 2003 form
+    int accom
+    int f07                     # 2007 form
+    double k, vr, vt, invc
+    const Special07* sp         # 2007 special-cell terms (NULL: none)
+
+
+cdef inline double _B07(const Lane* L, double x) noexcept nogil:
+    """The 2007 u-nullcline B(v) (see Special07)."""
+    cdef const Special07* sp = L.sp
+    cdef double bb, z
+    if sp == NULL:
+        return L.b * (x - L.vr)
+    bb = _sel(x <= sp.v_switch, sp.b_low, L.b)
+    z = x - sp.v_cubic
+    z = _sel(z > 0.0, z, 0.0)
+    return bb * (x - _sel(sp.use_vu, sp.v_u, L.vr)) + sp.cubic * (z * z * z)
+
+
+cdef inline double _fv(const Lane* L, double x, double y) noexcept nogil:
+    """dv/dt (same expressions as the lanes)."""
+    if L.f07:
+        return (L.k * (x - L.vr) * (x - L.vt) - y + L.I) * L.invc
+    return L.q2 * (x * x) + L.q1 * x + L.q0 - y + L.I
+
+
+cdef inline double _gu(const Lane* L, double x, double y) noexcept nogil:
+    """du/dt (same expressions as the lanes)."""
+    if L.f07:
+        return L.a * (_B07(L, x) - y)
+    return _ku(L.accom, L.a, L.b, x, y)
+
+
+cdef inline double _peak_at(const Lane* L, double u) noexcept nogil:
+    """The spike cut-off (2007 special cells: v_peak + peak_u u)."""
+    if L.f07 and L.sp != NULL:
+        return L.peak + L.sp.peak_u * u
+    return L.peak
+
+
+cdef inline void _reset(const Lane* L, double* v, double* u) noexcept nogil:
+    """v <- c, u <- u + d (2007 special cells: c + c_u u, min(u + d, u_max))."""
+    cdef double uu
+    if L.f07 and L.sp != NULL:
+        v[0] = L.c + L.sp.c_u * u[0]
+        uu = u[0] + L.d
+        u[0] = _sel(uu < L.sp.u_max, uu, L.sp.u_max)
+    else:
+        v[0] = L.c
+        u[0] = u[0] + L.d
+
+
+cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double hi, double lo,
                           double* v1, double* u1) noexcept nogil:
     """One RK4 step of length h; the same expressions, in the same order, as
-    _lanes_rk4 (so h = dt gives the same bits)."""
+    the RK4 lanes (so h = dt gives the same bits)."""
     cdef double hs, h6 = h / 6.0, x, y, kv, ku, av, au
     cdef int s
-    kv = q2 * (v * v) + q1 * v + q0 - u + I
-    ku = _ku(accom, a, b, v, u)
+    kv = _fv(L, v, u)
+    ku = _gu(L, v, u)
     av = kv
     au = ku
     for s in range(3):              # stages 2, 3, 4: at v + h/2 k1, v + h/2 k2, v + h k3
         hs = 0.5 * h if s < 2 else h
         x = _clamp(v + hs * kv, hi, lo)
         y = u + hs * ku
-        kv = q2 * (x * x) + q1 * x + q0 - y + I
-        ku = _ku(accom, a, b, x, y)
+        kv = _fv(L, x, y)
+        ku = _gu(L, x, y)
         if s < 2:
             av = av + 2.0 * kv
             au = au + 2.0 * ku
@@ -495,11 +550,10 @@ cdef inline void _rk4_one(double v, double u, double I, double a, double b, doub
     u1[0] = u + h6 * (au + ku)
 
 
-cdef double _rk4_locate(double v, double u, double I, double a, double b, double peak,
-                        double H, double hi, double lo, double q2, double q1, double q0,
-                        bint accom, double* vx, double* ux) noexcept nogil:
-    """theta in (0, H] where the RK4 step map from (v, u) reaches ``peak``, given
-    v < peak <= v_RK4(H). (vx, ux) receive the state at theta.
+cdef double _rk4_locate(const Lane* L, double v, double u, double H, double hi, double lo,
+                        double* vx, double* ux) noexcept nogil:
+    """theta in (0, H] where the RK4 step map from (v, u) reaches the peak, given
+    v < peak <= v_RK4(H) (peak: _peak_at(u)). (vx, ux) receive the state at theta.
 
     Newton from theta = 0 (where F and the slope are known without an RK4
     evaluation). On the upstroke v is convex in time, so the iterates climb
@@ -510,45 +564,42 @@ cdef double _rk4_locate(double v, double u, double I, double a, double b, double
     cdef double tlo = 0.0, thi = H, th = 0.0, tn, vt = v, ut = u, f, slope
     cdef int it
     for it in range(MAX_LOCATE_ITER):
-        f = vt - peak
+        f = vt - _peak_at(L, ut)
         if f >= 0.0:
             thi = th
         else:
             tlo = th
-        slope = q2 * (vt * vt) + q1 * vt + q0 - ut + I
+        slope = _fv(L, vt, ut)
+        if L.f07 and L.sp != NULL:
+            slope = slope - L.sp.peak_u * _gu(L, vt, ut)
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tn > tlo and tn < thi):
             tn = 0.5 * (tlo + thi)
         if fabs(tn - th) <= LOCATE_TOL and th > 0.0:
             break
         th = tn
-        _rk4_one(v, u, I, a, b, th, hi, lo, q2, q1, q0, accom, &vt, &ut)
+        _rk4_one(L, v, u, th, hi, lo, &vt, &ut)
     vx[0] = vt
     ux[0] = ut
     return th
 
 
 cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
-                           double v, double u, double I, double a, double b, double c,
-                           double d, double peak, double hi, double lo, double q2,
-                           double q1, double q0, bint accom,
+                           double v, double u, const Lane* L, double hi, double lo,
                            double* v_out, double* u_out) noexcept nogil:
     """Redo the step [t0, t0 + dt] of a neuron whose RK4 step crossed the peak
     (or that starts at or above it), in SUBSTEPS RK4 sub-steps: locate the
     crossing in the first sub-step that crosses, store the spike, reset there
     and integrate the rest of the step (again in SUBSTEPS pieces) from the reset
-    state. The sub-steps halve the error of the steps that carry a spike
-    (the error near the upstroke dominates at high rates), at one RK4
-    evaluation more per spike. Time is measured from the start of the step (s),
-    so the state never depends on t0. Returns the number of spikes; -1 if it
-    hit MAX_SPIKES_PER_STEP (the step is then cut short at the last reset)."""
+    state. Time is measured from the start of the step (s), so the state never
+    depends on t0. Returns the number of spikes; -1 if it hit
+    MAX_SPIKES_PER_STEP (the step is then cut short at the last reset)."""
     cdef double s = 0.0, h, th, vx, ux, v1 = v, u1 = u
     cdef int n = 0, i
     cdef bint crossing
-    if v >= peak:                    # an initial state at or above the peak
+    if v >= _peak_at(L, u):          # an initial state at or above the peak
         _push_one(buf, neuron, t0)
-        v = c
-        u = u + d
+        _reset(L, &v, &u)
         n = 1
     while True:
         if dt - s <= 1e-12 * dt:
@@ -556,8 +607,8 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
         h = (dt - s) / SUBSTEPS
         crossing = False
         for i in range(SUBSTEPS):
-            _rk4_one(v, u, I, a, b, h, hi, lo, q2, q1, q0, accom, &v1, &u1)
-            if v1 >= peak:
+            _rk4_one(L, v, u, h, hi, lo, &v1, &u1)
+            if v1 >= _peak_at(L, u1):
                 crossing = True
                 break
             v = v1
@@ -569,12 +620,13 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
             buf.capped += 1
             n = -1
             break
-        th = _rk4_locate(v, u, I, a, b, peak, h, hi, lo, q2, q1, q0, accom, &vx, &ux)
+        th = _rk4_locate(L, v, u, h, hi, lo, &vx, &ux)
         s = s + th
         _push_one(buf, neuron, t0 + s)
         n += 1
-        v = c
-        u = ux + d
+        v = vx
+        u = ux
+        _reset(L, &v, &u)
     v_out[0] = v
     u_out[0] = u
     return n
@@ -701,12 +753,101 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
     return fired
 
 
+cdef inline void _rk4_stage_2007(Py_ssize_t w, double h, double hi, double lo,
+                                 bint special, const Special07* sp,
+                                 const double* v, const double* u, double* vs, double* us,
+                                 double* acc_v, double* acc_u, double weight, bint first,
+                                 const double* I, prm_t kk, prm_t vr, prm_t vt, prm_t invc,
+                                 prm_t a, prm_t b) noexcept nogil:
+    """_rk4_stage for the 2007 form."""
+    cdef Py_ssize_t j
+    cdef double kv, ku, x, y, bb, z, B
+    for j in range(w):
+        x = vs[j]
+        y = us[j]
+        kv = (_p(kk, j) * (x - _p(vr, j)) * (x - _p(vt, j)) - y + I[j]) * _p(invc, j)
+        if special:
+            bb = _sel(x <= sp.v_switch, sp.b_low, _p(b, j))
+            z = x - sp.v_cubic
+            z = _sel(z > 0.0, z, 0.0)
+            B = bb * (x - _sel(sp.use_vu, sp.v_u, _p(vr, j))) + sp.cubic * (z * z * z)
+        else:
+            B = _p(b, j) * (x - _p(vr, j))
+        ku = _p(a, j) * (B - y)
+        if first:
+            acc_v[j] = kv
+            acc_u[j] = ku
+        else:
+            acc_v[j] = acc_v[j] + weight * kv
+            acc_u[j] = acc_u[j] + weight * ku
+        vs[j] = _clamp(v[j] + h * kv, hi, lo)
+        us[j] = u[j] + h * ku
+
+
+cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special, double dt,
+                                     double hi, double lo, double* v, double* u, double* vpre,
+                                     const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                     prm_t invc, const Special07* sp, prm_t a, prm_t b,
+                                     prm_t c, prm_t d, prm_t peak) noexcept nogil:
+    """One classic RK4 step of the 2007 form, reset at the end of the step."""
+    cdef double vs[MAXW]
+    cdef double us[MAXW]
+    cdef double acc_v[MAXW]
+    cdef double acc_u[MAXW]
+    cdef Py_ssize_t j
+    cdef double x, y, kv, ku, bb, z, B, vn, un, pk, uu, h = 0.5 * dt, dt6 = dt / 6.0
+    cdef uint64_t fired = 0
+    for j in range(w):
+        vs[j] = v[j]
+        us[j] = u[j]
+    _rk4_stage_2007(w, h, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 1.0, True, I, kk, vr, vt, invc, a, b)
+    _rk4_stage_2007(w, h, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 2.0, False, I, kk, vr, vt, invc, a, b)
+    _rk4_stage_2007(w, dt, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 2.0, False, I, kk, vr, vt, invc, a, b)
+    for j in range(w):
+        x = vs[j]
+        y = us[j]
+        kv = (_p(kk, j) * (x - _p(vr, j)) * (x - _p(vt, j)) - y + I[j]) * _p(invc, j)
+        if special:
+            bb = _sel(x <= sp.v_switch, sp.b_low, _p(b, j))
+            z = x - sp.v_cubic
+            z = _sel(z > 0.0, z, 0.0)
+            B = bb * (x - _sel(sp.use_vu, sp.v_u, _p(vr, j))) + sp.cubic * (z * z * z)
+        else:
+            B = _p(b, j) * (x - _p(vr, j))
+        ku = _p(a, j) * (B - y)
+        vn = v[j] + dt6 * (acc_v[j] + kv)
+        un = u[j] + dt6 * (acc_u[j] + ku)
+        if store_pre:
+            vpre[j] = _clamp(vn, hi, lo)
+        if special:
+            pk = _p(peak, j) + sp.peak_u * un
+            uu = un + _p(d, j)
+            uu = _sel(uu < sp.u_max, uu, sp.u_max)
+            v[j] = _sel(vn >= pk, _p(c, j) + sp.c_u * un, _lower(vn, lo))
+            u[j] = _sel(vn >= pk, uu, un)
+            fired = fired | (<uint64_t> (vn >= pk) << j)
+        else:
+            v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
+            u[j] = _sel(vn >= _p(peak, j), un + _p(d, j), un)
+            fired = fired | (<uint64_t> (vn >= _p(peak, j)) << j)
+    return fired
+
+
 cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t w,
-                                double hi, double lo, double* v, double* u, double* vpre,
-                                const double* I, prm_t kk, prm_t vr, prm_t vt, prm_t dtc,
-                                prm_t dta, prm_t b, prm_t c, prm_t d, prm_t peak) noexcept nogil:
+                                double dt, double hi, double lo, double* v, double* u,
+                                double* vpre, const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                prm_t dtc, prm_t invc, prm_t a, prm_t dta, prm_t b, prm_t c,
+                                prm_t d, prm_t peak) noexcept nogil:
     cdef const Special07* sp = &ctx.sp
     cdef bint new_v = method == M_IZH2004
+    if method == M_RK4:
+        if ctx.special07:
+            if store_pre:
+                return _lanes_rk4_2007(w, True, True, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+            return _lanes_rk4_2007(w, False, True, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+        if store_pre:
+            return _lanes_rk4_2007(w, True, False, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+        return _lanes_rk4_2007(w, False, False, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
     if ctx.special07:
         if new_v:
             if store_pre:
@@ -746,6 +887,27 @@ cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t k,
             ctx.tr_u[row * ctx.n_samples + s] = u[j]
 
 
+cdef inline void _fill_lane(Lane* L, Ctx* ctx, double I, double a, double b, double c,
+                            double d, double peak, double k, double vr, double vt,
+                            double invc) noexcept nogil:
+    L.I = I
+    L.a = a
+    L.b = b
+    L.c = c
+    L.d = d
+    L.peak = peak
+    L.q2 = ctx.q2
+    L.q1 = ctx.q1
+    L.q0 = ctx.q0
+    L.accom = ctx.accom
+    L.f07 = ctx.form2007
+    L.k = k
+    L.vr = vr
+    L.vt = vt
+    L.invc = invc
+    L.sp = &ctx.sp if ctx.special07 else NULL
+
+
 cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t k0,
                             Py_ssize_t k1, Py_ssize_t w, prm_t mode) noexcept nogil:
     """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive).
@@ -770,7 +932,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef double vr07_[MAXW]
     cdef double vt07_[MAXW]
     cdef double dtc07_[MAXW]
-    cdef prm_t k07, vr07, vt07, dtc07
+    cdef double invc07_[MAXW]
+    cdef prm_t k07, vr07, vt07, dtc07, invc07
+    cdef Lane L
     cdef bint f07 = ctx.form2007 != 0
     cdef bint accom = ctx.accom != 0, varying = ctx.varying != 0
     cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
@@ -804,12 +968,16 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
             vr07_[j] = ctx.vr07[src]
             vt07_[j] = ctx.vt07[src]
             dtc07_[j] = ctx.dtc07[src]
+            invc07_[j] = ctx.invc07[src]
     if prm_t is double:
         if f07:
             k07 = ctx.k07[0]
             vr07 = ctx.vr07[0]
             vt07 = ctx.vt07[0]
             dtc07 = ctx.dtc07[0]
+            invc07 = ctx.invc07[0]
+        else:
+            k07 = vr07 = vt07 = dtc07 = invc07 = 0.0
         a = ctx.a[0]
         dta = dt * ctx.a[0]
         b = ctx.b[0]
@@ -828,6 +996,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         vr07 = vr07_
         vt07 = vt07_
         dtc07 = dtc07_
+        invc07 = invc07_
         a = a_
         dta = dta_
         b = b_
@@ -844,9 +1013,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
             if varying:
                 _fill_current(ctx, base, nb, w, k, I, Ik)
             if f07:
-                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w,
-                                   hi, lo, v, u, vpre, Icur, k07, vr07, vt07, dtc07,
-                                   dta, b, c, d, peak) & valid
+                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
+                                   hi, lo, v, u, vpre, Icur, k07, vr07, vt07, dtc07, invc07,
+                                   a, dta, b, c, d, peak) & valid
             else:
                 fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), w, dt,
                               hi, lo, v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
@@ -859,10 +1028,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                 j = _ctz(bits)
                 bits = bits & (bits - 1)
                 if locate:
+                    _fill_lane(&L, ctx, Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
+                               peak_[j], _p(k07, j), _p(vr07, j), _p(vt07, j), _p(invc07, j))
                     _rk4_spiking_step(buf, <int32_t> (base + j), k * dt, dt, v0_[j], u0_[j],
-                                      Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
-                                      peak_[j], hi, lo, q2, q1, q0, accom,
-                                      &v[j], &u[j])
+                                      &L, hi, lo, &v[j], &u[j])
                     vpre[j] = peak_[j]
                 else:
                     _push_one(buf, <int32_t> (base + j),
@@ -881,8 +1050,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
         if varying:
             _fill_current(ctx, base, nb, w, k, I, Ik)
         if f07:
-            fired = _step_2007(ctx, method, sample and pre_wanted, w, hi, lo, v, u, vpre, Icur,
-                               k07, vr07, vt07, dtc07, dta, b, c, d, peak) & valid
+            fired = _step_2007(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre,
+                               Icur, k07, vr07, vt07, dtc07, invc07, a, dta, b, c, d,
+                               peak) & valid
         else:
             fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
                           a, dta, b, c, d, peak) & valid
@@ -904,6 +1074,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     matters for a single neuron, where the step's latency is the cost."""
     cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i], I0 = I
     cdef double tv, tu, tpre, vs0, us0
+    cdef Lane L
     cdef Py_ssize_t p = 0 if ctx.shared_params else i
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef double a = ctx.a[p], dta = dt * ctx.a[p], b = ctx.b[p], c = ctx.c[p], d = ctx.d[p]
@@ -927,9 +1098,10 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
             if varying:
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
             if f07:
-                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1,
+                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1, dt,
                                    hi, lo, &v, &u, &vpre, &I, ctx.k07[i], ctx.vr07[i],
-                                   ctx.vt07[i], ctx.dtc07[i], dta, b, c, d, peak)
+                                   ctx.vt07[i], ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d,
+                                   peak)
             else:
                 fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), 1, dt,
                               hi, lo, &v, &u, &vpre, &I, a, dta, b, c, d, peak)
@@ -937,8 +1109,12 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
                 fired = 1
             if fired:
                 if locate:
-                    _rk4_spiking_step(buf, <int32_t> i, k * dt, dt, vs0, us0, I, a, b, c, d,
-                                      peak, hi, lo, q2, q1, q0, accom,
+                    if f07:
+                        _fill_lane(&L, ctx, I, a, b, c, d, peak, ctx.k07[i], ctx.vr07[i],
+                                   ctx.vt07[i], ctx.invc07[i])
+                    else:
+                        _fill_lane(&L, ctx, I, a, b, c, d, peak, 0.0, 0.0, 0.0, 0.0)
+                    _rk4_spiking_step(buf, <int32_t> i, k * dt, dt, vs0, us0, &L, hi, lo,
                                       &tv, &tu)
                     v = tv
                     u = tu
@@ -959,9 +1135,9 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
         if varying:
             _fill_current(ctx, i, 1, 1, k, &I0, &I)
         if f07:
-            fired = _step_2007(ctx, method, sample and pre_wanted, 1, hi, lo, &v, &u, &vpre, &I,
-                               ctx.k07[i], ctx.vr07[i], ctx.vt07[i], ctx.dtc07[i],
-                               dta, b, c, d, peak)
+            fired = _step_2007(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre,
+                               &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i], ctx.dtc07[i],
+                               ctx.invc07[i], a, dta, b, c, d, peak)
         else:
             fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
                           a, dta, b, c, d, peak)
@@ -1016,7 +1192,7 @@ cdef class Run:
     cdef const int32_t[::1] _rec_row
     cdef const char[::1] _blk_rec
     cdef double[:, ::1] _tr_v, _tr_u
-    cdef const double[::1] _wave, _noise, _k07, _vr07, _vt07, _dtc07
+    cdef const double[::1] _wave, _noise, _k07, _vr07, _vt07, _dtc07, _invc07
     cdef const double[:, ::1] _own
     cdef readonly int n_threads
 
@@ -1070,13 +1246,14 @@ cdef class Run:
         self.ctx.q1 = q1
         self.ctx.q0 = q0
         self.ctx.accom = accommodation
-        if form2007 is not None:        # (k, vr, vt, dt/C) per neuron
-            self._k07, self._vr07, self._vt07, self._dtc07 = form2007
+        if form2007 is not None:        # (k, vr, vt, dt/C, 1/C) per neuron
+            self._k07, self._vr07, self._vt07, self._dtc07, self._invc07 = form2007
             self.ctx.form2007 = 1
             self.ctx.k07 = &self._k07[0]
             self.ctx.vr07 = &self._vr07[0]
             self.ctx.vt07 = &self._vt07[0]
             self.ctx.dtc07 = &self._dtc07[0]
+            self.ctx.invc07 = &self._invc07[0]
             if special07 is not None:
                 self.ctx.special07 = 1
                 self.ctx.sp.use_vu = special07["use_vu"]

@@ -175,57 +175,116 @@ def _clamp1(x):
     return x if x > -VBIG else -VBIG
 
 
-def _rk4_one(v, u, current, a, b, h):
+class _Lane2003:
+    """One neuron of the 2003 form, for the scalar spike-location code."""
+
+    def __init__(self, current, a, b, c, d, peak):
+        self.current, self.a, self.b, self.c, self.d, self.peak = current, a, b, c, d, peak
+
+    def f(self, x, y):
+        return _f(x, y, self.current)
+
+    def g(self, x, y):
+        return _g(self.a, self.b, x, y)
+
+    def peak_at(self, u):
+        return self.peak
+
+    def slope(self, x, y):
+        return self.f(x, y)
+
+    def reset(self, v, u):
+        return self.c, u + self.d
+
+
+class _Lane2007:
+    """One neuron of the 2007 form (RK4 slopes with 1/C), special terms included."""
+
+    def __init__(self, params, current, k, vr, vt, invc, a, b, c, d, peak):
+        self.p, self.current = params, current
+        self.k, self.vr, self.vt, self.invc = k, vr, vt, invc
+        self.a, self.b, self.c, self.d, self.peak = a, b, c, d, peak
+
+    def f(self, x, y):
+        return (self.k * (x - self.vr) * (x - self.vt) - y + self.current) * self.invc
+
+    def B(self, x):
+        p = self.p
+        if not p.special:
+            return self.b * (x - self.vr)
+        bb = p.b_low if (p.b_low is not None and x <= p.v_switch) else self.b
+        z = x - p.v_cubic
+        z = z if z > 0.0 else 0.0
+        return bb * (x - (self.vr if p.v_u is None else p.v_u)) + p.cubic * (z * z * z)
+
+    def g(self, x, y):
+        return self.a * (self.B(x) - y)
+
+    def peak_at(self, u):
+        return self.peak + self.p.peak_u * u if self.p.special else self.peak
+
+    def slope(self, x, y):
+        s = self.f(x, y)
+        return s - self.p.peak_u * self.g(x, y) if self.p.special else s
+
+    def reset(self, v, u):
+        if not self.p.special:
+            return self.c, u + self.d
+        uu = u + self.d
+        return self.c + self.p.c_u * u, (uu if uu < self.p.u_max else self.p.u_max)
+
+
+def _rk4_one(lane, v, u, h):
     h6 = h / 6.0
-    kv, ku = _f(v, u, current), _g(a, b, v, u)
+    kv, ku = lane.f(v, u), lane.g(v, u)
     av, au = kv, ku
     for stage in (2, 3, 4):             # at v + h/2 k1, v + h/2 k2, v + h k3
         hs = 0.5 * h if stage < 4 else h
         x = _clamp1(v + hs * kv)
         y = u + hs * ku
-        kv, ku = _f(x, y, current), _g(a, b, x, y)
+        kv, ku = lane.f(x, y), lane.g(x, y)
         if stage < 4:
             av, au = av + 2.0 * kv, au + 2.0 * ku
     return v + h6 * (av + kv), u + h6 * (au + ku)
 
 
-def _rk4_locate(v, u, current, a, b, peak, H):
+def _rk4_locate(lane, v, u, H):
     """theta in (0, H] where one RK4 step of length theta from (v, u) reaches
     the peak (given v < peak <= v_RK4(H)), and the state there: Newton from
-    theta = 0 with F'(theta) ~ dv/dt, kept inside the bracket."""
+    theta = 0 with F'(theta) ~ dv/dt (- peak_u du/dt), kept inside the bracket."""
     tlo, thi, th = 0.0, H, 0.0
     vt, ut = v, u
     for _ in range(60):
-        f = vt - peak
+        f = vt - lane.peak_at(ut)
         if f >= 0.0:
             thi = th
         else:
             tlo = th
-        slope = _f(vt, ut, current)
+        slope = lane.slope(vt, ut)
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tlo < tn < thi):
             tn = 0.5 * (tlo + thi)
         if abs(tn - th) <= 1e-10 and th > 0.0:
             break
         th = tn
-        vt, ut = _rk4_one(v, u, current, a, b, th)
+        vt, ut = _rk4_one(lane, v, u, th)
     return th, vt, ut
 
 
-def _rk4_spiking_step(t0, dt, v, u, current, a, b, c, d, peak, crossed):
+def _rk4_spiking_step(t0, dt, v, u, lane):
     """The step [t0, t0 + dt] from (v, u), redone in two RK4 sub-steps: spike
     times and the state at its end (time measured from the start of the step)."""
     s = 0.0
     times = []
-    if v >= peak:
+    if v >= lane.peak_at(u):
         times.append(t0)
-        v, u = c, u + d
+        v, u = lane.reset(v, u)
     while dt - s > 1e-12 * dt:
         h = (dt - s) / 2
         crossing = False
         for _ in range(2):
-            v1, u1 = _rk4_one(v, u, current, a, b, h)
-            if v1 >= peak:
+            v1, u1 = _rk4_one(lane, v, u, h)
+            if v1 >= lane.peak_at(u1):
                 crossing = True
                 break
             v, u = v1, u1
@@ -234,10 +293,10 @@ def _rk4_spiking_step(t0, dt, v, u, current, a, b, c, d, peak, crossed):
             break
         if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
             raise ValueError("current: too many spikes within one step")
-        th, vx, ux = _rk4_locate(v, u, current, a, b, peak, h)
+        th, vx, ux = _rk4_locate(lane, v, u, h)
         s = s + th
         times.append(t0 + s)
-        v, u = c, ux + d
+        v, u = lane.reset(vx, ux)
     return times, v, u
 
 
@@ -386,9 +445,9 @@ def _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noi
                     scale, trains):
     """Euler steps of the 2007 form (u from the old v, or the new v for
     "izhikevich2004"), as izhic._core's _lanes_2007."""
-    if method not in ("euler", "izhikevich2004"):
-        raise ValueError(f"method: the 2007 form runs with 'euler' or 'izhikevich2004', "
-                         f"got {method!r}")
+    if method not in ("euler", "izhikevich2004", "rk4", "rk4_grid"):
+        raise ValueError(f"method: the 2007 form runs with 'euler', 'izhikevich2004', 'rk4' "
+                         f"or 'rk4_grid', got {method!r}")
     k_, vr, vt, a, b, c, d, peak = (p[key] for key in
                                     ("k", "vr", "vt", "a", "b", "c", "d", "v_peak"))
     dtc = dt / p["C"]
@@ -398,9 +457,54 @@ def _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noi
         v_u = vr if params.v_u is None else float(params.v_u)
         b_low = 0.0 if params.b_low is None else float(params.b_low)
         v_switch = -np.inf if params.b_low is None else float(params.v_switch)
+    invc = 1.0 / p["C"]
+
+    def f(x, y, current):
+        return (k_ * (x - vr) * (x - vt) - y + current) * invc
+
+    def B(x):
+        if not special:
+            return b * (x - vr)
+        z = np.maximum(x - params.v_cubic, 0.0)
+        return np.where(x <= v_switch, b_low, b) * (x - v_u) + params.cubic * (z * z * z)
+
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
             current = _step_current(k, offset, wave, own, noise, seed, scale, v.size)
+            if method in ("rk4", "rk4_grid"):
+                v_start, u_start = v, u
+                h, dt6 = 0.5 * dt, dt / 6.0
+                kv, ku = f(v, u, current), a * (B(v) - u)
+                av, au = kv, ku
+                for stage, hs in enumerate((h, h, dt)):     # stages 2, 3, 4
+                    xs, ys = _clamp(v + hs * kv), u + hs * ku
+                    kv, ku = f(xs, ys, current), a * (B(xs) - ys)
+                    if stage < 2:
+                        av, au = av + 2.0 * kv, au + 2.0 * ku
+                vn, un = v + dt6 * (av + kv), u + dt6 * (au + ku)
+                pk = peak + params.peak_u * un if special else peak
+                fired = vn >= pk
+                if method == "rk4":
+                    redo = fired | (v_start >= (peak + params.peak_u * u_start if special
+                                                else peak)) if k == 0 else fired
+                    v, u = np.maximum(vn, -VBIG), un
+                    for i in np.flatnonzero(redo):
+                        lane = _Lane2007(params, current[i], k_[i], vr[i], vt[i], invc[i], a[i],
+                                         b[i], c[i], d[i], peak[i])
+                        times, v[i], u[i] = _rk4_spiking_step(k * dt, dt, v_start[i],
+                                                              u_start[i], lane)
+                        trains[i].extend(times)
+                    continue
+                if special:
+                    reset_v = c + params.c_u * un
+                    reset_u = np.where(un + d < params.u_max, un + d, params.u_max)
+                else:
+                    reset_v, reset_u = c, un + d
+                v = np.where(fired, reset_v, np.maximum(vn, -VBIG))
+                u = np.where(fired, reset_u, un)
+                for i in np.flatnonzero(fired):
+                    trains[i].append((k + 1) * dt)
+                continue
             vn = v + dtc * (k_ * (v - vr) * (v - vt) - u + current)
             vu = _clamp(vn) if method == "izhikevich2004" else v
             if special:
@@ -444,9 +548,9 @@ def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, spike_
             if method == "rk4":     # locate the crossings inside the step
                 redo = fired | (v_start >= v_peak) if k == 0 else fired
                 for i in np.flatnonzero(redo):
-                    times, v[i], u[i] = _rk4_spiking_step(
-                        k * dt, dt, v_start[i], u_start[i], current[i], a[i], b[i], c[i],
-                        d[i], v_peak[i], crossed=bool(fired[i]))
+                    lane = _Lane2003(current[i], a[i], b[i], c[i], d[i], v_peak[i])
+                    times, v[i], u[i] = _rk4_spiking_step(k * dt, dt, v_start[i], u_start[i],
+                                                          lane)
                     trains[i].extend(times)
                 continue
             if fired.any():

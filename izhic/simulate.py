@@ -98,7 +98,7 @@ def _model_form(params):
     return form
 
 
-_METHODS_2007 = ("euler", "izhikevich2004")
+_METHODS_2007 = ("euler", "izhikevich2004", "rk4", "rk4_grid")
 
 
 def _special_2007(params):
@@ -125,7 +125,7 @@ def _form_args(form, is07, arrays, n, dt, special):
         full = {key: np.ascontiguousarray(np.broadcast_to(arrays[key], (n,)), dtype=np.float64)
                 for key in ("k", "vr", "vt", "C")}
         return (0.04, 5.0, 140.0, False,
-                (full["k"], full["vr"], full["vt"], dt / full["C"]), special)
+                (full["k"], full["vr"], full["vt"], dt / full["C"], 1.0 / full["C"]), special)
     return (form["quadratic"], form["linear"], form["constant"],
             form["recovery"] == "accommodation", None, None)
 

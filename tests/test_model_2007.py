@@ -12,7 +12,7 @@ from izhic.reference import simulate_numpy
 PRESETS = sorted(izhic.PRESETS_2007)
 
 
-@pytest.mark.parametrize("method", ["euler", "izhikevich2004"])
+@pytest.mark.parametrize("method", ["euler", "izhikevich2004", "rk4", "rk4_grid"])
 @pytest.mark.parametrize("name", PRESETS)
 @pytest.mark.parametrize("n", [1, 9, 300])
 def test_core_equals_numpy(name, method, n):
@@ -88,7 +88,7 @@ def test_defaults_and_errors_of_the_2007_form():
     res = izhic.simulate(rs, 0.0, 10.0, 0.25, "euler", record=("v", "u"))
     assert res.v[0, 0] == rs.vr and res.u[0, 0] == 0.0   # v0 = vr, u0 = 0
     with pytest.raises(ValueError, match="^method"):
-        izhic.simulate(rs, 100.0, 10.0, 0.25, "rk4")
+        izhic.simulate(rs, 100.0, 10.0, 0.25, "izhikevich2003")
     with pytest.raises(ValueError, match="^model.C"):
         izhic.simulate(dict(C=0.0, k=0.7, vr=-60, vt=-40, v_peak=35, a=0.03, b=-2, c=-50,
                             d=100), 100.0, 10.0, 0.25, "euler")
@@ -96,3 +96,23 @@ def test_defaults_and_errors_of_the_2007_form():
         izhic.simulate(rs, -1e9, 10.0, 0.25, "euler")
     with pytest.raises(ValueError, match="2007 preset"):
         izhic.preset("RZ", year=2007)
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_rk4_converges_at_fourth_order_on_the_2007_form(name):
+    # spike times against rk4 at a 40x finer step (self-convergence; the exact
+    # hybrid reference of izhic.reference covers the 2003 form)
+    p = izhic.PRESETS_2007[name]
+    amplitude = {"IB": 500.0, "CH": 400.0, "FS": 200.0}.get(name, 150.0)
+    fine = izhic.simulate(p, amplitude, 300.0, 0.0025, "rk4").spike_times[0]
+    errors = []
+    for dt in (0.1, 0.05):
+        times = izhic.simulate(p, amplitude, 300.0, dt, "rk4").spike_times[0]
+        assert times.size == fine.size, (name, dt)
+        errors.append(np.abs(times - fine).max())
+    assert errors[0] < 0.05, (name, errors)
+    assert np.log2(errors[0] / errors[1]) > 3.0, (name, errors)
+    # the grid versions are first order in spike time and far off
+    grid = izhic.simulate(p, amplitude, 300.0, 0.1, "euler").spike_times[0]
+    n = min(grid.size, fine.size)
+    assert np.abs(grid[:n] - fine[:n]).max() > 10 * errors[0]
