@@ -141,8 +141,9 @@ class Izhikevich2007:
 
     ``C, k, vr, vt, v_peak, a, b, c, d`` may hold one value per neuron; the
     special-cell terms (``v_u`` .. ``u_max``) are shared by a run.
-    Initial state: v = vr, u = 0 unless given. Defaults of ``izhic.simulate``
-    for this form: method "euler" (the book's own scheme, u from the old v).
+    Initial state: v = vr, u = 0 unless given. Default method of
+    ``izhic.simulate`` for this form: "euler" (the book's own scheme, u from
+    the old v); "rk4", "rk4_grid" and "izhikevich2004" run it too.
     """
 
     C: ArrayLike

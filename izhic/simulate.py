@@ -271,8 +271,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         A 2003 preset name (``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
         ``"TC"``, ``"RZ"``), parameters ``a, b, c, d[, v_peak, ...]`` of the
         2003 form, or a 2007-form model (``izhic.PRESETS_2007["RS"]``, or a
-        dict with ``C, k, vr, vt, v_peak, a, b, c, d``; methods "euler" and
-        "izhikevich2004"); per-neuron fields may hold one value per neuron.
+        dict with ``C, k, vr, vt, v_peak, a, b, c, d``; every method but
+        "izhikevich2003"); per-neuron fields may hold one value per neuron.
     current : float, array_like (n_neurons,), Waveform or Stimulus
         Input current (model units): a constant per neuron, or a
         time-varying stimulus built from :mod:`izhic.inputs` (e.g.
@@ -392,8 +392,9 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     names = params.field_names()
     if is07:
         if method not in _METHODS_2007:
-            raise ValueError(f"method: the 2007 form runs with {' or '.join(map(repr, _METHODS_2007))}"
-                             f" (the book's own scheme is 'euler'), got {method!r}")
+            raise ValueError(f"method: the 2007 form runs with {', '.join(map(repr, _METHODS_2007))}"
+                             f" (the book's own scheme is 'euler'; 'izhikevich2003' is the 2003 "
+                             f"network's), got {method!r}")
         form, special = None, _special_2007(params)
     else:
         form, special = _model_form(params), None
