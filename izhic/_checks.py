@@ -109,7 +109,8 @@ def available_memory():
         return None
 
 
-def fits_in_memory(what, n_bytes):
+def fits_in_memory(what, n_bytes, advice="record fewer neurons, a coarser record_dt, or a "
+                   "shorter run"):
     """Refuse (MemoryError) a request that cannot fit, before allocating it."""
     if n_bytes < 1 << 28:  # small requests: not worth reading /proc/meminfo
         return
@@ -117,6 +118,5 @@ def fits_in_memory(what, n_bytes):
     if avail is not None and n_bytes > avail:
         raise MemoryError(
             f"{what} would need {n_bytes / 2**30:.2f} GiB but only {avail / 2**30:.2f} GiB "
-            "of memory is available; record fewer neurons, a coarser record_dt, or a "
-            "shorter run"
+            f"of memory is available; {advice}"
         )

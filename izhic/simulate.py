@@ -249,6 +249,27 @@ def _record_args(record, record_neurons, record_dt, dt, n_steps, n):
     return names, idx, stride
 
 
+# bytes a spike costs: 12 while running (neuron index + time), 8 in the result
+_SPIKE_BYTES = 20
+
+
+def _check_spike_memory(run, k1, n_steps, dt):
+    """Stop a run whose spikes, extrapolated to its end, cannot fit in memory.
+
+    The number of spikes is known only as the run goes; after each chunk the
+    count so far is projected linearly to the last step (checked once the
+    spikes take 256 MiB, so ordinary runs never read /proc/meminfo)."""
+    stored = run.n_spikes() * _SPIKE_BYTES
+    if stored < 1 << 28 or k1 >= n_steps:
+        return
+    projected = int(stored * (n_steps / k1)) - stored
+    _checks.fits_in_memory(
+        f"simulate: after {k1 * dt:g} ms the spikes take {stored / 2**30:.2f} GiB; the rest of "
+        f"the run, at this rate, ({run.n_spikes() / k1 * (n_steps - k1):.3g} more spikes)",
+        projected, "simulate fewer neurons or a shorter run (or in pieces, continuing from "
+        "v_final and u_final)")
+
+
 def _progress_bar(progress, n_steps, n, method):
     """A tqdm bar over the steps (tqdm.auto: a widget in notebooks), or None."""
     if not progress:
@@ -520,6 +541,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                     f"{_core.SPIKES_PER_STEP_LIMIT} times within one step of dt={dt!r} ms "
                     f"(near t = {k0 * dt:g} ms); the current is far too large for this "
                     "model: reduce it or dt")
+            _check_spike_memory(run, k1, n_steps, dt)
             if bar is not None:
                 bar.update(k1 - k0)
     finally:

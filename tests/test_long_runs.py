@@ -105,3 +105,14 @@ def test_traces_of_a_few_neurons_allocate_only_those():
     few = izhic.simulate("RS", current[[0, 50_000, n - 1]], duration=duration, dt=dt,
                          method="euler", record="v")
     assert_array_equal(res.v, few.v)
+
+
+def test_spikes_that_cannot_fit_stop_the_run_early(monkeypatch):
+    # the spike count is projected to the end of the run after each chunk; with
+    # (pretend) 300 MiB available, a run heading for ~1.2 GiB of spikes stops
+    # with MemoryError at about a quarter of the way, not at the end
+    from izhic import _checks
+    monkeypatch.setattr(_checks, "available_memory", lambda: 300 * 2**20)
+    with pytest.raises(MemoryError, match="spikes take .* GiB.*shorter run"):
+        izhic.simulate("RS", np.full(200_000, 1e4), duration=1000.0, dt=0.1,
+                       method="euler", n_threads=2)
