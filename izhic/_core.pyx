@@ -6,31 +6,37 @@ The kernels trust their inputs: every check happens in :mod:`izhic.simulate`.
 Layout of the work
 ------------------
 Neurons are cut into blocks of ``width`` lanes (64 for populations, 8 for a
-handful of neurons). A block's state and parameters live in local arrays on the
+handful of neurons, 1 for a single neuron, whose state then stays in
+registers). A block's state and parameters live in local arrays on the
 calling thread's stack; the time loop runs inside the block, and the update of
 the lanes is one branch-free loop that the C compiler turns into vector code.
-Blocks are distributed over OpenMP threads with ``prange(schedule="static")``;
-each block writes only its own neurons and its own spike buffer, so results do
-not depend on the thread count.
+Parameters shared by all neurons are scalars (registers). Fired lanes come out
+as a 64-bit mask per step; spikes are extracted from the masks every NMASK
+steps into one append-only buffer per thread. Blocks are distributed over
+OpenMP threads with ``prange(schedule="static")``; each block writes only its
+own neurons, and each neuron's spikes land in one buffer in time order, so
+results do not depend on the thread count.
 
 A run is advanced in chunks of steps (``Run.advance``): between chunks the GIL
 is taken back, so Ctrl-C and progress reporting work on long runs.
 
-Numerics (every method: ``I`` constant over the step, state (v, u) at the start
-of step k is the state at t = k dt; spikes are tested at the end of the step)::
+Numerics of the 2003 form (every method: the current of step k held over the
+step, state (v, u) at the start of step k is the state at t = k dt)::
 
-    f(v, u) = 0.04*(v*v) + 5.0*v + 140.0 - u + I         evaluated left to right
-    g(v, u) = (dt*a) * (b*v - u)
+    f(v, u) = q2*(v*v) + q1*v + q0 - u + I     (0.04, 5, 140 unless given), left to right
 
     euler           v1 = v + dt*f(v, u);         u1 = u + (dt*a)*(b*v - u)
     izhikevich2004  v1 = v + dt*f(v, u);         u1 = u + (dt*a)*(b*v1 - u)
     izhikevich2003  vh = v + (dt/2)*f(v, u);     v1 = vh + (dt/2)*f(vh, u);
                     u1 = u + (dt*a)*(b*v1 - u)
-    rk4             classic RK4 of (f, a*(b*v - u)) over dt
+    rk4_grid, rk4   classic RK4 of (f, a*(b*v - u)) over dt
+    (accommodation recovery: (dt*a*b)*(v + 65) in place of (dt*a)*(b*v - u))
 
     then: v1 is held in [-1e150, 1e150] (so v*v never overflows; no realistic
     run comes near), and if v1 >= v_peak: spike at t = (k+1)*dt, v1 = c,
-    u1 = u1 + d.
+    u1 = u1 + d. "rk4" instead redoes such a step to locate the crossing (see
+    the comment above _rk4_locate). The 2007 form: see _lanes_2007 and
+    _lanes_rk4_2007.
 
 The NumPy reference (``izhic.reference``) evaluates the same expressions in the
 same order; the build uses ``-ffp-contract=off`` so the results are identical
