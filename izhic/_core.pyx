@@ -340,6 +340,19 @@ cdef inline double _ku(bint accom, double a, double b, double v, double u) noexc
     return a * (b * v - u)
 
 
+cdef inline double _b07(bint special, const Special07* sp, double x, double b,
+                        double vr) noexcept nogil:
+    """The 2007 u-nullcline B(v): b (v - vr), or with the special-cell terms
+    b' (v - v_u) + cubic max(v - v_cubic, 0)^3, b' = b_low where v <= v_switch."""
+    cdef double bb, z
+    if not special:
+        return b * (x - vr)
+    bb = _sel(x <= sp.v_switch, sp.b_low, b)
+    z = x - sp.v_cubic
+    z = _sel(z > 0.0, z, 0.0)
+    return bb * (x - _sel(sp.use_vu, sp.v_u, vr)) + sp.cubic * (z * z * z)
+
+
 cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pre, double dt, double hi, double lo,
                                  double q2, double q1, double q0, bint accom,
                                   double* v, double* u, double* vpre, const double* I,
@@ -489,15 +502,8 @@ ctypedef struct Lane:
 
 
 cdef inline double _B07(const Lane* L, double x) noexcept nogil:
-    """The 2007 u-nullcline B(v) (see Special07)."""
-    cdef const Special07* sp = L.sp
-    cdef double bb, z
-    if sp == NULL:
-        return L.b * (x - L.vr)
-    bb = _sel(x <= sp.v_switch, sp.b_low, L.b)
-    z = x - sp.v_cubic
-    z = _sel(z > 0.0, z, 0.0)
-    return bb * (x - _sel(sp.use_vu, sp.v_u, L.vr)) + sp.cubic * (z * z * z)
+    """The 2007 u-nullcline B(v) of one neuron (see _b07)."""
+    return _b07(L.sp != NULL, L.sp, x, L.b, L.vr)
 
 
 cdef inline double _fv(const Lane* L, double x, double y) noexcept nogil:
@@ -728,7 +734,7 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
     """One Euler step of the 2007 form: v from the old state; u from the old
     (method "euler", the book's scheme) or the new v ("izhikevich2004" order)."""
     cdef Py_ssize_t j
-    cdef double vo, uo, vn, vu, un, bb, x, pk, uu
+    cdef double vo, uo, vn, vu, un, pk, uu
     cdef uint64_t fired = 0
     for j in range(w):
         vo = v[j]
@@ -736,11 +742,7 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
         vn = vo + _p(dtc, j) * (_p(kk, j) * (vo - _p(vr, j)) * (vo - _p(vt, j)) - uo + I[j])
         vu = _sel(u_from_new_v, _clamp(vn, hi, lo), vo)
         if special:
-            bb = _sel(vu <= sp.v_switch, sp.b_low, _p(b, j))
-            x = vu - sp.v_cubic
-            x = _sel(x > 0.0, x, 0.0)
-            un = uo + _p(dta, j) * (bb * (vu - _sel(sp.use_vu, sp.v_u, _p(vr, j)))
-                                    + sp.cubic * (x * x * x) - uo)
+            un = uo + _p(dta, j) * (_b07(True, sp, vu, _p(b, j), _p(vr, j)) - uo)
             pk = _p(peak, j) + sp.peak_u * un
             uu = un + _p(d, j)
             uu = _sel(uu < sp.u_max, uu, sp.u_max)
@@ -750,7 +752,7 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
             u[j] = _sel(vn >= pk, uu, un)
             fired = fired | (<uint64_t> (vn >= pk) << j)
         else:
-            un = uo + _p(dta, j) * (_p(b, j) * (vu - _p(vr, j)) - uo)
+            un = uo + _p(dta, j) * (_b07(False, sp, vu, _p(b, j), _p(vr, j)) - uo)
             if store_pre:
                 vpre[j] = _clamp(vn, hi, lo)
             v[j] = _sel(vn >= _p(peak, j), _p(c, j), _lower(vn, lo))
@@ -767,19 +769,12 @@ cdef inline void _rk4_stage_2007(Py_ssize_t w, double h, double hi, double lo,
                                  prm_t a, prm_t b) noexcept nogil:
     """_rk4_stage for the 2007 form."""
     cdef Py_ssize_t j
-    cdef double kv, ku, x, y, bb, z, B
+    cdef double kv, ku, x, y
     for j in range(w):
         x = vs[j]
         y = us[j]
         kv = (_p(kk, j) * (x - _p(vr, j)) * (x - _p(vt, j)) - y + I[j]) * _p(invc, j)
-        if special:
-            bb = _sel(x <= sp.v_switch, sp.b_low, _p(b, j))
-            z = x - sp.v_cubic
-            z = _sel(z > 0.0, z, 0.0)
-            B = bb * (x - _sel(sp.use_vu, sp.v_u, _p(vr, j))) + sp.cubic * (z * z * z)
-        else:
-            B = _p(b, j) * (x - _p(vr, j))
-        ku = _p(a, j) * (B - y)
+        ku = _p(a, j) * (_b07(special, sp, x, _p(b, j), _p(vr, j)) - y)
         if first:
             acc_v[j] = kv
             acc_u[j] = ku
@@ -801,7 +796,7 @@ cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special,
     cdef double acc_v[MAXW]
     cdef double acc_u[MAXW]
     cdef Py_ssize_t j
-    cdef double x, y, kv, ku, bb, z, B, vn, un, pk, uu, h = 0.5 * dt, dt6 = dt / 6.0
+    cdef double x, y, kv, ku, vn, un, pk, uu, h = 0.5 * dt, dt6 = dt / 6.0
     cdef uint64_t fired = 0
     for j in range(w):
         vs[j] = v[j]
@@ -813,14 +808,7 @@ cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special,
         x = vs[j]
         y = us[j]
         kv = (_p(kk, j) * (x - _p(vr, j)) * (x - _p(vt, j)) - y + I[j]) * _p(invc, j)
-        if special:
-            bb = _sel(x <= sp.v_switch, sp.b_low, _p(b, j))
-            z = x - sp.v_cubic
-            z = _sel(z > 0.0, z, 0.0)
-            B = bb * (x - _sel(sp.use_vu, sp.v_u, _p(vr, j))) + sp.cubic * (z * z * z)
-        else:
-            B = _p(b, j) * (x - _p(vr, j))
-        ku = _p(a, j) * (B - y)
+        ku = _p(a, j) * (_b07(special, sp, x, _p(b, j), _p(vr, j)) - y)
         vn = v[j] + dt6 * (acc_v[j] + kv)
         un = u[j] + dt6 * (acc_u[j] + ku)
         if store_pre:
