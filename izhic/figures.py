@@ -30,7 +30,7 @@ import numpy as np
 from .simulate import simulate
 
 __all__ = ["FIGURES", "plot_trace", "rs_sweep", "features_2004", "neuron_types_2003",
-           "cell_types_2007", "phase_plane_rs", "new_figure"]
+           "cell_types_2007", "network_2003", "phase_plane_rs", "new_figure"]
 
 
 def new_figure(**kwargs):
@@ -282,6 +282,43 @@ def phase_plane_rs(out_dir="figures"):
     return [path]
 
 
+def network_2003(out_dir="figures"):
+    """Izhikevich (2003) Fig. 3: 1000 coupled neurons (net.m), raster and population rate.
+
+    Writes ``network_2003.png`` (raster of the 800 excitatory and 200
+    inhibitory neurons over 1000 ms, and the population rate in 1 ms bins) and
+    ``network_2003.json`` (``{"times": [...], "neurons": [...], "mean_rate_hz":
+    ...}``); see :mod:`izhic.network` for the numerics."""
+    import json
+
+    from .network import network_2003 as run
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    net = run(1000.0, seed=0)
+    fig = new_figure(figsize=(9.0, 6.5))
+    ax1, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    exc = net.neurons < net.n_excitatory
+    ax1.plot(net.times[exc], net.neurons[exc], ".", ms=1.2, color="tab:blue")
+    ax1.plot(net.times[~exc], net.neurons[~exc], ".", ms=1.2, color="tab:red")
+    ax1.set_ylim(0, net.n_neurons)
+    ax1.set_ylabel("neuron (blue: excitatory, red: inhibitory)")
+    ax1.set_title(f"Izhikevich (2003) network, net.m: {net.n_neurons} neurons, "
+                  f"mean rate {net.mean_rate():.1f} Hz (izhic, 'izhikevich2003', dt 1 ms)")
+    centres, rate = net.population_rate(1.0)
+    ax2.plot(centres, rate, color="0.2", lw=0.8)
+    ax2.set_xlabel("time (ms)")
+    ax2.set_ylabel("rate (Hz)")
+    ax2.set_xlim(0, net.duration)
+    png, js = out / "network_2003.png", out / "network_2003.json"
+    fig.savefig(png, dpi=120, bbox_inches="tight")
+    js.write_text(json.dumps({"times": net.times.tolist(), "neurons": net.neurons.tolist(),
+                              "mean_rate_hz": net.mean_rate(), "seed": net.seed,
+                              "n_excitatory": net.n_excitatory,
+                              "n_inhibitory": net.n_inhibitory}))
+    return [png, js]
+
+
 #: Reproducible figures by name: ``FIGURES[name](out_dir) -> list of paths``.
 #: The first line of each function's docstring describes it (``izhic figure --list``).
 FIGURES = {
@@ -289,5 +326,6 @@ FIGURES = {
     "features_2004": features_2004,
     "neuron_types_2003": neuron_types_2003,
     "cell_types_2007": cell_types_2007,
+    "network_2003": network_2003,
     "phase_plane": phase_plane_rs,
 }

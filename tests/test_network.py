@@ -1,0 +1,63 @@
+"""The 2003 network (net.m) against a loop written here from net.m's code."""
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from izhic.figures import FIGURES
+from izhic.network import network_2003
+
+
+def net_m(T, seed, Ne=800, Ni=200):
+    """net.m, line by line (0-based neurons, firing times as net.m prints them)."""
+    rng = np.random.default_rng(seed)
+    re, ri = rng.random(Ne), rng.random(Ni)
+    a = np.r_[0.02 * np.ones(Ne), 0.02 + 0.08 * ri]
+    b = np.r_[0.2 * np.ones(Ne), 0.25 - 0.05 * ri]
+    c = np.r_[-65 + 15 * re ** 2, -65 * np.ones(Ni)]
+    d = np.r_[8 - 6 * re ** 2, 2 * np.ones(Ni)]
+    S = np.hstack([0.5 * rng.random((Ne + Ni, Ne)), -rng.random((Ne + Ni, Ni))])
+    v = -65 * np.ones(Ne + Ni)
+    u = b * v
+    firings = []
+    for t in range(1, T + 1):
+        I = np.r_[5 * np.ones(Ne), 2 * np.ones(Ni)] * rng.standard_normal(Ne + Ni)
+        fired = np.flatnonzero(v >= 30)
+        firings += [(t, i) for i in fired]
+        v[fired] = c[fired]
+        u[fired] = u[fired] + d[fired]
+        I = I + S[:, fired].sum(axis=1)
+        v = v + 0.5 * (0.04 * (v * v) + 5 * v + 140 - u + I)
+        v = v + 0.5 * (0.04 * (v * v) + 5 * v + 140 - u + I)
+        u = u + a * (b * v - u)
+    return firings
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_network_equals_net_m(seed):
+    T = 300
+    net = network_2003(float(T), seed=seed)
+    expected = net_m(T, seed)
+    # net.m finds a spike at the start of the step after the one that produced
+    # it: izhic's time + 1 ms; the last step's spikes fall after net.m's loop
+    got = [(int(t) + 1, int(i)) for t, i in zip(net.times, net.neurons) if t + 1 <= T]
+    assert got == expected
+    assert len(expected) > 500
+
+
+def test_network_statistics_and_figure(tmp_path):
+    net = network_2003(1000.0, seed=0)
+    assert 5.0 < net.mean_rate() < 12.0          # the paper: ~7-8 Hz
+    centres, rate = net.population_rate(1.0)
+    assert rate.mean() == pytest.approx(net.mean_rate())
+    spectrum = np.abs(np.fft.rfft(rate - rate.mean())) ** 2
+    freqs = np.fft.rfftfreq(rate.size, 1e-3)
+    band = (freqs > 2) & (freqs < 80)
+    assert 5.0 < freqs[band][np.argmax(spectrum[band])] < 30.0   # rhythmic episodes
+    png, js = FIGURES["network_2003"](tmp_path)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and js.exists()
+    assert_array_equal(network_2003(1000.0, seed=0).times, net.times)   # reproducible
+
+
+def test_network_duration_must_be_whole_ms():
+    with pytest.raises(ValueError, match="^duration"):
+        network_2003(10.5)
