@@ -22,3 +22,15 @@ def assert_same(result, ref):
     assert_array_equal(result.spike_times.times, ref.spike_times.times)
     assert_array_equal(result.v_final, ref.v_final)
     assert_array_equal(result.u_final, ref.u_final)
+
+
+def core_equals_numpy(model, current, *args, **kwargs):
+    """Run the NumPy oracle once, then izhic with 1 and 2 threads: both must
+    equal it spike for spike and bit for bit. Returns the oracle's result."""
+    import izhic
+    from izhic.reference import simulate_numpy
+
+    ref = simulate_numpy(model, current, *args, **kwargs)
+    for n_threads in (1, 2):
+        assert_same(izhic.simulate(model, current, *args, n_threads=n_threads, **kwargs), ref)
+    return ref

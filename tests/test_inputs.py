@@ -16,9 +16,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
 from izhic import inputs
-from izhic.reference import simulate_numpy
 
-from helpers import assert_same, random_population as _population
+from helpers import assert_same, core_equals_numpy, random_population as _population
 
 
 def random_population(seed, n):
@@ -51,12 +50,8 @@ def _model_and_offsets(n, seed):
 def test_shared_waveform_equals_numpy(method, wave, n):
     model, offsets = _model_and_offsets(n, seed=n)
     current = offsets + SHARED[wave]
-    ref = simulate_numpy(model, current, duration=60.0, dt=0.25, method=method)
+    ref = core_equals_numpy(model, current, duration=60.0, dt=0.25, method=method)
     assert ref.spike_times.n_spikes > 0
-    for n_threads in (1, 2):
-        res = izhic.simulate(model, current, duration=60.0, dt=0.25, method=method,
-                             n_threads=n_threads)
-        assert_same(res, ref)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -64,12 +59,8 @@ def test_waveform_alone_equals_numpy(method):
     # current= a bare Waveform (no offsets), shared parameters, 300 neurons
     wave = SHARED["pulses"] + SHARED["ramp"]
     v0 = np.linspace(-75.0, -50.0, 300)
-    ref = simulate_numpy("RS", wave, duration=60.0, dt=0.25, method=method, v0=v0)
+    ref = core_equals_numpy("RS", wave, duration=60.0, dt=0.25, method=method, v0=v0)
     assert ref.spike_times.n_spikes > 0
-    for n_threads in (1, 2):
-        res = izhic.simulate("RS", wave, duration=60.0, dt=0.25, method=method, v0=v0,
-                             n_threads=n_threads)
-        assert_same(res, ref)
 
 
 @pytest.mark.parametrize("interpolate", [False, True], ids=["hold", "interpolate"])
@@ -82,12 +73,8 @@ def test_per_neuron_sampled_equals_numpy(method, n, interpolate):
     own = inputs.sampled(rng.uniform(-5.0, 25.0, (n, 70)), 0.7, t_start=3.0,
                          interpolate=interpolate)
     current = offsets + own + inputs.pulse(20.0, 30.0, 5.0)
-    ref = simulate_numpy(model, current, duration=60.0, dt=0.25, method=method)
+    ref = core_equals_numpy(model, current, duration=60.0, dt=0.25, method=method)
     assert ref.spike_times.n_spikes > 0
-    for n_threads in (1, 2):
-        res = izhic.simulate(model, current, duration=60.0, dt=0.25, method=method,
-                             n_threads=n_threads)
-        assert_same(res, ref)
 
 
 @pytest.mark.parametrize("method", METHODS)

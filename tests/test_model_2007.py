@@ -5,7 +5,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
-from helpers import assert_same
+from helpers import assert_same, core_equals_numpy
 from izhic import inputs
 from izhic.reference import simulate_numpy
 
@@ -19,10 +19,7 @@ def test_core_equals_numpy(name, method, n):
     rng = np.random.default_rng(n)
     current = rng.uniform(-100.0, 600.0, n) + inputs.pulse(40.0, 90.0, -250.0)
     model = izhic.PRESETS_2007[name]
-    ref = simulate_numpy(model, current, duration=200.0, dt=0.25, method=method)
-    for threads in (1, 2):
-        assert_same(izhic.simulate(model, current, duration=200.0, dt=0.25, method=method,
-                                   n_threads=threads), ref)
+    core_equals_numpy(model, current, duration=200.0, dt=0.25, method=method)
 
 
 def test_per_neuron_parameters_of_the_2007_form():
