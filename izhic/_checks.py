@@ -77,6 +77,18 @@ def choice(name, value, options):
     return value
 
 
+def neuron_ids(name, value, n):
+    """A contiguous uint64 array of n non-negative integer ids."""
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "iu" or arr.ndim != 1:
+        raise TypeError(f"{name}: expected a 1-D array of non-negative ints, got {_show(value)}")
+    if arr.size != n:
+        raise ValueError(f"{name}: expected one id per neuron ({n}), got {arr.size}")
+    if arr.size and arr.dtype.kind == "i" and arr.min() < 0:
+        raise ValueError(f"{name}: ids must be >= 0, got {int(arr.min())}")
+    return np.ascontiguousarray(arr, dtype=np.uint64)
+
+
 _CPUS = os.cpu_count() or 1
 
 

@@ -183,6 +183,7 @@ ctypedef struct Ctx:
     const double* wave          # shared waveform, one value per step (NULL: none)
     const double* own           # per-neuron waveforms [step, neuron] (NULL: none)
     const double* noise         # per-neuron noise amplitude per step (NULL: none)
+    const uint64_t* ids         # identity of each neuron in the noise stream (NULL: its index)
     uint64_t seed
     int varying                 # any of wave, own, noise
     double q2, q1, q0           # v' = q2 v^2 + q1 v + q0 - u + I (shared by the run)
@@ -680,8 +681,9 @@ cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssiz
             Ik[j] = Ik[j] + ctx.own[k * ctx.n + base + j]
     if ctx.noise != NULL:
         for j in range(nb):
-            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(ctx.seed, <uint64_t> (base + j),
-                                                           <uint64_t> k)
+            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(
+                ctx.seed, <uint64_t> (base + j) if ctx.ids == NULL else ctx.ids[base + j],
+                <uint64_t> k)
 
 
 cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, Py_ssize_t w,
@@ -1194,6 +1196,7 @@ cdef class Run:
     cdef double[:, ::1] _tr_v, _tr_u
     cdef const double[::1] _wave, _noise, _k07, _vr07, _vt07, _dtc07, _invc07
     cdef const double[:, ::1] _own
+    cdef const uint64_t[::1] _ids
     cdef readonly int n_threads
 
     def __cinit__(self):
@@ -1207,7 +1210,7 @@ cdef class Run:
                  str v_at_spike="peak", int n_threads=1, bint interpolate=False,
                  wave=None, own=None, noise=None, uint64_t seed=0,
                  double q2=0.04, double q1=5.0, double q0=140.0, bint accommodation=False,
-                 form2007=None, special07=None):
+                 form2007=None, special07=None, ids=None):
         cdef Py_ssize_t n = v.shape[0]
         cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
         cdef Py_ssize_t i
@@ -1241,6 +1244,9 @@ cdef class Run:
             self._noise = noise
             self.ctx.noise = &self._noise[0]
             self.ctx.seed = seed
+            if ids is not None:
+                self._ids = ids
+                self.ctx.ids = &self._ids[0]
         self.ctx.varying = wave is not None or own is not None or noise is not None
         self.ctx.q2 = q2
         self.ctx.q1 = q1

@@ -323,7 +323,7 @@ def normal_noise(seed, neuron, step):
 
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4", *,
                    n_neurons=None, v0=None, u0=None, noise=None, noise_kind="white",
-                   seed=0, spike_time="grid"):
+                   seed=0, spike_time="grid", neuron_ids=None):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
 
     Parameters
@@ -346,7 +346,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
         Initial membrane potential (mV).
     u0 : float or array_like, optional
         Initial recovery variable; default ``b * v0`` (2003 form), 0 (2007 form).
-    noise, noise_kind, seed : optional
+    noise, noise_kind, seed, neuron_ids : optional
         Gaussian current noise, as in :func:`izhic.simulate` (see
         :func:`normal_noise`).
     spike_time : {"grid", "interpolate"}
@@ -418,18 +418,19 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method="rk4
     trains = [[] for _ in range(v.size)]
     if form is None:                     # the 2007 form
         v, u = _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noise,
-                               seed, scale if noise is not None else None, trains)
+                               seed, scale if noise is not None else None, trains, neuron_ids)
         return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
     _FORM.update(form)
     try:
         v, u = _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, spike_time,
-                   scale if noise is not None else None, a, b, c, d, v_peak, dta, trains)
+                   scale if noise is not None else None, a, b, c, d, v_peak, dta, trains,
+                   neuron_ids)
     finally:
         _FORM.update(quadratic=0.04, linear=5.0, constant=140.0, recovery="standard")
     return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
 
 
-def _step_current(k, offset, wave, own, noise, seed, scale, n):
+def _step_current(k, offset, wave, own, noise, seed, scale, n, ids=None):
     """offset + shared(t_k) + own_i(t_k) + noise, added in this order."""
     current = offset
     if wave is not None:
@@ -437,12 +438,13 @@ def _step_current(k, offset, wave, own, noise, seed, scale, n):
     if own is not None:
         current = current + own[k]
     if noise is not None:
-        current = current + scale * np.array([normal_noise(seed, i, k) for i in range(n)])
+        ids = range(n) if ids is None else ids
+        current = current + scale * np.array([normal_noise(seed, int(i), k) for i in ids])
     return current
 
 
 def _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noise, seed,
-                    scale, trains):
+                    scale, trains, ids=None):
     """Euler steps of the 2007 form (u from the old v, or the new v for
     "izhikevich2004"), as izhic._core's _lanes_2007."""
     if method not in ("euler", "izhikevich2004", "rk4", "rk4_grid"):
@@ -470,7 +472,7 @@ def _run_numpy_2007(params, p, method, n_steps, dt, v, u, offset, wave, own, noi
 
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
-            current = _step_current(k, offset, wave, own, noise, seed, scale, v.size)
+            current = _step_current(k, offset, wave, own, noise, seed, scale, v.size, ids)
             if method in ("rk4", "rk4_grid"):
                 v_start, u_start = v, u
                 h, dt6 = 0.5 * dt, dt / 6.0
@@ -537,11 +539,11 @@ def _interp_time(t0, dt, v_start, v_end, peak):
 
 def _run_numpy(method, n_steps, dt, v, u, offset, wave, own, noise, seed, spike_time,
                scale, a, b, c, d,
-               v_peak, dta, trains):
+               v_peak, dta, trains, ids=None):
     """The step loop of simulate_numpy: returns the final (v, u), appends to trains."""
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(n_steps):
-            current = _step_current(k, offset, wave, own, noise, seed, scale, v.size)
+            current = _step_current(k, offset, wave, own, noise, seed, scale, v.size, ids)
             v_start, u_start = v, u
             v, u = _step(method, v, u, dt, dta, a, b, current)
             fired = v >= v_peak

@@ -283,7 +283,7 @@ def _progress_bar(progress, n_steps, n, method):
 def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
              n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
              record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
-             noise_kind="white", seed=None, n_threads=None, progress=False):
+             noise_kind="white", seed=None, neuron_ids=None, n_threads=None, progress=False):
     """Simulate a population of independent Izhikevich neurons.
 
     Parameters
@@ -351,6 +351,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         Seed of the noise (default: a fresh random seed, reported as
         ``res.seed``). The noise of neuron i at step k depends only on
         (seed, i, k): identical for any thread count.
+    neuron_ids : array_like of int, shape (n_neurons,), optional
+        The identity of each neuron in the noise stream (non-negative ints,
+        default ``0 .. n_neurons - 1``): neuron ``i`` draws the numbers of
+        ``(seed, neuron_ids[i], k)``. Give a part of a larger population its
+        ids there and it gets the same noise as in the whole (``izhic.sweep``
+        does this); equal ids draw equal noise.
     n_threads : int, optional
         OpenMP threads (-1: all cores). None (default): all cores, but no more
         than one per ~2 million neuron-steps (small runs stay on one thread).
@@ -477,6 +483,9 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     if noise is not None:
         scale = arrays["noise"] / np.sqrt(dt) if noise_kind == "white" else arrays["noise"]
         noise_scale = np.ascontiguousarray(np.broadcast_to(scale, (n,)), dtype=np.float64)
+    ids = None
+    if neuron_ids is not None:
+        ids = _checks.neuron_ids("neuron_ids", neuron_ids, n)
     rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n_steps, n)
     n_samples = n_steps // stride + 1
     n_rec = 0 if rec_idx is None else rec_idx.size
@@ -524,7 +533,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                     current_arr, v, u, stride, rec_row,
                     tr_v if n_rec else None, tr_u if n_rec else None, v_at_spike, threads,
                     spike_time == "interpolate", wave, own, noise_scale,
-                    0 if seed is None else seed, *_form_args(form, is07, arrays, n, dt, special))
+                    0 if seed is None else seed, *_form_args(form, is07, arrays, n, dt, special),
+                    ids=ids)
     # Chunks of a few milliseconds of work: between them the GIL is back, so
     # Ctrl-C raises KeyboardInterrupt promptly and the progress bar moves.
     chunk = max(1, _CHUNK_WORK // n)

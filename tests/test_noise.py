@@ -172,6 +172,38 @@ def test_per_step_and_white_differ_by_sqrt_dt(method):
                                     noise_kind="per_step").v_final)
 
 
+@pytest.mark.parametrize("method", METHODS)
+def test_neuron_ids_give_a_part_the_noise_of_the_whole(method):
+    # neurons 40..109 of a population of 300, simulated alone with their ids
+    whole = noisy(method=method, seed=5)
+    ids = np.arange(40, 110)
+    part = izhic.simulate("RS", np.linspace(8.0, 0.0, 300)[ids], duration=100.0, dt=0.25,
+                          method=method, noise=4.0, seed=5, neuron_ids=ids)
+    assert part.spike_times.n_spikes > 0
+    for j, i in enumerate(ids):
+        assert_array_equal(part.spike_times[j], whole.spike_times[i])
+    assert_array_equal(part.v_final, whole.v_final[ids])
+    ref = simulate_numpy("RS", np.linspace(8.0, 0.0, 300)[ids], 100.0, 0.25, method,
+                         noise=4.0, seed=5, neuron_ids=ids)
+    assert_same(part, ref)
+    # equal ids draw equal noise: common random numbers across a current sweep
+    same = izhic.simulate("RS", np.full(3, 5.0), 100.0, 0.25, method, noise=4.0, seed=5,
+                          neuron_ids=[7, 7, 7])
+    assert same.v_final[0] == same.v_final[1] == same.v_final[2]
+
+
+@pytest.mark.parametrize("ids, exc, match", [
+    ([0, 1], ValueError, "neuron_ids: expected one id per neuron"),
+    ([0, -1, 2], ValueError, "neuron_ids: ids must be >= 0"),
+    ([0.0, 1.0, 2.0], TypeError, "neuron_ids: expected a 1-D array of non-negative ints"),
+    ([[0, 1, 2]], TypeError, "neuron_ids"),
+])
+def test_bad_neuron_ids_refused(ids, exc, match):
+    with pytest.raises(exc, match=match):
+        izhic.simulate("RS", [1.0, 2.0, 3.0], duration=10.0, dt=0.25, noise=1.0, seed=1,
+                       neuron_ids=ids)
+
+
 # ---------------------------------------------------------------- validation
 
 @pytest.mark.parametrize("kwargs, exc, match", [
