@@ -7,23 +7,36 @@
 array([ 3.75, 29.  , 75.  ])
 """
 from . import inputs, reference
-from .analysis import FICurve, fi_curve, rheobase
-from .models import PRESETS_2003, PRESETS_2007, Izhikevich2003, Izhikevich2007, preset
-from .result import SimulationResult, SpikeTrains
-from .simulate import METHODS, simulate
-
-__version__ = "0.1.0"
+from ._version import __version__
+from .analysis import FICurve, fi_curve, fixed_points, nullclines, rheobase
+from .models import (METHODS, PRESETS_2003, PRESETS_2007, AccuracyWarning, Izhikevich2003,
+                     Izhikevich2007, preset)
+from .result import SimulationResult, SpikeTrains, State
+from .simulate import simulate
 
 __all__ = [
     "simulate", "METHODS", "Izhikevich2003", "Izhikevich2007", "PRESETS_2003",
-    "PRESETS_2007", "preset",
+    "PRESETS_2007", "preset", "State", "AccuracyWarning",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
-    "fi_curve", "rheobase", "FICurve", "inputs",
+    "fi_curve", "rheobase", "FICurve", "nullclines", "fixed_points", "inputs",
 ]
 
 
 def show_config():
-    """How the compiled core was built: OpenMP, native vector code, threads."""
+    """How the compiled core was built: OpenMP, native vector code, threads.
+
+    Returns
+    -------
+    dict
+        ``openmp`` (bool), ``native`` (bool: built with ``-march=native``),
+        ``max_threads`` (int), ``version`` (str).
+
+    Examples
+    --------
+    >>> import izhic
+    >>> sorted(izhic.show_config())
+    ['max_threads', 'native', 'openmp', 'version']
+    """
     from . import _core
 
     return {

@@ -1,7 +1,9 @@
 # cython: language_level=3
 """izhic's compiled core: nogil kernels that advance many independent neurons.
 
-The kernels trust their inputs: every check happens in :mod:`izhic.simulate`.
+The kernels trust their inputs: every check happens in :mod:`izhic._plan`,
+which hands :class:`Run` a validated plan (contiguous arrays, integer codes
+and flags); nothing here parses strings or builds NumPy arrays.
 
 Layout of the work
 ------------------
@@ -12,18 +14,29 @@ calling thread's stack; the time loop runs inside the block, and the update of
 the lanes is one branch-free loop that the C compiler turns into vector code.
 Parameters shared by all neurons are scalars (registers). Fired lanes come out
 as a 64-bit mask per step; spikes are extracted from the masks every NMASK
-steps into one append-only buffer per thread. Blocks are distributed over
-OpenMP threads with ``prange(schedule="static")``; each block writes only its
-own neurons, and each neuron's spikes land in one buffer in time order, so
-results do not depend on the thread count.
+steps into an append-only buffer. The blocks are split into ``n_parts``
+contiguous partitions, each with its own spike buffer; the partitions are
+distributed over OpenMP threads with ``prange(schedule="static")``. Each
+neuron belongs to one partition, so its spikes land in one buffer in time
+order whatever the number of threads OpenMP actually provides: results do not
+depend on the thread count.
 
 A run is advanced in chunks of steps (``Run.advance``): between chunks the GIL
-is taken back, so Ctrl-C and progress reporting work on long runs.
+is taken back, so Ctrl-C and progress reporting work on long runs. Steps are
+counted from t = 0 of the first run of a chain (``step0`` is the first step of
+this run), so a run continued from a state draws the same noise and input as
+one long run.
+
+Times: the end of step k is reported at ``t_{k+1} = ((k + 1) * num) / den``
+where ``num / den`` is dt as the decimal the user wrote (0.1 = 1/10), so a
+run of 0.3 ms ends at 0.3, not 0.30000000000000004. Input is sampled at
+``k * dt`` (the product), as Izhikevich's figure code does.
 
 Numerics of the 2003 form (every method: the current of step k held over the
 step, state (v, u) at the start of step k is the state at t = k dt)::
 
     f(v, u) = q2*(v*v) + q1*v + q0 - u + I     (0.04, 5, 140 unless given), left to right
+              ((q2*v + q1)*v + q0 - u + I with horner=True)
 
     euler           v1 = v + dt*f(v, u);         u1 = u + (dt*a)*(b*v - u)
     izhikevich2004  v1 = v + dt*f(v, u);         u1 = u + (dt*a)*(b*v1 - u)
@@ -33,10 +46,14 @@ step, state (v, u) at the start of step k is the state at t = k dt)::
     (accommodation recovery: (dt*a*b)*(v + 65) in place of (dt*a)*(b*v - u))
 
     then: v1 is held in [-1e150, 1e150] (so v*v never overflows; no realistic
-    run comes near), and if v1 >= v_peak: spike at t = (k+1)*dt, v1 = c,
+    run comes near), and if v1 >= v_peak: spike at t_{k+1}, v1 = c,
     u1 = u1 + d. "rk4" instead redoes such a step to locate the crossing (see
     the comment above _rk4_locate). The 2007 form: see _lanes_2007 and
     _lanes_rk4_2007.
+
+A state that leaves the model's range (|u| >= 1e150, or v pinned at -1e150,
+which is also where a NaN lands) is reported per partition (first neuron and
+step); the wrapper raises instead of returning it.
 
 The NumPy reference (``izhic.reference``) evaluates the same expressions in the
 same order; the build uses ``-ffp-contract=off`` so the results are identical
@@ -48,7 +65,6 @@ from libc.string cimport memset
 from libc.math cimport fabs
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
-import numpy as np
 
 cdef extern from *:
     """
@@ -144,9 +160,12 @@ cdef enum:
 #: method "rk4": at most this many spikes of one neuron within one step
 SPIKES_PER_STEP_LIMIT = MAX_SPIKES_PER_STEP
 
+#: integer codes of the methods and of what v shows at a spike (the plan uses them)
 METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
                 "izhikevich2003": M_IZH2003, "rk4": M_RK4, "rk4_grid": M_RK4}
 V_AT_SPIKE_CODES = {"peak": SHOW_PEAK, "overshoot": SHOW_OVERSHOOT, "reset": SHOW_RESET}
+#: |v| bound of the state (and |u| bound of the range check)
+V_BOUND = VBIG
 
 
 
@@ -157,6 +176,11 @@ ctypedef struct SpikeBuf:
     Py_ssize_t cap
     int failed
     Py_ssize_t capped           # steps cut short by MAX_SPIKES_PER_STEP
+    int64_t capped_step         # the first of them, and its neuron
+    int32_t capped_neuron
+    Py_ssize_t diverged         # checks that found a state out of range
+    int64_t div_step            # the first: the step it was found after, and the neuron
+    int32_t div_neuron
 
 
 ctypedef struct Special07:
@@ -173,6 +197,10 @@ ctypedef struct Ctx:
     int method
     int shared_params             # a, b, c, d, peak: one value for all neurons
     double dt
+    int64_t step0               # absolute index of the run's first step
+    double tnum, tden           # reported time of step boundary k: (k * tnum) / tden
+    int n_parts                 # partitions of the blocks (one spike buffer each)
+    const int64_t* part         # partition p holds blocks part[p] .. part[p + 1] - 1
     double vbig                 # = VBIG, read at run time (see izhic_clamp)
     const double* a
     const double* b
@@ -197,9 +225,10 @@ ctypedef struct Ctx:
     const double* invc07        # 1 / C (RK4 slopes)
     Special07 sp
     int accom                   # u' = a b (v + 65) (2004 panel R) instead of a (b v - u)
+    int horner                  # the polynomial as (q2 v + q1) v + q0 (spnet)
     double* v
     double* u
-    SpikeBuf* bufs              # one append-only spike buffer per thread
+    SpikeBuf* bufs              # one append-only spike buffer per partition
     Py_ssize_t n_bufs
     # traces (optional)
     Py_ssize_t stride
@@ -240,10 +269,17 @@ cdef inline void _push_one(SpikeBuf* buf, int32_t neuron, double t) noexcept nog
     buf.n += 1
 
 
+cdef inline double _time(int64_t k, double tnum, double tden) noexcept nogil:
+    """The reported time of step boundary k: k dt as the decimal dt (see the
+    module docstring); k * tnum is an exact integer (the wrapper checks)."""
+    return (<double> k * tnum) / tden
+
+
 cdef inline void _flush(SpikeBuf* buf, Py_ssize_t base, const uint64_t* masks,
-                        Py_ssize_t k_first, Py_ssize_t n_steps, double dt) noexcept nogil:
+                        int64_t k_first, Py_ssize_t n_steps, double tnum,
+                        double tden) noexcept nogil:
     """Append the spikes of ``n_steps`` steps, given as one fired-lane mask per
-    step (step ``k_first + i`` ends at ``(k_first + i + 1) * dt``)."""
+    step (step ``k_first + i`` ends at ``t_{k_first + i + 1}``)."""
     cdef Py_ssize_t i, j
     cdef uint64_t bits
     cdef double t
@@ -251,7 +287,7 @@ cdef inline void _flush(SpikeBuf* buf, Py_ssize_t base, const uint64_t* masks,
         bits = masks[i]
         if bits == 0:
             continue
-        t = (k_first + i + 1) * dt
+        t = _time(k_first + i + 1, tnum, tden)
         while bits != 0:
             if buf.n == buf.cap and _grow(buf) != 0:
                 return
@@ -260,6 +296,26 @@ cdef inline void _flush(SpikeBuf* buf, Py_ssize_t base, const uint64_t* masks,
             buf.neuron[buf.n] = <int32_t> (base + j)
             buf.time[buf.n] = t
             buf.n += 1
+
+
+cdef inline void _check_range(SpikeBuf* buf, Py_ssize_t base, Py_ssize_t nb, const double* v,
+                              const double* u, int64_t k) noexcept nogil:
+    """Report the first lane whose state left the model's range after step k:
+    |u| >= VBIG (or NaN), or v pinned at -VBIG (where the lower clamp also
+    puts a NaN). No realistic run comes within 50 orders of magnitude."""
+    cdef Py_ssize_t j
+    cdef int bad = 0
+    for j in range(nb):
+        bad = bad | (not (fabs(u[j]) < VBIG)) | (not (v[j] > -VBIG))
+    if not bad:
+        return
+    for j in range(nb):
+        if not (fabs(u[j]) < VBIG) or not (v[j] > -VBIG):
+            if buf.diverged == 0 or k < buf.div_step:
+                buf.div_step = k
+                buf.div_neuron = <int32_t> (base + j)
+            buf.diverged += 1
+            return
 
 
 # ---------------------------------------------------------------------------
@@ -335,6 +391,13 @@ cdef inline double _p(prm_t p, Py_ssize_t j) noexcept nogil:
         return p[j]
 
 
+cdef inline double _poly(bint horner, double q2, double q1, double q0, double x) noexcept nogil:
+    """The 2003 form's polynomial: q2 (x x) + q1 x + q0, or (q2 x + q1) x + q0."""
+    if horner:
+        return (q2 * x + q1) * x + q0
+    return q2 * (x * x) + q1 * x + q0
+
+
 cdef inline double _ku(bint accom, double a, double b, double v, double u) noexcept nogil:
     if accom:
         return (a * b) * (v + 65.0)
@@ -361,7 +424,7 @@ cdef inline double _b07(bint special, const Special07* sp, double x, double b,
 # Euler path (W1, latency-bound) 10% slower (measured: 0.72 vs 0.65 ms).
 
 cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pre, double dt, double hi, double lo,
-                                 double q2, double q1, double q0, bint accom,
+                                 double q2, double q1, double q0, bint accom, bint horner,
                                   double* v, double* u, double* vpre, const double* I,
                                   prm_t dta, prm_t b, prm_t c, prm_t d,
                                   prm_t peak) noexcept nogil:
@@ -371,7 +434,7 @@ cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pr
     for j in range(w):
         vo = v[j]
         uo = u[j]
-        vn = vo + dt * (q2 * (vo * vo) + q1 * vo + q0 - uo + I[j])
+        vn = vo + dt * (_poly(horner, q2, q1, q0, vo) - uo + I[j])
         if accom:   # 2004 panel R: u' = a b (v + 65)
             un = uo + (_p(dta, j) * _p(b, j)) * (_sel(u_from_new_v, _clamp(vn, hi, lo), vo) + 65.0)
         else:
@@ -385,7 +448,7 @@ cdef inline uint64_t _lanes_euler(Py_ssize_t w, bint u_from_new_v, bint store_pr
 
 
 cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
-                                 double q2, double q1, double q0, bint accom,
+                                 double q2, double q1, double q0, bint accom, bint horner,
                                  double* v, double* u, double* vpre, const double* I,
                                  prm_t dta, prm_t b, prm_t c, prm_t d,
                                  prm_t peak) noexcept nogil:
@@ -395,8 +458,8 @@ cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double
     for j in range(w):
         vo = v[j]
         uo = u[j]
-        vh = _clamp(vo + h * (q2 * (vo * vo) + q1 * vo + q0 - uo + I[j]), hi, lo)
-        vn = vh + h * (q2 * (vh * vh) + q1 * vh + q0 - uo + I[j])
+        vh = _clamp(vo + h * (_poly(horner, q2, q1, q0, vo) - uo + I[j]), hi, lo)
+        vn = vh + h * (_poly(horner, q2, q1, q0, vh) - uo + I[j])
         if accom:
             un = uo + (_p(dta, j) * _p(b, j)) * (_clamp(vn, hi, lo) + 65.0)
         else:
@@ -410,7 +473,7 @@ cdef inline uint64_t _lanes_half(Py_ssize_t w, bint store_pre, double dt, double
 
 
 cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
-                            double q2, double q1, double q0, bint accom,
+                            double q2, double q1, double q0, bint accom, bint horner,
                             const double* v, const double* u, double* vs, double* us,
                             double* acc_v, double* acc_u, double weight, bint first,
                             const double* I, prm_t a, prm_t b) noexcept nogil:
@@ -423,7 +486,7 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
     for j in range(w):
         x = vs[j]
         y = us[j]
-        kv = q2 * (x * x) + q1 * x + q0 - y + I[j]
+        kv = _poly(horner, q2, q1, q0, x) - y + I[j]
         ku = _ku(accom, _p(a, j), _p(b, j), x, y)
         if first:
             acc_v[j] = kv
@@ -436,7 +499,7 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
 
 
 cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
-                                 double q2, double q1, double q0, bint accom,
+                                 double q2, double q1, double q0, bint accom, bint horner,
                                 double* v, double* u, double* vpre, const double* I,
                                 prm_t a, prm_t b, prm_t c, prm_t d,
                                 prm_t peak) noexcept nogil:
@@ -451,13 +514,13 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
     for j in range(w):
         vs[j] = v[j]
         us[j] = u[j]
-    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, v, u, vs, us, acc_v, acc_u, 1.0, True, I, a, b)
-    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
-    _rk4_stage(w, dt, hi, lo, q2, q1, q0, accom, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
+    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 1.0, True, I, a, b)
+    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
+    _rk4_stage(w, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
     for j in range(w):
         x = vs[j]
         y = us[j]
-        kv = q2 * (x * x) + q1 * x + q0 - y + I[j]
+        kv = _poly(horner, q2, q1, q0, x) - y + I[j]
         ku = _ku(accom, _p(a, j), _p(b, j), x, y)
         vn = v[j] + dt6 * (acc_v[j] + kv)
         un = u[j] + dt6 * (acc_u[j] + ku)
@@ -503,6 +566,7 @@ ctypedef struct Lane:
     double I, a, b, c, d, peak
     double q2, q1, q0           # 2003 form
     int accom
+    int horner
     int f07                     # 2007 form
     double k, vr, vt, invc
     const Special07* sp         # 2007 special-cell terms (NULL: none)
@@ -517,7 +581,7 @@ cdef inline double _fv(const Lane* L, double x, double y) noexcept nogil:
     """dv/dt (same expressions as the lanes)."""
     if L.f07:
         return (L.k * (x - L.vr) * (x - L.vt) - y + L.I) * L.invc
-    return L.q2 * (x * x) + L.q1 * x + L.q0 - y + L.I
+    return _poly(L.horner, L.q2, L.q1, L.q0, x) - y + L.I
 
 
 cdef inline double _gu(const Lane* L, double x, double y) noexcept nogil:
@@ -603,15 +667,16 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double hi, 
     return th
 
 
-cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
-                           double v, double u, const Lane* L, double hi, double lo,
+cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, double t1,
+                           double dt, double v, double u, const Lane* L, double hi, double lo,
                            double* v_out, double* u_out) noexcept nogil:
-    """Redo the step [t0, t0 + dt] of a neuron whose RK4 step crossed the peak
-    (or that starts at or above it), in SUBSTEPS RK4 sub-steps: locate the
-    crossing in the first sub-step that crosses, store the spike, reset there
-    and integrate the rest of the step (again in SUBSTEPS pieces) from the reset
-    state. Time is measured from the start of the step (s), so the state never
-    depends on t0. Returns the number of spikes; -1 if it hit
+    """Redo step k, [t0, t1] (t1 - t0 = dt up to rounding), of a neuron whose RK4
+    step crossed the peak (or that starts at or above it), in SUBSTEPS RK4
+    sub-steps: locate the crossing in the first sub-step that crosses, store
+    the spike, reset there and integrate the rest of the step (again in
+    SUBSTEPS pieces) from the reset state. Time is measured from the start of
+    the step (s), so the state never depends on t0; a spike time is
+    ``min(t0 + s, t1)``. Returns the number of spikes; -1 if it hit
     MAX_SPIKES_PER_STEP (the step is then cut short at the last reset)."""
     cdef double s = 0.0, h, th, vx, ux, v1 = v, u1 = u
     cdef int n = 0, i
@@ -636,12 +701,15 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
         if not crossing:
             break
         if n >= MAX_SPIKES_PER_STEP:
+            if buf.capped == 0 or k < buf.capped_step:
+                buf.capped_step = k
+                buf.capped_neuron = neuron
             buf.capped += 1
             n = -1
             break
         th = _rk4_locate(L, v, u, h, hi, lo, &vx, &ux)
         s = s + th
-        _push_one(buf, neuron, t0 + s)
+        _push_one(buf, neuron, _sel(t0 + s < t1, t0 + s, t1))
         n += 1
         v = vx
         u = ux
@@ -651,34 +719,36 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, double t0, double dt,
     return n
 
 
-cdef inline double _interp_time(double t0, double dt, double v_start, double v_end,
-                                double peak) noexcept nogil:
+cdef inline double _interp_time(double t0, double t1, double dt, double v_start,
+                                double v_end, double peak) noexcept nogil:
     """Grid methods with spike_time="interpolate": where the straight line from
-    v_start (t0) to the pre-reset v_end (t0 + dt) meets the peak."""
-    cdef double th
+    v_start (t0) to the pre-reset v_end (t1 = t0 + dt) meets the peak."""
+    cdef double th, t
     if v_start >= peak:
         return t0
     th = dt * ((peak - v_start) / (v_end - v_start))
     if th > dt:
         th = dt
-    return t0 + th
+    t = t0 + th
+    return t if t < t1 else t1
 
 
 cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
                                Py_ssize_t k, const double* I0, double* Ik) noexcept nogil:
-    """The current of step k for the lanes: offset + shared(t_k) + own_i(t_k)
-    + noise_i(k), added in this order (as izhic.reference does)."""
+    """The current of step k (absolute) for the lanes: offset + shared(t_k) +
+    own_i(t_k) + noise_i(k), added in this order (as izhic.reference does); the
+    waveforms hold this run's steps only."""
     cdef Py_ssize_t j
     cdef double s
     for j in range(w):
         Ik[j] = I0[j]
     if ctx.wave != NULL:
-        s = ctx.wave[k]
+        s = ctx.wave[k - ctx.step0]
         for j in range(w):
             Ik[j] = Ik[j] + s
     if ctx.own != NULL:
         for j in range(nb):
-            Ik[j] = Ik[j] + ctx.own[k * ctx.n + base + j]
+            Ik[j] = Ik[j] + ctx.own[(k - ctx.step0) * ctx.n + base + j]
     if ctx.noise != NULL:
         for j in range(nb):
             Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(
@@ -686,51 +756,60 @@ cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssiz
                 <uint64_t> k)
 
 
-cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, Py_ssize_t w,
-                                double dt, double hi, double lo, double q2, double q1,
-                                double q0, double* v, double* u, double* vpre, const double* I,
-                                prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
+cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, bint horner,
+                                Py_ssize_t w, double dt, double hi, double lo, double q2,
+                                double q1, double q0, double* v, double* u, double* vpre,
+                                const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
                                 prm_t peak) noexcept nogil:
     if method == M_EULER:
         if store_pre:
-            return _lanes_euler(w, False, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
-        return _lanes_euler(w, False, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+            return _lanes_euler(w, False, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_euler(w, False, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
     elif method == M_IZH2004:
         if store_pre:
-            return _lanes_euler(w, True, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
-        return _lanes_euler(w, True, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+            return _lanes_euler(w, True, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_euler(w, True, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
     elif method == M_IZH2003:
         if store_pre:
-            return _lanes_half(w, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
-        return _lanes_half(w, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, dta, b, c, d, peak)
+            return _lanes_half(w, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
+        return _lanes_half(w, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
     if store_pre:
-        return _lanes_rk4(w, True, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, a, b, c, d, peak)
-    return _lanes_rk4(w, False, dt, hi, lo, q2, q1, q0, accom, v, u, vpre, I, a, b, c, d, peak)
+        return _lanes_rk4(w, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, a, b, c, d, peak)
+    return _lanes_rk4(w, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, a, b, c, d, peak)
 
 
-cdef inline uint64_t _step(bint accom, double q2, double q1, double q0, int method,
+cdef inline uint64_t _step(bint variant, double q2, double q1, double q0, int method,
                            bint store_pre, Py_ssize_t w, double dt,
                            double hi, double lo, double* v, double* u, double* vpre,
                            const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
-                           prm_t peak) noexcept nogil:
-    """One step of ``w`` lanes with ``method``; the bint arguments of the lane
-    functions are literals, so every call is a specialized loop. The v
-    polynomial's coefficients are shared by the run (registers): the callers
-    read them from the context once, not every step."""
-    if accom:
-        return _step_accom(method, store_pre, w, dt, hi, lo, q2, q1, q0,
-                           v, u, vpre, I, a, dta, b, c, d, peak)
-    return _step_form(method, store_pre, False, w, dt, hi, lo, q2, q1, q0,
+                           prm_t peak, int accom, int horner) noexcept nogil:
+    """One step of ``w`` lanes of the 2003 form with ``method``; the bint
+    arguments of the lane functions are literals, so every call is a
+    specialized loop. The v polynomial's coefficients are shared by the run
+    (registers): the callers read them from the context once, not every step.
+    ``variant``: the accommodation recovery or the Horner polynomial (out of
+    line; the standard form is the hot path)."""
+    if variant:
+        return _step_variant(method, store_pre, w, dt, hi, lo, q2, q1, q0,
+                             v, u, vpre, I, a, dta, b, c, d, peak, accom, horner)
+    return _step_form(method, store_pre, False, False, w, dt, hi, lo, q2, q1, q0,
                       v, u, vpre, I, a, dta, b, c, d, peak)
 
 
-cdef uint64_t _step_accom(int method, bint store_pre, Py_ssize_t w, double dt, double hi,
-                          double lo, double q2, double q1, double q0, double* v, double* u,
-                          double* vpre, const double* I, prm_t a, prm_t dta, prm_t b, prm_t c,
-                          prm_t d, prm_t peak) noexcept nogil:
-    """The accommodation form (2004 panel R), kept out of line: it is rare, and
-    inlining it beside the standard form made gcc stop inlining the hot path."""
-    return _step_form(method, store_pre, True, w, dt, hi, lo, q2, q1, q0,
+cdef uint64_t _step_variant(int method, bint store_pre, Py_ssize_t w, double dt, double hi,
+                            double lo, double q2, double q1, double q0, double* v, double* u,
+                            double* vpre, const double* I, prm_t a, prm_t dta, prm_t b,
+                            prm_t c, prm_t d, prm_t peak, int accom, int horner) noexcept nogil:
+    """The variants of the 2003 form (accommodation recovery, 2004 panel R;
+    Horner polynomial, spnet), kept out of line: inlining them beside the
+    standard form made gcc stop inlining the hot path."""
+    if accom and horner:
+        return _step_form(method, store_pre, True, True, w, dt, hi, lo, q2, q1, q0,
+                          v, u, vpre, I, a, dta, b, c, d, peak)
+    if accom:
+        return _step_form(method, store_pre, True, False, w, dt, hi, lo, q2, q1, q0,
+                          v, u, vpre, I, a, dta, b, c, d, peak)
+    return _step_form(method, store_pre, False, True, w, dt, hi, lo, q2, q1, q0,
                       v, u, vpre, I, a, dta, b, c, d, peak)
 
 
@@ -867,11 +946,11 @@ cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t
     return _lanes_2007(w, False, False, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
 
 
-cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t k,
+cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, int64_t k,
                   uint64_t fired, const double* v, const double* u,
                   const double* vpre, const double* peak) noexcept nogil:
     """Store the trace values of the recorded lanes at the end of step k."""
-    cdef Py_ssize_t j, row, s = (k + 1) // ctx.stride
+    cdef Py_ssize_t j, row, s = (k + 1 - ctx.step0) // ctx.stride
     cdef double shown
     for j in range(nb):
         row = ctx.rec_row[base + j]
@@ -902,6 +981,7 @@ cdef inline void _fill_lane(Lane* L, Ctx* ctx, double I, double a, double b, dou
     L.q1 = ctx.q1
     L.q0 = ctx.q0
     L.accom = ctx.accom
+    L.horner = ctx.horner
     L.f07 = ctx.form2007
     L.k = k
     L.vr = vr
@@ -910,9 +990,10 @@ cdef inline void _fill_lane(Lane* L, Ctx* ctx, double I, double a, double b, dou
     L.sp = &ctx.sp if ctx.special07 else NULL
 
 
-cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t k0,
-                            Py_ssize_t k1, Py_ssize_t w, prm_t mode) noexcept nogil:
-    """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive).
+cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
+                            int64_t k1, Py_ssize_t w, prm_t mode) noexcept nogil:
+    """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive,
+    absolute step indices).
 
     ``mode`` only selects the specialization: shared (double) or per-lane
     (pointer) parameters."""
@@ -938,15 +1019,19 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     cdef prm_t k07, vr07, vt07, dtc07, invc07
     cdef Lane L
     cdef bint f07 = ctx.form2007 != 0
-    cdef bint accom = ctx.accom != 0, varying = ctx.varying != 0
+    cdef int accom = ctx.accom, horner = ctx.horner
+    cdef bint variant = accom != 0 or horner != 0
+    cdef bint varying = ctx.varying != 0
     cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
     cdef double q2 = ctx.q2, q1 = ctx.q1, q0 = ctx.q0
+    cdef double tnum = ctx.tnum, tden = ctx.tden
     cdef double* Icur = &I[0]
     cdef uint64_t bits
     cdef prm_t a, dta, b, c, d, peak
     cdef Py_ssize_t base = blk * w
     cdef Py_ssize_t nb = ctx.n - base
-    cdef Py_ssize_t j, k, km, src
+    cdef Py_ssize_t j, src
+    cdef int64_t k, km, step0 = ctx.step0
     cdef uint64_t fired, valid
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef int method = ctx.method
@@ -1008,7 +1093,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
     if locate or interp:
         # spikes with times inside the step: handled lane by lane, at once
         for k in range(k0, k1):
-            sample = rec and (k + 1) % ctx.stride == 0
+            sample = rec and (k + 1 - step0) % ctx.stride == 0
             for j in range(w):
                 v0_[j] = v[j]
                 u0_[j] = u[j]
@@ -1019,9 +1104,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                                    hi, lo, v, u, vpre, Icur, k07, vr07, vt07, dtc07, invc07,
                                    a, dta, b, c, d, peak) & valid
             else:
-                fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), w, dt,
-                              hi, lo, v, u, vpre, Icur, a, dta, b, c, d, peak) & valid
-            if k == 0 and locate:
+                fired = _step(variant, q2, q1, q0, method, interp or (sample and pre_wanted), w,
+                              dt, hi, lo, v, u, vpre, Icur, a, dta, b, c, d, peak,
+                              accom, horner) & valid
+            if k == step0 and locate:
                 for j in range(nb):
                     if v0_[j] >= peak_[j]:
                         fired = fired | ((<uint64_t> 1) << j)
@@ -1032,46 +1118,49 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t 
                 if locate:
                     _fill_lane(&L, ctx, Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
                                peak_[j], _p(k07, j), _p(vr07, j), _p(vt07, j), _p(invc07, j))
-                    _rk4_spiking_step(buf, <int32_t> (base + j), k * dt, dt, v0_[j], u0_[j],
+                    _rk4_spiking_step(buf, <int32_t> (base + j), k, _time(k, tnum, tden),
+                                      _time(k + 1, tnum, tden), dt, v0_[j], u0_[j],
                                       &L, hi, lo, &v[j], &u[j])
                     vpre[j] = peak_[j]
                 else:
                     _push_one(buf, <int32_t> (base + j),
-                              _interp_time(k * dt, dt, v0_[j], vpre[j], peak_[j]))
+                              _interp_time(_time(k, tnum, tden), _time(k + 1, tnum, tden), dt,
+                                           v0_[j], vpre[j], peak_[j]))
             if sample:
                 _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
-        for j in range(nb):
-            ctx.v[base + j] = v[j]
-            ctx.u[base + j] = u[j]
-        return
-    # The fired-lane mask of each step goes to `masks`; spikes are extracted
-    # from it every NMASK steps, so the step loop has no data-dependent branch.
-    km = k0
-    for k in range(k0, k1):
-        sample = rec and (k + 1) % ctx.stride == 0
-        if varying:
-            _fill_current(ctx, base, nb, w, k, I, Ik)
-        if f07:
-            fired = _step_2007(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre,
-                               Icur, k07, vr07, vt07, dtc07, invc07, a, dta, b, c, d,
-                               peak) & valid
-        else:
-            fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre, Icur,
-                          a, dta, b, c, d, peak) & valid
-        masks[k - km] = fired
-        if sample:
-            _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
-        if k - km == NMASK - 1:
-            _flush(buf, base, masks, km, NMASK, dt)
-            km = k + 1
-    _flush(buf, base, masks, km, k1 - km, dt)
+            if (k - k0) % NMASK == NMASK - 1:
+                _check_range(buf, base, nb, v, u, k)
+    else:
+        # The fired-lane mask of each step goes to `masks`; spikes are extracted
+        # from it every NMASK steps, so the step loop has no data-dependent branch.
+        km = k0
+        for k in range(k0, k1):
+            sample = rec and (k + 1 - step0) % ctx.stride == 0
+            if varying:
+                _fill_current(ctx, base, nb, w, k, I, Ik)
+            if f07:
+                fired = _step_2007(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre,
+                                   Icur, k07, vr07, vt07, dtc07, invc07, a, dta, b, c, d,
+                                   peak) & valid
+            else:
+                fired = _step(variant, q2, q1, q0, method, sample and pre_wanted, w, dt, hi, lo,
+                              v, u, vpre, Icur, a, dta, b, c, d, peak, accom, horner) & valid
+            masks[k - km] = fired
+            if sample:
+                _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
+            if k - km == NMASK - 1:
+                _flush(buf, base, masks, km, NMASK, tnum, tden)
+                _check_range(buf, base, nb, v, u, k)
+                km = k + 1
+        _flush(buf, base, masks, km, k1 - km, tnum, tden)
+    _check_range(buf, base, nb, v, u, k1 - 1)
     for j in range(nb):
         ctx.v[base + j] = v[j]
         ctx.u[base + j] = u[j]
 
 
-cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
-                   Py_ssize_t k1) noexcept nogil:
+cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
+                   int64_t k1) noexcept nogil:
     """Advance neuron ``i`` alone (width 1): its state stays in registers, which
     matters for a single neuron, where the step's latency is the cost."""
     cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i], I0 = I
@@ -1081,20 +1170,23 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef double a = ctx.a[p], dta = dt * ctx.a[p], b = ctx.b[p], c = ctx.c[p], d = ctx.d[p]
     cdef double peak = ctx.peak[p]
-    cdef Py_ssize_t k, km
+    cdef int64_t k, km, step0 = ctx.step0
     cdef uint64_t fired
     cdef uint64_t masks[NMASK]
     cdef int method = ctx.method
     cdef bint f07 = ctx.form2007 != 0
-    cdef bint accom = ctx.accom != 0, varying = ctx.varying != 0
+    cdef int accom = ctx.accom, horner = ctx.horner
+    cdef bint variant = accom != 0 or horner != 0
+    cdef bint varying = ctx.varying != 0
     cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
     cdef double q2 = ctx.q2, q1 = ctx.q1, q0 = ctx.q0
+    cdef double tnum = ctx.tnum, tden = ctx.tden
     cdef bint rec = ctx.rec_row != NULL and ctx.rec_row[i] >= 0
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
     cdef bint sample
     if locate or interp:
         for k in range(k0, k1):
-            sample = rec and (k + 1) % ctx.stride == 0
+            sample = rec and (k + 1 - step0) % ctx.stride == 0
             vs0 = v
             us0 = u
             if varying:
@@ -1105,9 +1197,10 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
                                    ctx.vt07[i], ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d,
                                    peak)
             else:
-                fired = _step(accom, q2, q1, q0, method, interp or (sample and pre_wanted), 1, dt,
-                              hi, lo, &v, &u, &vpre, &I, a, dta, b, c, d, peak)
-            if k == 0 and locate and vs0 >= peak:
+                fired = _step(variant, q2, q1, q0, method, interp or (sample and pre_wanted), 1,
+                              dt, hi, lo, &v, &u, &vpre, &I, a, dta, b, c, d, peak, accom,
+                              horner)
+            if k == step0 and locate and vs0 >= peak:
                 fired = 1
             if fired:
                 if locate:
@@ -1116,49 +1209,60 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, Py_ssize_t k0,
                                    ctx.vt07[i], ctx.invc07[i])
                     else:
                         _fill_lane(&L, ctx, I, a, b, c, d, peak, 0.0, 0.0, 0.0, 0.0)
-                    _rk4_spiking_step(buf, <int32_t> i, k * dt, dt, vs0, us0, &L, hi, lo,
+                    _rk4_spiking_step(buf, <int32_t> i, k, _time(k, tnum, tden),
+                                      _time(k + 1, tnum, tden), dt, vs0, us0, &L, hi, lo,
                                       &tv, &tu)
                     v = tv
                     u = tu
                     vpre = peak
                 else:
-                    _push_one(buf, <int32_t> i, _interp_time(k * dt, dt, vs0, vpre, peak))
+                    _push_one(buf, <int32_t> i, _interp_time(_time(k, tnum, tden),
+                                                             _time(k + 1, tnum, tden), dt,
+                                                             vs0, vpre, peak))
             if sample:
                 tv = v
                 tu = u
                 tpre = vpre
                 _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
-        ctx.v[i] = v
-        ctx.u[i] = u
-        return
-    km = k0
-    for k in range(k0, k1):
-        sample = rec and (k + 1) % ctx.stride == 0
-        if varying:
-            _fill_current(ctx, i, 1, 1, k, &I0, &I)
-        if f07:
-            fired = _step_2007(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre,
-                               &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i], ctx.dtc07[i],
-                               ctx.invc07[i], a, dta, b, c, d, peak)
-        else:
-            fired = _step(accom, q2, q1, q0, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u, &vpre, &I,
-                          a, dta, b, c, d, peak)
-        masks[k - km] = fired
-        if sample:
-            tv = v   # copies: the addresses of v, u never escape, so they stay in registers
-            tu = u
-            tpre = vpre
-            _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
-        if k - km == NMASK - 1:
-            _flush(buf, i, masks, km, NMASK, dt)
-            km = k + 1
-    _flush(buf, i, masks, km, k1 - km, dt)
+            if (k - k0) % NMASK == NMASK - 1:
+                tv = v
+                tu = u
+                _check_range(buf, i, 1, &tv, &tu, k)
+    else:
+        km = k0
+        for k in range(k0, k1):
+            sample = rec and (k + 1 - step0) % ctx.stride == 0
+            if varying:
+                _fill_current(ctx, i, 1, 1, k, &I0, &I)
+            if f07:
+                fired = _step_2007(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u,
+                                   &vpre, &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i],
+                                   ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d, peak)
+            else:
+                fired = _step(variant, q2, q1, q0, method, sample and pre_wanted, 1, dt, hi, lo,
+                              &v, &u, &vpre, &I, a, dta, b, c, d, peak, accom, horner)
+            masks[k - km] = fired
+            if sample:
+                tv = v   # copies: the addresses of v, u never escape, so they stay in registers
+                tu = u
+                tpre = vpre
+                _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
+            if k - km == NMASK - 1:
+                _flush(buf, i, masks, km, NMASK, tnum, tden)
+                tv = v
+                tu = u
+                _check_range(buf, i, 1, &tv, &tu, k)
+                km = k + 1
+        _flush(buf, i, masks, km, k1 - km, tnum, tden)
+    tv = v
+    tu = u
+    _check_range(buf, i, 1, &tv, &tu, k1 - 1)
     ctx.v[i] = v
     ctx.u[i] = u
 
 
-cdef void _advance_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t k0,
-                         Py_ssize_t k1) noexcept nogil:
+cdef void _advance_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
+                         int64_t k1) noexcept nogil:
     """Dispatch to a specialization with a compile-time width, so the lane
     loops are fully unrolled."""
     cdef cdptr per_lane = NULL
@@ -1176,19 +1280,25 @@ cdef void _advance_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, Py_ssize_t k0,
             _run_block(ctx, buf, blk, k0, k1, 8, per_lane)
 
 
+cdef void _advance_part(Ctx* ctx, Py_ssize_t p, int64_t k0, int64_t k1) noexcept nogil:
+    cdef Py_ssize_t blk
+    for blk in range(ctx.part[p], ctx.part[p + 1]):
+        _advance_block(ctx, &ctx.bufs[p], blk, k0, k1)
+
+
 def max_threads():
     """Threads OpenMP would use by default (1 without OpenMP)."""
     return izhic_max_threads()
 
 
 cdef class Run:
-    """One simulation in progress: parameters, state, spike buffers, traces.
+    """One simulation in progress, built from a validated plan
+    (:class:`izhic._plan.Plan`): parameters, state, spike buffers, traces.
 
-    Created by :func:`izhic.simulate` with validated, contiguous float64 arrays;
-    the arrays are kept referenced here for the lifetime of the run.
+    The plan's arrays are kept referenced here for the lifetime of the run;
+    the state arrays ``plan.v`` and ``plan.u`` are advanced in place.
     """
     cdef Ctx ctx
-    cdef object _keep
     cdef const double[::1] _a, _b, _c, _d, _peak, _current
     cdef double[::1] _v, _u
     cdef const int32_t[::1] _rec_row
@@ -1197,107 +1307,99 @@ cdef class Run:
     cdef const double[::1] _wave, _noise, _k07, _vr07, _vt07, _dtc07, _invc07
     cdef const double[:, ::1] _own
     cdef const uint64_t[::1] _ids
+    cdef const int64_t[::1] _part
     cdef readonly int n_threads
+    cdef readonly Py_ssize_t n_parts
 
     def __cinit__(self):
         memset(&self.ctx, 0, sizeof(Ctx))
 
-    def __init__(self, str method, double dt,
-                 const double[::1] a, const double[::1] b, const double[::1] c,
-                 const double[::1] d, const double[::1] peak, const double[::1] current,
-                 double[::1] v, double[::1] u,
-                 Py_ssize_t stride=1, rec_row=None, tr_v=None, tr_u=None,
-                 str v_at_spike="peak", int n_threads=1, bint interpolate=False,
-                 wave=None, own=None, noise=None, uint64_t seed=0,
-                 double q2=0.04, double q1=5.0, double q0=140.0, bint accommodation=False,
-                 form2007=None, special07=None, ids=None):
-        cdef Py_ssize_t n = v.shape[0]
-        cdef Py_ssize_t w = MAXW if n >= 4 * MAXW else (8 if n > 1 else 1)
+    def __init__(self, plan):
         cdef Py_ssize_t i
-        self._a, self._b, self._c, self._d = a, b, c, d
-        self._peak, self._current, self._v, self._u = peak, current, v, u
-        self.ctx.n = n
-        self.ctx.width = w
-        self.ctx.n_blocks = (n + w - 1) // w
-        self.ctx.method = METHOD_CODES[method]
-        self.ctx.locate = method == "rk4"
-        self.ctx.interp = interpolate and method != "rk4"
-        self.ctx.shared_params = a.shape[0] == 1 and n > 1
-        self.ctx.dt = dt
+        self._a, self._b, self._c, self._d = plan.a, plan.b, plan.c, plan.d
+        self._peak, self._current, self._v, self._u = plan.v_peak, plan.current, plan.v, plan.u
+        self.ctx.n = plan.n
+        self.ctx.width = plan.width
+        self.ctx.n_blocks = plan.n_blocks
+        self.ctx.method = plan.method_code
+        self.ctx.locate = plan.locate
+        self.ctx.interp = plan.interpolate
+        self.ctx.shared_params = plan.shared_params
+        self.ctx.dt = plan.dt
+        self.ctx.step0 = plan.step0
+        self.ctx.tnum = plan.time_num
+        self.ctx.tden = plan.time_den
         self.ctx.vbig = VBIG
-        self.ctx.a = &a[0]
-        self.ctx.b = &b[0]
-        self.ctx.c = &c[0]
-        self.ctx.d = &d[0]
-        self.ctx.peak = &peak[0]
-        self.ctx.current = &current[0]
-        self.ctx.v = &v[0]
-        self.ctx.u = &u[0]
-        self.ctx.stride = stride
-        if wave is not None:
-            self._wave = wave
+        self.ctx.a = &self._a[0]
+        self.ctx.b = &self._b[0]
+        self.ctx.c = &self._c[0]
+        self.ctx.d = &self._d[0]
+        self.ctx.peak = &self._peak[0]
+        self.ctx.current = &self._current[0]
+        self.ctx.v = &self._v[0]
+        self.ctx.u = &self._u[0]
+        self.ctx.stride = plan.stride
+        if plan.wave is not None:
+            self._wave = plan.wave
             self.ctx.wave = &self._wave[0]
-        if own is not None:
-            self._own = own
+        if plan.own is not None:
+            self._own = plan.own
             self.ctx.own = &self._own[0, 0]
-        if noise is not None:
-            self._noise = noise
+        if plan.noise is not None:
+            self._noise = plan.noise
             self.ctx.noise = &self._noise[0]
-            self.ctx.seed = seed
-            if ids is not None:
-                self._ids = ids
+            self.ctx.seed = plan.seed
+            if plan.neuron_ids is not None:
+                self._ids = plan.neuron_ids
                 self.ctx.ids = &self._ids[0]
-        self.ctx.varying = wave is not None or own is not None or noise is not None
-        self.ctx.q2 = q2
-        self.ctx.q1 = q1
-        self.ctx.q0 = q0
-        self.ctx.accom = accommodation
-        if form2007 is not None:        # (k, vr, vt, dt/C, 1/C) per neuron
-            self._k07, self._vr07, self._vt07, self._dtc07, self._invc07 = form2007
+        self.ctx.varying = (plan.wave is not None or plan.own is not None
+                            or plan.noise is not None)
+        self.ctx.q2 = plan.q2
+        self.ctx.q1 = plan.q1
+        self.ctx.q0 = plan.q0
+        self.ctx.accom = plan.accommodation
+        self.ctx.horner = plan.horner
+        if plan.form2007:
+            self._k07, self._vr07, self._vt07 = plan.k07, plan.vr07, plan.vt07
+            self._dtc07, self._invc07 = plan.dtc07, plan.invc07
             self.ctx.form2007 = 1
             self.ctx.k07 = &self._k07[0]
             self.ctx.vr07 = &self._vr07[0]
             self.ctx.vt07 = &self._vt07[0]
             self.ctx.dtc07 = &self._dtc07[0]
             self.ctx.invc07 = &self._invc07[0]
-            if special07 is not None:
+            if plan.special07:
                 self.ctx.special07 = 1
-                self.ctx.sp.use_vu = special07["use_vu"]
-                self.ctx.sp.v_u = special07["v_u"]
-                self.ctx.sp.cubic = special07["cubic"]
-                self.ctx.sp.v_cubic = special07["v_cubic"]
-                self.ctx.sp.b_low = special07["b_low"]
-                self.ctx.sp.v_switch = special07["v_switch"]
-                self.ctx.sp.peak_u = special07["peak_u"]
-                self.ctx.sp.c_u = special07["c_u"]
-                self.ctx.sp.u_max = special07["u_max"]
-        self.ctx.v_at_spike = V_AT_SPIKE_CODES[v_at_spike]
-        # threads: fixed for the run (static schedule: each neuron is always
-        # advanced by the same thread, so its spikes sit in one buffer in order)
-        self.n_threads = max(1, min(n_threads, self.ctx.n_blocks))
-        self.ctx.n_bufs = self.n_threads
+                (self.ctx.sp.use_vu, self.ctx.sp.v_u, self.ctx.sp.cubic, self.ctx.sp.v_cubic,
+                 self.ctx.sp.b_low, self.ctx.sp.v_switch, self.ctx.sp.peak_u, self.ctx.sp.c_u,
+                 self.ctx.sp.u_max) = plan.special_terms
+        self.ctx.v_at_spike = plan.v_at_spike_code
+        # partitions: fixed for the run; each has its own spike buffer, so the
+        # results do not depend on how many threads OpenMP provides
+        self._part = plan.partitions
+        self.n_parts = plan.partitions.shape[0] - 1
+        self.ctx.n_parts = <int> self.n_parts
+        self.ctx.part = &self._part[0]
+        self.n_threads = plan.n_threads
+        self.ctx.n_bufs = self.n_parts
         self.ctx.bufs = <SpikeBuf*> malloc(self.ctx.n_bufs * sizeof(SpikeBuf))
         if self.ctx.bufs == NULL:
             raise MemoryError("izhic: cannot allocate spike buffers")
         for i in range(self.ctx.n_bufs):
             _pool_take(&self.ctx.bufs[i])
-        if rec_row is not None:
-            self._rec_row = rec_row
+        if plan.rec_row is not None:
+            self._rec_row = plan.rec_row
             self.ctx.rec_row = &self._rec_row[0]
-            blk = np.zeros(self.ctx.n_blocks, dtype=np.int8)
-            rows = np.asarray(rec_row)
-            recorded = np.flatnonzero(rows >= 0)
-            blk[recorded // w] = 1
-            self._blk_rec = blk.view(np.uint8).view("b")
+            self._blk_rec = plan.blk_rec
             self.ctx.blk_rec = &self._blk_rec[0]
-            if tr_v is not None:
-                self._tr_v = tr_v
+            if plan.tr_v is not None:
+                self._tr_v = plan.tr_v
                 self.ctx.tr_v = &self._tr_v[0, 0]
-                self.ctx.n_samples = tr_v.shape[1]
-            if tr_u is not None:
-                self._tr_u = tr_u
+                self.ctx.n_samples = plan.tr_v.shape[1]
+            if plan.tr_u is not None:
+                self._tr_u = plan.tr_u
                 self.ctx.tr_u = &self._tr_u[0, 0]
-                self.ctx.n_samples = tr_u.shape[1]
+                self.ctx.n_samples = plan.tr_u.shape[1]
 
     def __dealloc__(self):
         cdef Py_ssize_t i
@@ -1315,32 +1417,56 @@ cdef class Run:
     def n_blocks(self):
         return self.ctx.n_blocks
 
-    def advance(self, Py_ssize_t k0, Py_ssize_t k1):
-        """Advance every neuron from step k0 to step k1 (exclusive).
+    def advance(self, int64_t k0, int64_t k1):
+        """Advance every neuron over the run's steps k0 .. k1 - 1 (counted from
+        the run's first step, 0).
 
         Returns False if a spike buffer could not grow (out of memory)."""
-        cdef Py_ssize_t blk, nblk = self.ctx.n_blocks
+        cdef Py_ssize_t p, np_ = self.n_parts
         cdef Ctx* ctx = &self.ctx
         cdef int nt = self.n_threads
+        cdef int64_t a0 = ctx.step0 + k0, a1 = ctx.step0 + k1
         with nogil:
-            if nt == 1:
-                for blk in range(nblk):
-                    _advance_block(ctx, &ctx.bufs[0], blk, k0, k1)
+            if nt == 1 or np_ == 1:
+                for p in range(np_):
+                    _advance_part(ctx, p, a0, a1)
             else:
-                for blk in prange(nblk, schedule="static", num_threads=nt):
-                    _advance_block(ctx, &ctx.bufs[threadid()], blk, k0, k1)
-        for blk in range(ctx.n_bufs):
-            if ctx.bufs[blk].failed:
+                for p in prange(np_, schedule="static", num_threads=nt):
+                    _advance_part(ctx, p, a0, a1)
+        for p in range(ctx.n_bufs):
+            if ctx.bufs[p].failed:
                 return False
         return True
 
-    def n_capped(self):
-        """Steps cut short because a neuron crossed the peak more than
-        MAX_SPIKES_PER_STEP times within them (method "rk4")."""
+    def capped(self):
+        """(count, first step, its neuron) of the steps cut short because a
+        neuron crossed the peak more than MAX_SPIKES_PER_STEP times within them
+        (method "rk4"); the step is absolute. (0, -1, -1) if none."""
         cdef Py_ssize_t i, total = 0
+        cdef int64_t step = -1
+        cdef int32_t neuron = -1
         for i in range(self.ctx.n_bufs):
-            total += self.ctx.bufs[i].capped
-        return total
+            if self.ctx.bufs[i].capped:
+                total += self.ctx.bufs[i].capped
+                if step < 0 or self.ctx.bufs[i].capped_step < step:
+                    step = self.ctx.bufs[i].capped_step
+                    neuron = self.ctx.bufs[i].capped_neuron
+        return total, step, neuron
+
+    def diverged(self):
+        """(count, step, neuron): states found out of the model's range, the
+        earliest check that found one (the state after that absolute step) and
+        its neuron; (0, -1, -1) if none."""
+        cdef Py_ssize_t i, total = 0
+        cdef int64_t step = -1
+        cdef int32_t neuron = -1
+        for i in range(self.ctx.n_bufs):
+            if self.ctx.bufs[i].diverged:
+                total += self.ctx.bufs[i].diverged
+                if step < 0 or self.ctx.bufs[i].div_step < step:
+                    step = self.ctx.bufs[i].div_step
+                    neuron = self.ctx.bufs[i].div_neuron
+        return total, step, neuron
 
     def n_spikes(self):
         """Spikes stored so far."""
@@ -1349,31 +1475,30 @@ cdef class Run:
             total += self.ctx.bufs[i].n
         return total
 
-    def collect(self):
-        """Spike times as (times, offsets): neuron i's times are
-        ``times[offsets[i]:offsets[i+1]]``, in increasing order. Frees the buffers."""
-        cdef Py_ssize_t n = self.ctx.n, blk, i, total = self.n_spikes()
+    def count(self, int64_t[::1] offsets):
+        """Fill ``offsets`` (n + 1 zeros): neuron i's spikes will be
+        ``times[offsets[i]:offsets[i+1]]``."""
+        cdef Py_ssize_t n = self.ctx.n, p, i
         cdef SpikeBuf* buf
-        offsets_arr = np.zeros(n + 1, dtype=np.int64)
-        times_arr = np.empty(total, dtype=np.float64)
-        cdef int64_t[::1] off = offsets_arr
-        cdef double[::1] times = times_arr
-        cdef int64_t[::1] pos
         with nogil:
-            for blk in range(self.ctx.n_bufs):
-                buf = &self.ctx.bufs[blk]
+            for p in range(self.ctx.n_bufs):
+                buf = &self.ctx.bufs[p]
                 for i in range(buf.n):
-                    off[buf.neuron[i] + 1] += 1
+                    offsets[buf.neuron[i] + 1] += 1
             for i in range(n):
-                off[i + 1] += off[i]
-        pos_arr = offsets_arr[:n].copy()
-        pos = pos_arr
+                offsets[i + 1] += offsets[i]
+
+    def fill(self, double[::1] times, const int64_t[::1] offsets, int64_t[::1] pos):
+        """Write the spike times into ``times`` (length offsets[n]), neuron by
+        neuron in increasing order (``pos``: a copy of offsets[:n], scratch),
+        and free the buffers."""
+        cdef Py_ssize_t p, i
+        cdef SpikeBuf* buf
         with nogil:
-            for blk in range(self.ctx.n_bufs):
-                buf = &self.ctx.bufs[blk]
+            for p in range(self.ctx.n_bufs):
+                buf = &self.ctx.bufs[p]
                 for i in range(buf.n):
                     times[pos[buf.neuron[i]]] = buf.time[i]
                     pos[buf.neuron[i]] += 1
-        for blk in range(self.ctx.n_bufs):
-            _pool_give(&self.ctx.bufs[blk])
-        return times_arr, offsets_arr
+        for p in range(self.ctx.n_bufs):
+            _pool_give(&self.ctx.bufs[p])

@@ -1,8 +1,12 @@
-"""Everyday analyses built on :func:`izhic.simulate`: F-I curves and rheobase.
+"""Everyday analyses built on :func:`izhic.simulate` and the model forms:
+F-I curves, rheobase, nullclines and fixed points.
 
-Both functions run a fresh neuron per current (one neuron of one population
-per current, constant input from ``t = 0``), so a whole curve or a whole
-bisection step is one :func:`izhic.simulate` call.
+:func:`fi_curve` and :func:`rheobase` run a fresh neuron per current (one
+neuron of one population per current, constant input from ``t = 0``), so a
+whole curve or a whole bisection step is one :func:`izhic.simulate` call.
+Every model form works, with :func:`izhic.simulate`'s meaning (its default
+initial state and default method). :func:`nullclines` and
+:func:`fixed_points` ask the model form (:mod:`izhic.models`).
 
 Units: time in ms, rates in Hz, v in mV, currents in the model's own units
 (see :mod:`izhic.models`).
@@ -12,15 +16,16 @@ from __future__ import annotations
 import csv
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from . import _checks
-from .models import Izhikevich2003
-from .simulate import _resolve_model, simulate
+from .models import as_model
+from .simulate import simulate
 
-__all__ = ["FICurve", "fi_curve", "rheobase", "RHEOBASE_SEARCH_MAX"]
+__all__ = ["FICurve", "fi_curve", "rheobase", "RHEOBASE_SEARCH_MAX", "nullclines",
+           "fixed_points"]
 
 #: ``rheobase`` without ``high`` looks for firing at ``low + 2**k``, k = 0..16,
 #: so up to ``low + 65536`` current units (RS fires ~140 000 spikes/s there).
@@ -194,7 +199,7 @@ def _steady_rates(trains, discard):
 
 
 def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method=None,
-             discard=0.0, v0=-65.0, u0=None, n_threads=None):
+             discard=0.0, v0=None, u0=None, n_threads=None):
     """Firing rate of a neuron against constant input current (F-I curve).
 
     One fresh neuron per current, all simulated together in one
@@ -202,9 +207,10 @@ def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method=None,
 
     Parameters
     ----------
-    model : str, Izhikevich2003 or dict, default "RS"
-        As in :func:`izhic.simulate`. A parameter may also be an array with
-        one value per current (length 1 broadcasts).
+    model : str, Izhikevich2003, Izhikevich2007 or dict, default "RS"
+        As in :func:`izhic.simulate` (any model form). A per-neuron parameter
+        may also be an array with one value per current (length 1
+        broadcasts).
     currents : array_like, shape (n,), optional
         Constant input currents (model units), finite; default
         ``0, 1, ..., 40`` (the original RS project's sweep).
@@ -213,16 +219,19 @@ def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method=None,
     dt : float, default 0.1
         Time step (ms).
     method : str, optional
-        Default: as :func:`izhic.simulate` ("rk4" for the 2003 form).
-        Integration scheme, one of :data:`izhic.METHODS`.
+        Integration scheme, one of :data:`izhic.METHODS` the form supports;
+        default: the form's, as :func:`izhic.simulate` ("rk4" for the 2003
+        form, "euler" for the 2007 form).
     discard : float, default 0
         Spikes before ``discard`` ms are a transient and are not counted:
         ``counts`` and ``rates`` use spikes with ``discard <= t <= duration``.
         Must satisfy ``0 <= discard < duration``.
-    v0 : float or array_like, default -65
-        Initial membrane potential (mV), scalar or one per current.
+    v0 : float or array_like, optional
+        Initial membrane potential (mV), scalar or one per current; default:
+        the form's (-65, or vr for the 2007 form).
     u0 : float or array_like, optional
-        Initial recovery variable (default ``b * v0``), scalar or one per current.
+        Initial recovery variable, scalar or one per current; default: the
+        form's (``b * v0``, or 0 for the 2007 form).
     n_threads : int, optional
         OpenMP threads (None or -1: all cores); results do not depend on it.
 
@@ -269,10 +278,11 @@ def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method=None,
                          f"{'a scalar' if currents.ndim == 0 else 'an empty array'}")
     duration, discard = _window(duration, discard)
     n = currents.size
-    params = _resolve_model(model)
-    params = {name: _broadcast(f"model.{name}", getattr(params, name), n)
-              for name in Izhikevich2003.field_names()}
-    v0 = _broadcast("v0", v0, n)
+    params = as_model(model)
+    params = replace(params, **{name: _broadcast(f"model.{name}", getattr(params, name), n)
+                                for name in params.PER_NEURON})
+    if v0 is not None:
+        v0 = _broadcast("v0", v0, n)
     if u0 is not None:
         u0 = _broadcast("u0", u0, n)
 
@@ -290,7 +300,7 @@ def fi_curve(model="RS", currents=None, *, duration=1000.0, dt=0.1, method=None,
 
 
 def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=None,
-             tol=1e-3, min_spikes=1, discard=0.0, v0=-65.0, u0=None, currents_per_call=8,
+             tol=1e-3, min_spikes=1, discard=0.0, v0=None, u0=None, currents_per_call=8,
              n_threads=None):
     """Smallest constant current that makes a neuron fire, for a given duration.
 
@@ -300,15 +310,16 @@ def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=
 
     Parameters
     ----------
-    model : str, Izhikevich2003 or dict, default "RS"
-        One neuron's parameters (scalars), as in :func:`izhic.simulate`.
+    model : str, Izhikevich2003, Izhikevich2007 or dict, default "RS"
+        One neuron's parameters (scalars), as in :func:`izhic.simulate` (any
+        model form).
     duration : float, default 1000
         Simulated time (ms) of every trial.
     dt : float, default 0.1
         Time step (ms).
     method : str, optional
-        Default: as :func:`izhic.simulate` ("rk4" for the 2003 form).
-        Integration scheme, one of :data:`izhic.METHODS`.
+        Integration scheme, one of :data:`izhic.METHODS` the form supports;
+        default: the form's, as :func:`izhic.simulate`.
     low : float, default 0
         A current at which the neuron does not fire (checked).
     high : float, optional
@@ -323,10 +334,10 @@ def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=
         Spikes needed in the window.
     discard : float, default 0
         Start of the counting window (ms), ``0 <= discard < duration``.
-    v0 : float, default -65
-        Initial membrane potential (mV).
+    v0 : float, optional
+        Initial membrane potential (mV); default: the form's (-65, or vr).
     u0 : float, optional
-        Initial recovery variable (default ``b * v0``).
+        Initial recovery variable; default: the form's (``b * v0``, or 0).
     currents_per_call : int, default 8
         Currents tried per simulation (see Notes).
     n_threads : int, optional
@@ -383,16 +394,15 @@ def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=
     True
     """
     duration, discard = _window(duration, discard)
-    params = _resolve_model(model)
-    scalars = {}
-    for name in Izhikevich2003.field_names():
+    params = as_model(model)
+    for name in params.PER_NEURON:
         arr = _checks.real_array(f"model.{name}", getattr(params, name))
         if arr.size != 1:
             raise ValueError(f"model.{name}: rheobase takes one neuron's parameters "
                              f"(scalars), got {arr.size} values; use fi_curve for a "
                              "population")
-        scalars[name] = float(arr.reshape(()))
-    v0 = _checks.real_scalar("v0", v0)
+    params = params.one_neuron("rheobase takes one neuron's parameters")
+    v0 = None if v0 is None else _checks.real_scalar("v0", v0)
     u0 = None if u0 is None else _checks.real_scalar("u0", u0)
     low = _checks.real_scalar("low", low)
     if high is not None:
@@ -404,7 +414,7 @@ def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=
     k = _positive_int("currents_per_call", currents_per_call)
 
     def fires(currents):
-        res = simulate(scalars, currents, duration, dt, method, n_neurons=currents.size,
+        res = simulate(params, currents, duration, dt, method, n_neurons=currents.size,
                        v0=v0, u0=u0, n_threads=n_threads)
         return res.spike_counts(discard, duration) >= min_spikes
 
@@ -466,3 +476,115 @@ def _positive_int(name, value):
     if value < 1:
         raise ValueError(f"{name}: must be >= 1, got {value}")
     return int(value)
+
+
+# -------------------------------------------------------------- phase plane ----
+
+def _constant_current(current):
+    """A finite scalar current; arrays and waveforms are refused with a clear message."""
+    if isinstance(current, np.ndarray) and current.ndim == 0:
+        current = current.item()
+    if isinstance(current, (list, tuple, np.ndarray)):
+        raise ValueError(
+            "current: a phase plane is drawn for one neuron and a constant current, so current "
+            f"must be a scalar; got {np.size(current)} values (shape {np.shape(current)})")
+    if not isinstance(current, numbers.Real) or isinstance(current, bool):
+        raise TypeError("current: a phase plane needs a constant current (a real number), "
+                        f"got {_checks._show(current)} ({type(current).__name__}); "
+                        "the nullclines of a time-varying current move with it")
+    return _checks.real_scalar("current", current)
+
+
+def nullclines(model, current, v):
+    """The two nullclines of one neuron, as u at the given potentials.
+
+    Parameters
+    ----------
+    model : str, Izhikevich2003, Izhikevich2007 or dict
+        A preset name (``"RS"``, ...) or the parameters of **one** neuron
+        (scalar fields), of any model form.
+    current : float
+        Constant input current (model units).
+    v : float or array_like
+        Membrane potentials (mV) at which to evaluate the nullclines.
+
+    Returns
+    -------
+    u_v : ndarray, shape of ``v``
+        v-nullcline (v' = 0): ``u = f(v) + I`` (2003 form: ``f(v) =
+        quadratic v^2 + linear v + constant``; 2007 form: ``k (v - vr)(v -
+        vt)``).
+    u_u : ndarray, shape of ``v``
+        u-nullcline (u' = 0): ``u = b v`` (2003 form), ``u = B(v)`` (2007
+        form, with the switches and the cubic term of the special cells).
+        With ``recovery="accommodation"`` (``u' = a b (v + 65)``) u' vanishes
+        only on the vertical line ``v = -65``, which is not a graph u(v):
+        ``u_u`` is all NaN then (and :func:`izhic.plotting.phase_plane` draws
+        the vertical line).
+
+    Raises
+    ------
+    ValueError
+        If a model parameter or the current holds more than one value.
+
+    Examples
+    --------
+    >>> from izhic.analysis import nullclines
+    >>> nullclines("RS", 10.0, [-60.0])
+    (array([-6.]), array([-12.]))
+    """
+    m = as_model(model).one_neuron("a phase plane is drawn for one neuron")
+    current = _constant_current(current)
+    v = np.asarray(v, dtype=np.float64)
+    return np.asarray(m.v_nullcline(current, v), dtype=np.float64), \
+        np.asarray(np.broadcast_to(m.u_nullcline(v), v.shape), dtype=np.float64)
+
+
+def fixed_points(model, current):
+    """Fixed points of one neuron under a constant current, and their kind.
+
+    Parameters
+    ----------
+    model : str, Izhikevich2003, Izhikevich2007 or dict
+        A preset name or the parameters of one neuron (scalar fields), of any
+        model form.
+    current : float
+        Constant input current (model units).
+
+    Returns
+    -------
+    list of (v, u, kind)
+        Sorted by v (mV). ``kind`` is one of ``"stable node"``,
+        ``"stable focus"``, ``"unstable node"``, ``"unstable focus"``,
+        ``"saddle"``, ``"center"`` (purely imaginary eigenvalues: a Hopf
+        point) or ``"saddle-node"`` (a zero eigenvalue: the double root at
+        the bifurcation). Empty when the nullclines do not cross (the neuron
+        fires repetitively).
+
+    Raises
+    ------
+    ValueError
+        If a parameter or the current holds more than one value, or if
+        ``a = 0`` (or ``b = 0`` with accommodation): then u' vanishes
+        everywhere and every point of the v-nullcline is a fixed point.
+
+    Notes
+    -----
+    The fixed points are where the nullclines cross; for the 2007 special
+    cells, whose u-nullcline is piecewise (the switch of b at ``v_switch``,
+    FS's cubic above ``v_cubic``), piece by piece. The kind comes from the
+    trace and determinant of the Jacobian there (e.g. 2003 standard form
+    ``[[2 q2 v + q1, -1], [a b, -a]]``): ``det < 0`` is a saddle;
+    ``det > 0`` is stable if ``trace < 0``, a node if ``trace^2 >= 4 det``
+    and a focus otherwise.
+
+    Examples
+    --------
+    >>> from izhic.analysis import fixed_points
+    >>> fixed_points("RS", 3.0)[0]        # the initial state of the RS project
+    (-65.0, -13.0, 'stable node')
+    >>> fixed_points("RS", 4.5)           # past the saddle-node at I = 4: none
+    []
+    """
+    m = as_model(model).one_neuron("a phase plane is drawn for one neuron")
+    return m.fixed_points(_constant_current(current))

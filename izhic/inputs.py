@@ -24,6 +24,7 @@ Combine with ``+`` and ``*``::
 """
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -43,14 +44,28 @@ class Waveform:
 
     __array_ufunc__ = None  # ndarray + Waveform -> Waveform.__radd__, not broadcasting
 
-    def __init__(self, fn, description):
+    def __init__(self, fn, description, edges=()):
         self._fn = fn
         self.description = description
+        #: times (ms) where the waveform or its slope jumps (None: unknown);
+        #: the exact reference (solve_ivp) restarts its integration there
+        self.edges = None if edges is None else tuple(float(e) for e in edges)
 
     def values(self, t):
-        """The waveform at the times ``t`` (ms), as a float64 array."""
+        """The waveform at the times ``t`` (ms), as a float64 array of t's shape.
+
+        Raises ValueError when the function returns something else (naming
+        ``current`` and the shapes)."""
         t = np.asarray(t, dtype=np.float64)
-        out = np.asarray(self._fn(t), dtype=np.float64)
+        try:
+            out = np.asarray(self._fn(t), dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"current: the waveform {self.description} could not be "
+                             f"evaluated at {t.size} times: {exc}") from None
+        if out.shape not in ((), t.shape):
+            raise ValueError(f"current: the waveform {self.description} returned shape "
+                             f"{out.shape} for times of shape {t.shape}; a waveform must "
+                             "return one value per time (or one for all)")
         return np.broadcast_to(out, t.shape).copy()
 
     def __repr__(self):
@@ -59,8 +74,10 @@ class Waveform:
     # -- algebra -------------------------------------------------------------
     def __add__(self, other):
         if isinstance(other, Waveform):
+            edges = (None if self.edges is None or other.edges is None
+                     else self.edges + other.edges)
             return Waveform(lambda t: self.values(t) + other.values(t),
-                            f"{self.description} + {other.description}")
+                            f"{self.description} + {other.description}", edges)
         if isinstance(other, Stimulus):
             return other + self
         return Stimulus(offset=other, shared=self)
@@ -80,7 +97,8 @@ class Waveform:
     def __mul__(self, other):
         if isinstance(other, numbers.Real) and not isinstance(other, bool):
             k = float(other)
-            return Waveform(lambda t: k * self.values(t), f"{k:g} * ({self.description})")
+            return Waveform(lambda t: k * self.values(t), f"{k:g} * ({self.description})",
+                            self.edges)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -112,7 +130,7 @@ def step(t_on, amplitude):
     """``amplitude`` for ``t >= t_on``, 0 before."""
     t_on, amplitude = _real("t_on", t_on), _real("amplitude", amplitude)
     return Waveform(lambda t: np.where(_at_or_after(t, t_on), amplitude, 0.0),
-                    f"step to {amplitude:g} at {t_on:g} ms")
+                    f"step to {amplitude:g} at {t_on:g} ms", (t_on,))
 
 
 def pulse(t_on, t_off, amplitude):
@@ -122,7 +140,7 @@ def pulse(t_on, t_off, amplitude):
     if t_off < t_on:
         raise ValueError(f"t_off: {t_off!r} is before t_on={t_on!r}")
     return Waveform(lambda t: np.where(_at_or_after(t, t_on) & _before(t, t_off), amplitude, 0.0),
-                    f"pulse {amplitude:g} in [{t_on:g}, {t_off:g}) ms")
+                    f"pulse {amplitude:g} in [{t_on:g}, {t_off:g}) ms", (t_on, t_off))
 
 
 def pulses(onsets, width, amplitude):
@@ -138,7 +156,8 @@ def pulses(onsets, width, amplitude):
             on |= _at_or_after(t, t0) & _before(t, t0 + width)
         return np.where(on, amplitude, 0.0)
 
-    return Waveform(fn, f"{onsets.size} pulses of {amplitude:g}, {width:g} ms")
+    return Waveform(fn, f"{onsets.size} pulses of {amplitude:g}, {width:g} ms",
+                    tuple(onsets) + tuple(onsets + width))
 
 
 def ramp(t_on, slope, t_off=None):
@@ -147,18 +166,24 @@ def ramp(t_on, slope, t_off=None):
     t_off = np.inf if t_off is None else _real("t_off", t_off)
     return Waveform(lambda t: np.where(_at_or_after(t, t_on) & _before(t, t_off),
                                        slope * np.maximum(t - t_on, 0.0), 0.0),
-                    f"ramp {slope:g}/ms from {t_on:g} ms")
+                    f"ramp {slope:g}/ms from {t_on:g} ms",
+                    (t_on,) if math.isinf(t_off) else (t_on, t_off))
 
 
-def function(fn, description=None):
+def function(fn, description=None, edges=None):
     """Any vectorized function of time: ``fn(t_array_ms) -> array``.
 
+    ``edges``: the times (ms) where it jumps or kinks, if known (the exact
+    reference :func:`izhic.reference.simulate_solve_ivp` needs them).
+
     Example: the 2004 figure code's "14 for t > 10" is
-    ``function(lambda t: np.where(t > 10, 14.0, 0.0))``.
+    ``function(lambda t: np.where(t > 10, 14.0, 0.0), edges=[10])``.
     """
     if not callable(fn):
         raise TypeError(f"fn: expected a callable of t, got {type(fn).__name__}")
-    return Waveform(fn, description or getattr(fn, "__name__", "function"))
+    if edges is not None:
+        edges = _checks.real_array("edges", edges).ravel()
+    return Waveform(fn, description or getattr(fn, "__name__", "function"), edges)
 
 
 def sampled(values, dt_sample, t_start=0.0, interpolate=False):
@@ -195,7 +220,8 @@ def sampled(values, dt_sample, t_start=0.0, interpolate=False):
         return np.where(x < -1e-9, 0.0, out)
 
     if arr.ndim == 1:
-        return Waveform(at, f"{arr.size} samples every {dt_sample:g} ms")
+        return Waveform(at, f"{arr.size} samples every {dt_sample:g} ms",
+                        t_start + dt_sample * np.arange(arr.size))
     return Stimulus(own=at, n_own=arr.shape[0])
 
 
@@ -236,13 +262,17 @@ class Stimulus:
 
     __radd__ = __add__
 
-    def sample(self, n_steps, dt):
-        """(shared (n_steps,) or None, own (n_steps, n_own) or None) at t_k = k dt."""
-        t = np.arange(n_steps, dtype=np.float64) * dt
+    def sample(self, n_steps, dt, step0=0, n=None):
+        """(shared (n_steps,) or None, own (n_steps, n_own) or None) at
+        t_k = k dt for the steps k = step0 .. step0 + n_steps - 1."""
+        t = np.arange(step0, step0 + n_steps, dtype=np.float64) * dt
         shared = None if self.shared is None else self.shared.values(t)
         own = None
         if self.own is not None:
             own = np.ascontiguousarray(np.asarray(self.own(t), dtype=np.float64).T)
+            if own.shape != (t.size, self.n_own):
+                raise ValueError(f"current: the per-neuron waveform gave shape {own.T.shape}, "
+                                 f"expected ({self.n_own}, {t.size})")
         for name, arr in (("shared waveform", shared), ("per-neuron waveform", own)):
             if arr is not None and not np.isfinite(arr).all():
                 raise ValueError(f"current: the {name} has non-finite values")

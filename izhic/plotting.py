@@ -1,245 +1,44 @@
-"""Phase-plane analysis of one Izhikevich neuron: nullclines, fixed points, a plot.
+"""Phase-plane pictures of one Izhikevich neuron: nullclines, fixed points, trajectory.
 
-For one neuron with a constant current ``I`` the 2003 model is a planar
-system with a reset::
-
-    v' = f(v) - u + I,   f(v) = quadratic v^2 + linear v + constant
-                                (0.04 v^2 + 5 v + 140 by default)
-    u' = a (b v - u)            (recovery="standard")
-    u' = a b (v + 65)           (recovery="accommodation", Izhikevich 2004 panel R)
-    if v >= v_peak:  v <- c,  u <- u + d
-
-* the **v-nullcline** (v' = 0) is the parabola ``u = f(v) + I``;
-* the **u-nullcline** (u' = 0) is the line ``u = b v`` (standard recovery) or
-  the vertical line ``v = -65`` (accommodation);
-* the **fixed points** are where they cross: ``f(v) - b v + I = 0``, i.e.
-  ``0.04 v^2 + (5 - b) v + 140 + I = 0`` with the default coefficients. With
-  two roots the lower one is the rest state (a stable node or focus) and the
-  upper one a saddle; they merge and vanish in a saddle-node bifurcation at
-  ``I = (5 - b)^2 / 0.16 - 140`` (I = 4 for b = 0.2).
-
-The trajectory itself comes from :func:`izhic.simulate`, so it shows the
-numerics chosen with ``method`` and ``dt``. Matplotlib is imported only
-inside :func:`phase_plane`; :func:`nullclines` and :func:`fixed_points` need
-NumPy only.
+For one neuron with a constant current ``I`` every model form is a planar
+system with a reset (the 2003 form: ``v' = f(v) - u + I``, ``u' = a (b v -
+u)``; the 2007 form: ``C v' = k (v - vr)(v - vt) - u + I``, ``u' = a (B(v) -
+u)``; if ``v >= v_peak``: reset). The nullclines and fixed points come from
+the model form (:func:`izhic.analysis.nullclines`,
+:func:`izhic.analysis.fixed_points`); the trajectory from
+:func:`izhic.simulate`, so it shows the numerics chosen with ``method`` and
+``dt``. Matplotlib is imported only inside :func:`phase_plane`.
 
 Examples
 --------
->>> from izhic.plotting import fixed_points, nullclines
->>> [(round(v, 6), round(u, 6), kind) for v, u, kind in fixed_points("RS", 0.0)]
-[(-70.0, -14.0, 'stable node'), (-50.0, -10.0, 'saddle')]
->>> nullclines("RS", 10.0, [-60.0])
-(array([-6.]), array([-12.]))
+>>> from izhic.plotting import phase_plane
 >>> ax = phase_plane("RS", current=10.0)    # doctest: +SKIP
 """
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
 from . import _checks
-from .models import PRESET_NAMES, PRESETS_2003, Izhikevich2003
-from .simulate import _resolve_model, simulate
+from .analysis import _constant_current, fixed_points, nullclines
+from .models import PRESET_NAMES, PRESET_NAMES_2007, PRESETS_2003, PRESETS_2007, as_model
+from .simulate import simulate
 
-__all__ = ["nullclines", "fixed_points", "phase_plane"]
-
-#: u' = a b (v - ACCOMMODATION_V) for recovery="accommodation" (see izhic.models).
-ACCOMMODATION_V = -65.0
+__all__ = ["phase_plane"]
 
 _STABLE = ("stable node", "stable focus")
 
 
-# ------------------------------------------------------------------ model ----
-
 def _one_neuron(model):
-    """-> (Izhikevich2003 with plain float fields, display name). One neuron only."""
-    params = _resolve_model(model)
-    values = {}
-    for name in Izhikevich2003.PER_NEURON:
-        value = getattr(params, name)
-        if np.ndim(value) != 0:
-            raise ValueError(
-                f"model.{name}: a phase plane is drawn for one neuron, so every parameter must "
-                f"be a scalar; got {np.size(value)} values (shape {np.shape(value)})")
-        values[name] = _checks.real_scalar(f"model.{name}", value)
-    for name in ("quadratic", "linear", "constant"):
-        values[name] = _checks.real_scalar(f"model.{name}", getattr(params, name))
-    values["recovery"] = _checks.choice("model.recovery", params.recovery,
-                                        Izhikevich2003.RECOVERY)
-    if values["c"] >= values["v_peak"]:
-        raise ValueError(f"model.c: the reset value must be below v_peak, got c={values['c']!r} "
-                         f">= v_peak={values['v_peak']!r}")
-    one = Izhikevich2003(**values)
-    if isinstance(model, str):
-        key = model.strip().upper()
-        name = f"{key} ({PRESET_NAMES[key]})"
-    else:
-        key = next((k for k, p in PRESETS_2003.items() if p == one), None)
-        name = (f"{key} ({PRESET_NAMES[key]})" if key else
-                f"a={one.a:g}, b={one.b:g}, c={one.c:g}, d={one.d:g}")
-    return one, name
-
-
-def _constant_current(current):
-    """A finite scalar current; arrays and waveforms are refused with a clear message."""
-    if isinstance(current, np.ndarray) and current.ndim == 0:
-        current = current.item()
-    if isinstance(current, (list, tuple, np.ndarray)):
-        raise ValueError(
-            "current: a phase plane is drawn for one neuron and a constant current, so current "
-            f"must be a scalar; got {np.size(current)} values (shape {np.shape(current)})")
-    if not isinstance(current, numbers.Real) or isinstance(current, bool):
-        raise TypeError("current: a phase plane needs a constant current (a real number), "
-                        f"got {_checks._show(current)} ({type(current).__name__}); "
-                        "the nullclines of a time-varying current move with it")
-    return _checks.real_scalar("current", current)
-
-
-def _dvdt(p, current, v, u):
-    return (p.quadratic * v + p.linear) * v + p.constant - u + current
-
-
-def _dudt(p, v, u):
-    if p.recovery == "accommodation":
-        return p.a * p.b * (v - ACCOMMODATION_V) + 0.0 * u
-    return p.a * (p.b * v - u)
-
-
-# ------------------------------------------------------------- analysis ----
-
-def nullclines(model, current, v):
-    """The two nullclines of one neuron, as u at the given potentials.
-
-    Parameters
-    ----------
-    model : str, Izhikevich2003 or dict
-        A 2003 preset name (``"RS"``, ...) or the parameters of **one**
-        neuron (scalar fields).
-    current : float
-        Constant input current (model units).
-    v : float or array_like
-        Membrane potentials (mV) at which to evaluate the nullclines.
-
-    Returns
-    -------
-    u_v : ndarray, shape of ``v``
-        v-nullcline (v' = 0): ``u = quadratic v^2 + linear v + constant + I``.
-    u_u : ndarray, shape of ``v``
-        u-nullcline (u' = 0): ``u = b v``. With ``recovery="accommodation"``
-        (``u' = a b (v + 65)``) u' vanishes only on the vertical line
-        ``v = -65``, which is not a graph u(v): ``u_u`` is all NaN then (and
-        :func:`phase_plane` draws the vertical line).
-
-    Raises
-    ------
-    ValueError
-        If a model parameter or the current holds more than one value.
-    """
-    p, _ = _one_neuron(model)
-    current = _constant_current(current)
-    v = np.asarray(v, dtype=np.float64)
-    u_v = (p.quadratic * v + p.linear) * v + p.constant + current
-    if p.recovery == "accommodation":
-        u_u = np.full(v.shape, np.nan)
-    else:
-        u_u = p.b * v
-    return u_v, u_u
-
-
-def _classify(trace, det, scale):
-    """Kind of a fixed point from the trace and determinant of its Jacobian."""
-    tol = 1e-12 * max(scale, 1.0)
-    if abs(det) <= tol:
-        return "saddle-node"
-    if det < 0:
-        return "saddle"
-    if abs(trace) <= tol:
-        return "center"
-    stability = "stable" if trace < 0 else "unstable"
-    shape = "node" if trace * trace - 4.0 * det >= 0 else "focus"
-    return f"{stability} {shape}"
-
-
-def fixed_points(model, current):
-    """Fixed points of one neuron under a constant current, and their kind.
-
-    Parameters
-    ----------
-    model : str, Izhikevich2003 or dict
-        A 2003 preset name or the parameters of one neuron (scalar fields).
-    current : float
-        Constant input current (model units).
-
-    Returns
-    -------
-    list of (v, u, kind)
-        Sorted by v (mV). ``kind`` is one of ``"stable node"``,
-        ``"stable focus"``, ``"unstable node"``, ``"unstable focus"``,
-        ``"saddle"``, ``"center"`` (purely imaginary eigenvalues: a Hopf
-        point) or ``"saddle-node"`` (a zero eigenvalue: the double root at
-        the bifurcation). Empty when the nullclines do not cross (the neuron
-        fires repetitively).
-
-    Raises
-    ------
-    ValueError
-        If a parameter or the current holds more than one value, or if
-        ``a = 0`` (or ``b = 0`` with accommodation): then u' vanishes
-        everywhere and every point of the v-nullcline is a fixed point.
-
-    Notes
-    -----
-    Standard recovery: ``q2 v^2 + (q1 - b) v + q0 + I = 0``, ``u = b v``
-    (``0.04 v^2 + (5 - b) v + 140 + I = 0`` for the default coefficients
-    ``q2, q1, q0``). The Jacobian there is ``[[2 q2 v + q1, -1], [a b, -a]]``:
-    ``det < 0`` is a saddle; ``det > 0`` is stable if ``trace < 0``, a node
-    if ``trace^2 >= 4 det`` and a focus otherwise. Accommodation
-    (``u' = a b (v + 65)``): one fixed point, ``v = -65``,
-    ``u = f(-65) + I``, Jacobian ``[[2 q2 v + q1, -1], [a b, 0]]``.
-
-    Examples
-    --------
-    >>> fixed_points("RS", 3.0)[0]        # the initial state of the RS project
-    (-65.0, -13.0, 'stable node')
-    >>> fixed_points("RS", 4.5)           # past the saddle-node at I = 4: none
-    []
-    """
-    p, _ = _one_neuron(model)
-    current = _constant_current(current)
-    q2, q1, q0, a, b = p.quadratic, p.linear, p.constant, p.a, p.b
-    accommodation = p.recovery == "accommodation"
-    if a == 0.0 or (accommodation and b == 0.0):
-        raise ValueError(
-            f"model: with a={a:g}" + (f", b={b:g}" if accommodation else "") + " u' is zero "
-            "everywhere: every point of the v-nullcline is a fixed point (none is isolated)")
-    if accommodation:
-        roots = [ACCOMMODATION_V]
-    else:
-        # q2 v^2 + (q1 - b) v + (q0 + I) = 0, written so that no root loses digits
-        lin, const = q1 - b, q0 + current
-        if q2 == 0.0:
-            roots = [] if lin == 0.0 else [-const / lin]
-        else:
-            disc = lin * lin - 4.0 * q2 * const
-            if abs(disc) <= 1e-12 * max(lin * lin, abs(4.0 * q2 * const)):
-                roots = [-lin / (2.0 * q2)]
-            elif disc < 0:
-                roots = []
-            else:
-                s = -0.5 * (lin + math.copysign(math.sqrt(disc), lin))
-                roots = sorted({s / q2, const / s} if s != 0.0 else {0.0})
-    out = []
-    for v in roots:
-        u = (q2 * v + q1) * v + q0 + current if accommodation else b * v
-        j11 = 2.0 * q2 * v + q1
-        j22 = 0.0 if accommodation else -a
-        trace = j11 + j22
-        det = j11 * j22 + a * b
-        scale = abs(j11 * j22) + abs(a * b)
-        out.append((float(v), float(u), _classify(trace, det, scale)))
-    return out
+    """-> (the checked one-neuron model, display name)."""
+    one = as_model(model).one_neuron("a phase plane is drawn for one neuron")
+    for table, names, year in ((PRESETS_2003, PRESET_NAMES, ""),
+                               (PRESETS_2007, PRESET_NAMES_2007, " 2007")):
+        key = next((k for k, p in table.items() if p.checked() == one), None)
+        if key is not None:
+            return one, f"{key}{year} ({names[key]})"
+    return one, one.label()
 
 
 # --------------------------------------------------------------- drawing ----
@@ -248,8 +47,8 @@ def _trajectory_pieces(res, p):
     """Split the recorded (v, u) at the resets.
 
     -> (segments, resets): segments is a list of (v, u) arrays, each a
-    stretch between resets that ends at (v_peak, u at the spike); resets is a
-    list of ((v_peak, u), (c, u + d)) pairs.
+    stretch between resets that ends at (peak(u), u at the spike); resets is a
+    list of ((peak(u), u), reset state) pairs (the model form's peak and reset).
 
     The trace was recorded with ``v_at_spike="reset"``, so every sample is a
     state on the trajectory. A spike at ``t_s`` in the step from ``t_k`` to
@@ -272,15 +71,19 @@ def _trajectory_pieces(res, p):
             continue
         last_k = k
         frac = min(max((ts - t[k]) / dt, 0.0), 1.0)
-        u_spike = (1.0 - frac) * u[k] + frac * (u[k + 1] - p.d)
-        vs = list(v[start:k + 1]) + [p.v_peak]
+        u_pre = u[k + 1] - p.d
+        if getattr(p, "u_max", math.inf) <= u[k + 1]:     # the cap hid u before the jump
+            u_pre = u[k]
+        u_spike = (1.0 - frac) * u[k] + frac * u_pre
+        v_spike = float(p.peak(u_spike))
+        vs = list(v[start:k + 1]) + [v_spike]
         us = list(u[start:k + 1]) + [u_spike]
         if head is not None:
             vs.insert(0, head[0])
             us.insert(0, head[1])
         segments.append((np.array(vs), np.array(us)))
-        head = (p.c, u_spike + p.d)
-        resets.append(((p.v_peak, u_spike), head))
+        head = tuple(float(x) for x in p.reset(v_spike, u_spike))
+        resets.append(((v_spike, u_spike), head))
         start = k + 1
     vs, us = list(v[start:]), list(u[start:])
     if head is not None:
@@ -312,14 +115,15 @@ def _padded(lo, hi, fraction, minimum_span):
 
 
 def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk4",
-                v0=-65.0, u0=None, ax=None, v_range=None, u_range=None, vector_field=True):
+                v0=None, u0=None, ax=None, v_range=None, u_range=None, vector_field=True):
     """Draw the v-u phase plane of one neuron: nullclines, fixed points, a trajectory.
 
     Parameters
     ----------
-    model : str, Izhikevich2003 or dict, default "RS"
-        A 2003 preset name (``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
-        ``"TC"``, ``"RZ"``) or the parameters of one neuron (scalar fields).
+    model : str, Izhikevich2003, Izhikevich2007 or dict, default "RS"
+        A preset name (``"RS"``, ...) or the parameters of one neuron (scalar
+        fields), of any model form (``izhic.PRESETS_2007["LTS"]``: the
+        cut-off and the reset that move with u are drawn as slanted lines).
     current : float, default 10
         Constant input current (model units).
     duration : float, default 200
@@ -328,10 +132,10 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
         Time step (ms) of the simulation and of the drawn trajectory.
     method : str, default "rk4"
         Integration method, see :data:`izhic.METHODS`.
-    v0 : float, default -65
-        Initial membrane potential (mV).
+    v0 : float, optional
+        Initial membrane potential (mV); default: the form's (-65, or vr).
     u0 : float, optional
-        Initial recovery variable; default ``b * v0``.
+        Initial recovery variable; default: the form's (``b * v0``, or 0).
     ax : matplotlib Axes, optional
         Where to draw (default: a new pyplot figure).
     v_range : (float, float), optional
@@ -375,8 +179,11 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     res = simulate(p, current=current, duration=duration, dt=dt, method=method, v0=v0,
                    u0=u0, record=("v", "u"), v_at_spike="reset")
     segments, resets = _trajectory_pieces(res, p)
-    points = fixed_points(p, current) if p.a != 0.0 and not (
-        p.recovery == "accommodation" and p.b == 0.0) else []
+    try:
+        points = fixed_points(p, current)
+    except ValueError:          # u' = 0 everywhere: no isolated fixed point
+        points = []
+    tilted = getattr(p, "special", False) and (p.peak_u != 0.0 or p.c_u != 0.0)
 
     if ax is None:
         import matplotlib.pyplot as plt
@@ -389,16 +196,20 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     traj_v = np.concatenate([s[0] for s in segments]) if segments else res.v[0]
     traj_u = np.concatenate([s[1] for s in segments]) if segments else res.u[0]
     if v_range is None:
-        low = min(p.c, float(res.v[0, 0]), float(np.min(traj_v)),
+        resets_v = [r[1][0] for r in resets] or [float(np.min(p.reset(0.0, traj_u)[0]))]
+        low = min(min(resets_v), float(res.v[0, 0]), float(np.min(traj_v)),
                   *(v for v, _, _ in points[:1]))
-        v_range = (low - 15.0, p.v_peak + 5.0)
+        high = float(np.max(p.peak(traj_u)))
+        v_range = (low - 15.0, high + 5.0)
     if u_range is None:
         us = [float(np.min(traj_u)), float(np.max(traj_u))]
         us += [u for v, u, _ in points if v_range[0] <= v <= v_range[1]]
-        if p.quadratic > 0:   # the bottom of the v-nullcline, where the dynamics turn
-            v_low = -p.linear / (2.0 * p.quadratic)
-            if v_range[0] <= v_low <= v_range[1]:
-                us.append(float(nullclines(p, current, v_low)[0]))
+        # the bottom of the v-nullcline, where the dynamics turn
+        grid = np.linspace(*v_range, 601)
+        bottom = nullclines(p, current, grid)[0]
+        j = int(np.argmin(bottom))
+        if 0 < j < grid.size - 1:
+            us.append(float(bottom[j]))
         u_range = _padded(min(us), max(us), 0.08, 10.0)
 
     # -- vector field ----------------------------------------------------
@@ -409,8 +220,8 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
         wv = v_range[1] - v_range[0]
         wu = u_range[1] - u_range[0]
         with np.errstate(invalid="ignore", divide="ignore"):
-            dv = _dvdt(p, current, V, U) / wv    # directions in axes fractions
-            du = _dudt(p, V, U) / wu
+            dv = p.dv(V, U, current) / wv    # directions in axes fractions
+            du = np.broadcast_to(p.du(V, U), V.shape) / wu
             norm = np.hypot(dv, du)
             norm[norm == 0] = np.inf
         length = 0.025                            # arrow length, fraction of the axes
@@ -423,15 +234,28 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     u_v, u_u = nullclines(p, current, vv)
     ax.plot(vv, u_v, color="tab:red", linewidth=1.8, zorder=3, gid="v-nullcline",
             label="v-nullcline (v' = 0)")
-    if p.recovery == "accommodation":
-        ax.axvline(ACCOMMODATION_V, color="tab:green", linewidth=1.8, zorder=3,
+    if getattr(p, "accommodation", False):
+        ax.axvline(p.ACCOMMODATION_V, color="tab:green", linewidth=1.8, zorder=3,
                    gid="u-nullcline", label="u-nullcline (v = -65)")
     else:
+        label = (f"u-nullcline (u = {p.b:g} v)" if p.FORM.startswith("2003")
+                 else "u-nullcline (u = B(v))")
         ax.plot(vv, u_u, color="tab:green", linewidth=1.8, zorder=3, gid="u-nullcline",
-                label=f"u-nullcline (u = {p.b:g} v)")
-    ax.axvline(p.v_peak, color="0.35", linestyle=":", linewidth=1.0, zorder=2, gid="v_peak")
-    ax.axvline(p.c, color="0.35", linestyle="-.", linewidth=0.9, zorder=2, gid="c")
-    for x, label in ((p.v_peak, "v_peak"), (p.c, "c (reset)")):
+                label=label)
+    if tilted:                     # cut-off and reset that move with u (2007 LTS, TC)
+        uu = np.array(u_range)
+        ax.plot(p.peak(uu), uu, color="0.35", linestyle=":", linewidth=1.0, zorder=2,
+                gid="v_peak")
+        ax.plot(p.reset(0.0, uu)[0], uu, color="0.35", linestyle="-.", linewidth=0.9,
+                zorder=2, gid="c")
+        marks = ((float(p.peak(uu[1])), "v_peak(u)"), (float(p.reset(0.0, uu[1])[0]),
+                                                        "c(u) (reset)"))
+    else:
+        ax.axvline(p.v_peak, color="0.35", linestyle=":", linewidth=1.0, zorder=2,
+                   gid="v_peak")
+        ax.axvline(p.c, color="0.35", linestyle="-.", linewidth=0.9, zorder=2, gid="c")
+        marks = ((p.v_peak, "v_peak"), (p.c, "c (reset)"))
+    for x, label in marks:
         ax.annotate(label, (x, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(-2, -3),
                     textcoords="offset points", ha="right", va="top", rotation=90,
                     fontsize=8, color="0.3")

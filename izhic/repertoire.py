@@ -89,11 +89,12 @@ class PanelRun(NamedTuple):
         """``(t, v)`` as the figure code plots it.
 
         Grid methods: ``v`` after the update of sample ``t_k``, at ``t_k``
-        (``t_k = 0 .. T``). ``"rk4"``: the state at ``t`` (as recorded).
+        (``t_k = k dt = 0 .. T``, computed as the product, as the figure
+        code). ``"rk4"``: the state at ``t`` (as recorded).
         """
         res = self.result
         if res.method in GRID_METHODS:
-            return res.t[:-1], res.v[0, 1:]
+            return np.arange(res.t.size - 1) * res.dt, res.v[0, 1:]
         return res.t, res.v[0]
 
 
@@ -135,7 +136,8 @@ def run_protocol(protocol: Protocol, method="izhikevich2004", dt=None, *,
     times = np.asarray(res.spike_times[0])
     if method in GRID_METHODS:
         times = (np.rint(times / dt) - 1.0) * dt   # t_k = k dt of the crossing update
-    return PanelRun(res, protocol.current(res.t), times)
+    # the input as the kernel sampled it: at t_k = k dt (the product)
+    return PanelRun(res, protocol.current(np.arange(res.t.size) * dt), times)
 
 
 def run_panel(letter, method="izhikevich2004", dt=None, *, v_at_spike="peak",

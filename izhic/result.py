@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["SpikeTrains", "SimulationResult"]
+__all__ = ["SpikeTrains", "SimulationResult", "State"]
 
 
 def _window(t_start, t_stop, default_stop):
@@ -113,6 +113,65 @@ class SpikeTrains(Sequence):
         return np.diff(self[i])
 
 
+def _frozen_copy(arr):
+    out = np.array(arr, dtype=np.float64)
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class State:
+    """Everything needed to continue a run: ``simulate(..., state=res.state)``.
+
+    A run continued from a state equals, bit for bit, the longer run it is a
+    piece of: the steps are counted from t = 0 of the first run, so the noise
+    (keyed by the step) and any time-varying input (sampled at ``k dt``) go on
+    where they stopped, and spike times are in absolute ms.
+
+    Attributes
+    ----------
+    v, u : ndarray, shape (n_neurons,)
+        Membrane potential (mV) and recovery variable after the last step
+        (after any reset in it). Read-only.
+    step : int
+        Steps done since t = 0.
+    dt : float
+        The step (ms); a continuation must use the same.
+    seed : int or None
+        Seed of the noise, used by the continuation unless it gives its own.
+    """
+
+    v: np.ndarray
+    u: np.ndarray
+    step: int
+    dt: float
+    seed: Optional[int] = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "v", _frozen_copy(self.v) if self.v.flags.writeable
+                           else self.v)
+        object.__setattr__(self, "u", _frozen_copy(self.u) if self.u.flags.writeable
+                           else self.u)
+        if self.v.shape != self.u.shape or self.v.ndim != 1:
+            raise ValueError(f"State: v and u must be 1-D arrays of one shape, got "
+                             f"{self.v.shape} and {self.u.shape}")
+
+    @property
+    def n_neurons(self) -> int:
+        return int(self.v.size)
+
+    @property
+    def t(self) -> float:
+        """Time of the state (ms)."""
+        from ._plan import step_times
+
+        return float(step_times(self.step, self.dt))
+
+    def __repr__(self):
+        return (f"State(n_neurons={self.n_neurons}, t={self.t:g} ms, step={self.step}, "
+                f"dt={self.dt:g} ms)")
+
+
 @dataclass(frozen=True, repr=False)
 class SimulationResult:
     """What :func:`izhic.simulate` returns.
@@ -120,15 +179,16 @@ class SimulationResult:
     Attributes
     ----------
     spike_times : SpikeTrains
-        ``spike_times[i]`` is neuron ``i``'s spike times in ms.
+        ``spike_times[i]`` is neuron ``i``'s spike times in ms (absolute: a
+        run continued from a state at 250 ms reports spikes after 250).
     duration, dt : float
         Simulated time and step (ms).
     method : str
         The integration method used.
     n_neurons : int
     t : ndarray or None
-        Sample times (ms) of the traces: ``0, record_dt, 2 record_dt, ...`` up
-        to ``duration`` (included when ``record_dt`` divides it).
+        Sample times (ms) of the traces: ``t_start, t_start + record_dt, ...``
+        up to ``t_stop`` (included when ``record_dt`` divides the duration).
     v, u : ndarray or None
         Traces, shape ``(len(record_neurons), len(t))``: ``v[i]`` belongs to
         neuron ``record_neurons[i]``. ``None`` unless recorded.
@@ -138,8 +198,11 @@ class SimulationResult:
         Seed of the current noise (None without noise): pass it back as
         ``seed=`` to repeat a noisy run exactly.
     v_final, u_final : ndarray, shape (n_neurons,)
-        State at ``t = duration`` (after any reset in the last step); pass them
-        as ``v0``/``u0`` to continue the run.
+        State at ``t_stop`` (after any reset in the last step).
+    state : State
+        Everything needed to continue: ``simulate(..., state=res.state)``.
+    t_start, t_stop : float
+        Time (ms) at which the run started (0, or the state's time) and ended.
     """
 
     spike_times: SpikeTrains
@@ -154,28 +217,69 @@ class SimulationResult:
     u: Optional[np.ndarray] = None
     record_neurons: Optional[np.ndarray] = None
     seed: Optional[int] = None
+    state: Optional[State] = None
+    t_start: float = 0.0
+    t_stop: Optional[float] = None
+
+    def __post_init__(self):
+        if self.t_stop is None:
+            object.__setattr__(self, "t_stop", self.t_start + self.duration)
 
     def __repr__(self):
         traces = [name for name in ("v", "u") if getattr(self, name) is not None]
-        return (f"SimulationResult(n_neurons={self.n_neurons}, duration={self.duration} ms, "
+        span = (f"duration={self.duration} ms" if self.t_start == 0.0 else
+                f"t=[{self.t_start:g}, {self.t_stop:g}] ms")
+        return (f"SimulationResult(n_neurons={self.n_neurons}, {span}, "
                 f"dt={self.dt} ms, method={self.method!r}, n_spikes={self.spike_times.n_spikes}, "
                 f"traces={traces})")
 
+    def _run_window(self, t_start, t_stop):
+        t0, t1 = _window(self.t_start if t_start is None else t_start,
+                         self.t_stop if t_stop is None else t_stop, self.t_stop)
+        # a window outside the run would count spikes that were never simulated
+        slack = 1e-9 * max(1.0, abs(self.t_stop))
+        if t0 < self.t_start - slack:
+            raise ValueError(f"t_start: {t0!r} ms is before the start of the run "
+                             f"({self.t_start:g} ms)")
+        if t1 > self.t_stop + slack:
+            raise ValueError(f"t_stop: {t1!r} ms is after the end of the run "
+                             f"({self.t_stop:g} ms)")
+        return t0, t1
+
     def spike_counts(self, t_start=None, t_stop=None) -> np.ndarray:
         """Spikes per neuron in ``[t_start, t_stop]`` (ms, both ends included;
-        defaults: the whole run)."""
-        return self.spike_times.counts(t_start, t_stop)
+        defaults: the whole run). A window outside the run is refused."""
+        if t_start is None and t_stop is None:
+            return self.spike_times.counts()
+        return self.spike_times.counts(*self._run_window(t_start, t_stop))
 
-    def rates(self, t_start=0.0, t_stop=None) -> np.ndarray:
+    def rates(self, t_start=None, t_stop=None) -> np.ndarray:
         """Firing rate per neuron in Hz: spikes in ``[t_start, t_stop]`` divided by
-        ``t_stop - t_start`` (defaults: the whole run).
+        ``t_stop - t_start`` (defaults: the whole run; a window outside the run
+        is refused).
 
-        The original RS project's rate is ``rates(200, 1000)`` on a 1000 ms run."""
-        t0, t1 = _window(t_start, t_stop, self.duration)
+        The original RS project's rate is ``rates(200, 1000)`` on a 1000 ms run.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> res = izhic.simulate("RS", [0.0, 10.0], 1000.0, 0.25, "izhikevich2004")
+        >>> res.rates(200, 1000).tolist()
+        [0.0, 22.5]
+        """
+        t0, t1 = self._run_window(t_start, t_stop)
         if t1 <= t0:
             raise ValueError(f"rates: empty window [{t0}, {t1}]")
         return self.spike_times.counts(t0, t1) * (1000.0 / (t1 - t0))
 
     def raster(self):
-        """``(times, neurons)``: flat arrays for ``plt.scatter(times, neurons)``."""
+        """``(times, neurons)``: flat arrays for ``plt.scatter(times, neurons)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> times, neurons = izhic.simulate("RS", [10.0, 20.0], 100.0).raster()
+        >>> neurons[:4].tolist(), bool((times[1:3] > times[:2]).all())
+        ([0, 0, 0, 1], True)
+        """
         return self.spike_times.times, self.spike_times.neurons

@@ -374,7 +374,7 @@ def run_fresh(code):
 
 @pytest.mark.parametrize("kwargs, hint", [
     ({"high": 1e6}, "a smaller `high`"),
-    ({"dt": 10.0, "duration": 100.0, "min_spikes": 10**6}, "`high` explicitly"),
+    ({"dt": 2.0, "duration": 100.0, "min_spikes": 10**6}, "`high` explicitly"),
 ])
 def test_rheobase_current_too_large_for_the_method(kwargs, hint):
     """simulate refuses currents that cross v_peak > 1000 times in one rk4 step;
@@ -389,6 +389,12 @@ def test_rheobase_current_too_large_for_the_method(kwargs, hint):
         """)
     assert out.startswith("high: the simulation failed")
     assert hint in out
+
+
+def test_rheobase_with_a_step_unstable_for_the_model():
+    # dt = 10 ms: the rest state itself is unstable for rk4; the error says so
+    with pytest.raises(ValueError, match=r"^dt: 10 ms is too large for this model.*needs dt <"):
+        rheobase("RS", dt=10.0, duration=100.0)
 
 
 def test_refused_current_leaves_later_runs_unaffected():

@@ -185,6 +185,7 @@ def test_result_is_frozen(issue_example):
 
 # ---------------------------------------------------------------- spike times
 
+@pytest.mark.filterwarnings("ignore::izhic.AccuracyWarning")   # rk4_grid at dt = 1
 @pytest.mark.parametrize("dt", [0.1, 0.25, 0.5, 1.0])
 @pytest.mark.parametrize("method", GRID_METHODS)
 def test_grid_spike_times(method, dt):

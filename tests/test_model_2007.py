@@ -91,7 +91,7 @@ def test_defaults_and_errors_of_the_2007_form():
                             d=100), 100.0, 10.0, 0.25, "euler")
     with pytest.raises(ValueError, match="^current"):
         izhic.simulate(rs, -1e9, 10.0, 0.25, "euler")
-    with pytest.raises(ValueError, match="2007 preset"):
+    with pytest.raises(ValueError, match="preset 'RZ' of the 2007 form"):
         izhic.preset("RZ", year=2007)
 
 

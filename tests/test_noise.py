@@ -22,8 +22,9 @@ METHODS = tuple(izhic.METHODS)
 def noisy(n=300, seed=1, method="euler", duration=100.0, dt=0.25, **kwargs):
     current = np.linspace(8.0, 0.0, n)  # n = 1: the spiking end
     kwargs.setdefault("noise", 4.0)
-    return izhic.simulate("RS", current, duration=duration, dt=dt, method=method, seed=seed,
-                          **kwargs)
+    if kwargs["noise"] is not None:
+        kwargs["seed"] = seed
+    return izhic.simulate("RS", current, duration=duration, dt=dt, method=method, **kwargs)
 
 
 # ---------------------------------------------------------------- reproducibility
@@ -158,6 +159,7 @@ def test_per_step_noise_variance_scales_with_dt():
     assert coarse / fine == pytest.approx(4.0, rel=0.15)
 
 
+@pytest.mark.filterwarnings("ignore::izhic.AccuracyWarning")   # rk4_grid at dt = 1
 @pytest.mark.parametrize("method", METHODS)
 def test_per_step_and_white_differ_by_sqrt_dt(method):
     # dt = 1: the same; dt = 0.25: white sigma equals per_step 2 sigma (exact in binary)
@@ -202,6 +204,11 @@ def test_bad_neuron_ids_refused(ids, exc, match):
     with pytest.raises(exc, match=match):
         izhic.simulate("RS", [1.0, 2.0, 3.0], duration=10.0, dt=0.25, noise=1.0, seed=1,
                        neuron_ids=ids)
+
+
+def test_seed_without_noise_is_refused():
+    with pytest.raises(ValueError, match="seed: given without noise"):
+        izhic.simulate("RS", 10.0, 100.0, seed=3)
 
 
 # ---------------------------------------------------------------- validation

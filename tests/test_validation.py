@@ -310,17 +310,26 @@ def test_population_that_cannot_fit_is_refused():
 
 # ---------------------------------------------------------------- huge currents
 
-@pytest.mark.parametrize("current", [1e300, 1e308, np.finfo(np.float64).max])
+@pytest.mark.parametrize("current", [1e100, 1e300, 1e308, np.finfo(np.float64).max,
+                                     -1e100, -1e308, -np.finfo(np.float64).max])
+@pytest.mark.parametrize("method", METHODS)
+def test_currents_beyond_any_model_are_refused(method, current):
+    # |I| >= 1e100: products of such numbers overflow; nothing near a model
+    with pytest.raises(ValueError, match=r"^current: must lie within \+-1e\+100, got"):
+        run(method=method, current=current, duration=10.0, dt=0.25)
+
+
+@pytest.mark.parametrize("current", [1e50, 1e99])
 @pytest.mark.parametrize("method", GRID_METHODS)
 def test_huge_positive_current_grid_methods(method, current):
     res = run(method=method, current=current, duration=10.0, dt=0.25)
     n_steps = 40
     assert res.spike_times.n_spikes == n_steps  # one spike per step
-    assert_array_equal(res.spike_times[0], 0.25 * np.arange(1, n_steps + 1))
+    assert_array_equal(res.spike_times[0], np.arange(1, n_steps + 1) / 4)
     assert np.isfinite(res.v_final).all() and np.isfinite(res.u_final).all()
 
 
-@pytest.mark.parametrize("current", [-1e300, -1e308, -np.finfo(np.float64).max, -1e4])
+@pytest.mark.parametrize("current", [-1e99, -1e50, -1e4])
 @pytest.mark.parametrize("method", METHODS)
 def test_huge_negative_current_is_refused(method, current):
     # the rest state moves to v ~ -sqrt(-I/0.04), where it is too stiff for an
@@ -353,7 +362,7 @@ def test_huge_positive_current_event_methods(method):
     # without end inside one step; if it runs, everything it reports is finite
     out = _in_subprocess(f"""
         import numpy as np, izhic
-        for current in (1e300, 1e308):
+        for current in (1e90, 1e99):
             try:
                 res = izhic.simulate("RS", current, duration=10.0, dt=0.25, method={method!r})
             except ValueError as exc:
@@ -371,7 +380,7 @@ def test_huge_positive_current_event_methods(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_huge_current_in_a_population(method):
     # a runaway neuron next to ordinary ones does not disturb them
-    current = np.array([10.0, 1e300 if method != "rk4" else 1e4, 10.0, 5.0])
+    current = np.array([10.0, 1e90 if method != "rk4" else 1e4, 10.0, 5.0])
     res = run(method=method, current=current, duration=100.0)
     for i in (0, 2, 3):
         alone = run(method=method, current=current[i], duration=100.0)
@@ -389,7 +398,7 @@ def test_refused_run_does_not_poison_later_runs():
         expected = rs10().spike_times.times
         for method in izhic.METHODS:
             try:
-                izhic.simulate("RS", 1e300, duration=10.0, dt=0.25, method=method)
+                izhic.simulate("RS", 1e99, duration=10.0, dt=0.25, method=method)
             except ValueError:
                 pass
         try:

@@ -1,0 +1,463 @@
+"""The validated plan of a simulation: what :func:`izhic.simulate` hands the kernel.
+
+``build_plan`` checks and coerces every argument once (types, finiteness,
+shapes, the model form's numerics, the memory a run needs) and returns a
+:class:`Plan`: contiguous arrays, integer codes and flags, nothing the kernel
+has to interpret. :class:`izhic._core.Run` takes the plan and nothing else;
+the NumPy oracle (:func:`izhic.reference.simulate_numpy`) runs from the same
+plan.
+
+Data flows one way: arguments -> plan -> kernel -> result.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Optional
+
+import numpy as np
+
+from . import _checks, _core, inputs
+from .models import METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
+from .result import State
+
+__all__ = ["Plan", "build_plan", "MAX_STEPS", "time_grid"]
+
+#: Longest run in steps, counted from t = 0 of the first run of a chain (the
+#: kernels count steps in 64-bit integers; this bound keeps the step's
+#: reported time exact, see time_grid).
+MAX_STEPS = 1 << 40
+_SPIKE_TIME = ("grid", "interpolate")
+_TRACEABLE = ("v", "u")
+_V_AT_SPIKE = ("peak", "overshoot", "reset")
+_NOISE_KINDS = ("white", "per_step")
+# n_threads=None: one thread per this many neuron-steps at least
+_WORK_PER_THREAD = 1 << 21
+# neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
+_CHUNK_WORK = 1 << 23
+_MAXW = 64
+
+
+@functools.lru_cache(maxsize=256)
+def time_grid(dt):
+    """(num, den): the reported time of step boundary k is ``(k * num) / den``.
+
+    ``num / den`` is dt as the shortest decimal that reads back as dt (0.1 ->
+    1/10), when that fraction is small enough for ``k * num`` to stay an
+    exact integer for every k <= MAX_STEPS; then the time is the double
+    nearest to k times the decimal dt (3 steps of 0.1 end at 0.3, not
+    0.30000000000000004). Otherwise ``(dt, 1)``: the product ``k * dt``.
+    """
+    frac = Fraction(repr(float(dt)))
+    if frac.numerator < (1 << 53) // MAX_STEPS and frac.denominator < (1 << 53):
+        return float(frac.numerator), float(frac.denominator)
+    return float(dt), 1.0
+
+
+def step_times(steps, dt):
+    """Reported times of the step boundaries ``steps`` (an int array)."""
+    num, den = time_grid(dt)
+    return (np.asarray(steps, dtype=np.float64) * num) / den
+
+
+@dataclass(eq=False)
+class Plan:
+    """A validated simulation, ready for the kernel (see the module docstring).
+
+    Per-neuron parameter arrays have length ``n``, or 1 when ``shared_params``
+    (one value for every neuron, kept in registers by the kernel).
+    """
+
+    model: object               # the checked model form (izhic.models)
+    method: str
+    method_code: int
+    locate: bool                # rk4: crossings located inside the step
+    interpolate: bool           # grid methods, spike_time="interpolate"
+    n: int
+    dt: float
+    duration: float
+    n_steps: int
+    step0: int                  # absolute index of the first step
+    time_num: float
+    time_den: float
+    # parameters
+    shared_params: bool
+    a: np.ndarray
+    b: np.ndarray
+    c: np.ndarray
+    d: np.ndarray
+    v_peak: np.ndarray
+    q2: float = 0.04
+    q1: float = 5.0
+    q0: float = 140.0
+    accommodation: bool = False
+    horner: bool = False
+    form2007: bool = False
+    special07: bool = False
+    k07: Optional[np.ndarray] = None
+    vr07: Optional[np.ndarray] = None
+    vt07: Optional[np.ndarray] = None
+    dtc07: Optional[np.ndarray] = None
+    invc07: Optional[np.ndarray] = None
+    special_terms: tuple = ()
+    # input
+    current: Optional[np.ndarray] = None
+    wave: Optional[np.ndarray] = None
+    own: Optional[np.ndarray] = None
+    noise: Optional[np.ndarray] = None      # per-neuron scale of N(0, 1) per step
+    seed: Optional[int] = None
+    neuron_ids: Optional[np.ndarray] = None
+    # state (our own copies, advanced in place)
+    v: Optional[np.ndarray] = None
+    u: Optional[np.ndarray] = None
+    # records
+    record: tuple = ()
+    record_neurons: Optional[np.ndarray] = None
+    rec_row: Optional[np.ndarray] = None
+    blk_rec: Optional[np.ndarray] = None
+    tr_v: Optional[np.ndarray] = None
+    tr_u: Optional[np.ndarray] = None
+    t: Optional[np.ndarray] = None
+    stride: int = 1
+    v_at_spike: str = "peak"
+    v_at_spike_code: int = 0
+    # work layout
+    width: int = 1
+    n_blocks: int = 1
+    partitions: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    n_threads: int = 1
+    chunk: int = 1
+    warnings: tuple = ()
+
+    @property
+    def t_start(self):
+        return float(step_times(self.step0, self.dt))
+
+    @property
+    def t_stop(self):
+        return float(step_times(self.step0 + self.n_steps, self.dt))
+
+
+def as_stimulus(current):
+    if isinstance(current, inputs.Stimulus):
+        return current
+    if isinstance(current, inputs.Waveform):
+        return inputs.Stimulus(shared=current)
+    return inputs.Stimulus(offset=current)
+
+
+def checked_seed(seed):
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (1 << 64))
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed: expected an int, got {_checks._show(seed)}")
+    if not 0 <= seed < 1 << 64:
+        raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
+    return int(seed)
+
+
+def n_steps_of(duration, dt, step0=0):
+    """Whole steps of dt in duration (ValueError naming duration otherwise)."""
+    n = duration / dt
+    if not step0 + n <= MAX_STEPS:
+        raise ValueError(f"duration: {duration!r} ms is {n:.3g} steps of dt={dt!r} ms; "
+                         f"at most {MAX_STEPS:.3g} steps from t = 0")
+    n_steps = round(n)
+    if abs(n - n_steps) > 1e-6:
+        raise ValueError(f"duration: {duration!r} ms is not a whole number of steps of "
+                         f"dt={dt!r} ms ({n:.10g} steps)")
+    return int(n_steps)
+
+
+def checked_method(model, method):
+    """The model form's default or a method it supports (ValueError naming
+    ``method`` and the form otherwise)."""
+    if method is None:
+        return model.DEFAULT_METHOD
+    _checks.choice("method", method, tuple(METHODS))
+    if method not in model.METHODS:
+        raise ValueError(f"method: the {model.FORM} runs with "
+                         f"{', '.join(map(repr, model.METHODS))}, got {method!r}"
+                         + (" (the 2003 network's half steps do not apply to the 2007 form; "
+                            "the book's own scheme is 'euler')" if method == "izhikevich2003"
+                            else ""))
+    return method
+
+
+def _record_args(record, record_neurons, record_dt, dt, n):
+    """-> (names, neuron indices, stride)."""
+    if record is None:
+        if record_neurons is not None or record_dt is not None:
+            raise ValueError("record: record_neurons/record_dt given but record is None; "
+                             "pass record='v' (or ('v', 'u'))")
+        return (), None, 1
+    if isinstance(record, str):
+        names = (record,)
+    elif isinstance(record, (tuple, list)):
+        names = tuple(record)
+    else:
+        raise TypeError(f"record: expected 'v', 'u' or a tuple of them, got {record!r}")
+    if not names:
+        return (), None, 1
+    for name in names:
+        _checks.choice("record", name, _TRACEABLE)
+    if len(set(names)) != len(names):
+        raise ValueError(f"record: duplicate names in {record!r}")
+    if record_neurons is None:
+        idx = np.arange(n, dtype=np.int64)
+    else:
+        arr = np.asarray(record_neurons)
+        if arr.size == 0:
+            arr = arr.astype(np.int64)
+        if arr.dtype.kind not in "iu" or arr.ndim > 1:
+            raise TypeError(f"record_neurons: expected an int or a 1-D array of ints, "
+                            f"got {_checks._show(record_neurons)}")
+        idx = arr.astype(np.int64).ravel()
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise ValueError(f"record_neurons: indices must be in [0, {n}), "
+                             f"got {_checks._show(record_neurons)}")
+        idx = np.where(idx < 0, idx + n, idx)
+        if np.unique(idx).size != idx.size:
+            raise ValueError("record_neurons: indices must be unique")
+    if record_dt is None:
+        stride = 1
+    else:
+        rdt = _checks.real_scalar("record_dt", record_dt, positive=True)
+        ratio = rdt / dt
+        stride = round(ratio)
+        if stride < 1 or abs(ratio - stride) > 1e-9 * ratio:
+            raise ValueError(f"record_dt: {rdt!r} ms must be a whole multiple of dt={dt!r} ms")
+    return names, idx, stride
+
+
+def _n_neurons(n_neurons, sizes):
+    if n_neurons is not None:
+        if isinstance(n_neurons, (bool, np.bool_)) or not isinstance(n_neurons,
+                                                                     (int, np.integer)):
+            raise TypeError(f"n_neurons: expected an int, got {_checks._show(n_neurons)}")
+        if n_neurons < 1:
+            raise ValueError(f"n_neurons: must be >= 1, got {n_neurons}")
+        n = int(n_neurons)
+    else:
+        n = max(sizes.values(), default=1)
+    empty = [key for key, size in sizes.items() if size == 0]
+    if empty:
+        raise ValueError(f"{empty[0]}: is an empty array; give one value per neuron (or a "
+                         "scalar for all)")
+    if any(size != n for size in sizes.values()):
+        raise ValueError("shapes: per-neuron arrays must all have length n_neurons="
+                         f"{n}; got lengths " + ", ".join(f"{k}: {v}" for k, v in sizes.items()))
+    return n
+
+
+def _per_neuron(arr, n):
+    if arr.ndim == 0:
+        return np.full(n, float(arr))
+    return np.ascontiguousarray(np.broadcast_to(arr, (n,)), dtype=np.float64)
+
+
+def _lowest_current(offset, wave, own):
+    if offset.ndim == 0 and wave is None and own is None:
+        return float(offset)
+    lowest = offset
+    if wave is not None and wave.size:
+        lowest = lowest + wave.min()
+    if own is not None and own.size:
+        lowest = lowest + own.min(axis=0)
+    return lowest
+
+
+def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
+               n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
+               record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
+               noise_kind="white", seed=None, neuron_ids=None, n_threads=None, state=None,
+               for_kernel=True):
+    """Check every argument of :func:`izhic.simulate` and build its :class:`Plan`.
+
+    ``for_kernel=False`` skips what only the compiled kernel needs (blocks,
+    threads, trace buffers), for the NumPy oracle.
+    """
+    m = as_model(model).checked()
+    method = checked_method(m, method)
+    duration = _checks.real_scalar("duration", duration, nonnegative=True)
+    dt = _checks.real_scalar("dt", dt, positive=True)
+    _checks.choice("v_at_spike", v_at_spike, _V_AT_SPIKE)
+    if spike_time is None:
+        spike_time = "located" if method == "rk4" else "grid"
+    elif method == "rk4":
+        raise ValueError(f"spike_time: {spike_time!r} does not apply to method 'rk4', which "
+                         "locates each crossing inside the step; use method='rk4_grid' for "
+                         "grid spike times")
+    else:
+        _checks.choice("spike_time", spike_time, _SPIKE_TIME)
+    auto_threads = n_threads is None
+    threads = _checks.n_threads(n_threads)
+    _checks.choice("noise_kind", noise_kind, _NOISE_KINDS)
+
+    # -- continuation ---------------------------------------------------------
+    step0 = 0
+    if state is not None:
+        if not isinstance(state, State):
+            raise TypeError(f"state: expected an izhic.State (res.state), got "
+                            f"{type(state).__name__}")
+        if v0 is not None or u0 is not None:
+            raise ValueError("v0: the initial state comes from state=; do not pass v0/u0 too")
+        if dt != state.dt:
+            raise ValueError(f"dt: state= continues a run of dt={state.dt!r} ms; pass the same "
+                             f"dt (got {dt!r})")
+        step0 = state.step
+        v0, u0 = state.v, state.u
+        if seed is None and noise is not None and state.seed is not None:
+            seed = state.seed
+    n_steps = n_steps_of(duration, dt, step0)
+
+    # -- per-neuron arrays and the population size ------------------------------
+    stim = as_stimulus(current)
+    offset = _checks.real_array("current", stim.offset)
+    arrays = {f"model.{name}": getattr(m, name) for name in m.PER_NEURON}
+    sizes = {key: np.size(value) for key, value in arrays.items() if np.ndim(value) == 1}
+    if offset.ndim == 1:
+        sizes["current"] = offset.size
+    if stim.own is not None:
+        sizes["current (per-neuron waveform)"] = stim.n_own
+    v0_arr = None if v0 is None else _checks.real_array("v0", v0)
+    u0_arr = None if u0 is None else _checks.real_array("u0", u0)
+    for name, arr in (("v0", v0_arr), ("u0", u0_arr)):
+        if arr is not None and arr.ndim == 1:
+            sizes["state" if state is not None else name] = arr.size
+    noise_arr = None
+    if noise is not None:
+        noise_arr = _checks.real_array("noise", noise)
+        if (noise_arr < 0).any():
+            raise ValueError(f"noise: must be >= 0, got {float(noise_arr.min())!r}")
+        if noise_arr.size and not (noise_arr < PARAM_BOUND).all():
+            raise ValueError(f"noise: must lie below {PARAM_BOUND:g}, got "
+                             f"{float(noise_arr.max())!r}")
+        if noise_arr.ndim == 1:
+            sizes["noise"] = noise_arr.size
+    elif seed is not None:
+        raise ValueError("seed: given without noise; the run draws no random numbers "
+                         "(pass noise=..., or leave seed out)")
+    n = _n_neurons(n_neurons, sizes)
+    if state is not None and state.v.size != n:
+        raise ValueError(f"state: holds {state.v.size} neurons, the run has {n}")
+    if offset.size and not (np.abs(offset) < PARAM_BOUND).all():
+        raise ValueError(f"current: must lie within +-{PARAM_BOUND:g}, got "
+                         f"{float(offset[~(np.abs(offset) < PARAM_BOUND)].ravel()[0])!r}")
+
+    # -- initial state ------------------------------------------------------------
+    v_init, u_init = m.initial_state(m, v0_arr, u0_arr)
+    v_init = np.asarray(v_init, dtype=np.float64)
+    u_init = np.asarray(u_init, dtype=np.float64)
+    for name, arr, bound in (("v0", v_init, V_BOUND), ("u0", u_init, PARAM_BOUND)):
+        if arr.size and not (np.abs(arr) < bound).all():
+            raise ValueError(f"{name}: must lie within +-{bound:g}, got "
+                             f"{float(arr[~(np.abs(arr) < bound)].ravel()[0])!r}")
+
+    # -- input over this run's steps ---------------------------------------------
+    _checks.fits_in_memory(f"current: a per-neuron waveform of {n} x {n_steps} steps",
+                           8 * n * n_steps if stim.own is not None else 0)
+    wave, own = stim.sample(n_steps, dt, step0=step0, n=n) if n_steps else (None, None)
+    for name, arr in (("the shared waveform", wave), ("the per-neuron waveform", own)):
+        if arr is not None and arr.size and not (np.abs(arr) < PARAM_BOUND).all():
+            raise ValueError(f"current: {name} must lie within +-{PARAM_BOUND:g}")
+
+    # -- numerics: refuse what is unstable, warn what is meaningless -----------
+    lowest = _lowest_current(offset, wave, own)
+    warnings = []
+    text = m.check_numerics(method, dt, lowest)
+    if text:
+        warnings.append(text)
+
+    seed_used = None
+    scale = None
+    if noise_arr is not None:
+        seed_used = checked_seed(seed)
+        scale = noise_arr / np.sqrt(dt) if noise_kind == "white" else noise_arr
+        scale = _per_neuron(np.asarray(scale), n)
+    ids = None
+    if neuron_ids is not None:
+        ids = _checks.neuron_ids("neuron_ids", neuron_ids, n)
+
+    rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n)
+    n_samples = n_steps // stride + 1
+    n_rec = 0 if rec_idx is None else rec_idx.size
+    _checks.fits_in_memory(
+        f"simulate: {n} neurons (state and parameters) and traces of "
+        f"{n_rec} neurons x {n_samples} samples x {len(rec_names)} variables",
+        8 * (10 * n + n_rec * n_samples * len(rec_names)),
+    )
+
+    # -- parameters as the kernel wants them --------------------------------------
+    shared = m.is_scalar() and n > 1
+    if m.is_scalar():
+        def prm(value):
+            return np.array([float(value)]) if shared else np.full(n, float(value))
+    else:
+        def prm(value):
+            return _per_neuron(np.asarray(value, dtype=np.float64), n)
+    num, den = time_grid(dt)
+    plan = Plan(
+        model=m, method=method, method_code=_core.METHOD_CODES[method],
+        locate=method == "rk4", interpolate=spike_time == "interpolate", n=n, dt=dt,
+        duration=duration, n_steps=n_steps, step0=step0, time_num=num, time_den=den,
+        shared_params=shared, a=prm(m.a), b=prm(m.b), c=prm(m.c), d=prm(m.d),
+        v_peak=prm(m.v_peak), current=_per_neuron(offset, n), wave=wave, own=own,
+        noise=scale, seed=seed_used, neuron_ids=ids,
+        v=np.array(_per_neuron(v_init, n)), u=np.array(_per_neuron(u_init, n)),
+        record=rec_names, record_neurons=rec_idx if rec_names else None, stride=stride,
+        v_at_spike=v_at_spike, v_at_spike_code=_core.V_AT_SPIKE_CODES[v_at_spike],
+        warnings=tuple(warnings),
+    )
+    if isinstance(m, Izhikevich2003):
+        plan.q2, plan.q1, plan.q0 = m.quadratic, m.linear, m.constant
+        plan.accommodation, plan.horner = m.accommodation, m.horner
+    else:
+        C = _per_neuron(np.asarray(m.C, dtype=np.float64), n)
+        plan.form2007 = True
+        plan.k07 = _per_neuron(np.asarray(m.k, dtype=np.float64), n)
+        plan.vr07 = _per_neuron(np.asarray(m.vr, dtype=np.float64), n)
+        plan.vt07 = _per_neuron(np.asarray(m.vt, dtype=np.float64), n)
+        plan.dtc07 = dt / C
+        plan.invc07 = 1.0 / C
+        if m.special:
+            plan.special07 = True
+            plan.special_terms = (
+                m.v_u is not None, 0.0 if m.v_u is None else m.v_u, m.cubic, m.v_cubic,
+                0.0 if m.b_low is None else m.b_low,
+                -math.inf if m.b_low is None else m.v_switch, m.peak_u, m.c_u, m.u_max)
+    if not for_kernel:
+        return plan
+
+    # -- traces --------------------------------------------------------------------
+    if rec_names:
+        plan.t = step_times(step0 + np.arange(n_samples, dtype=np.int64) * stride, dt)
+        if n_rec:
+            rec_row = np.full(n, -1, dtype=np.int32)
+            rec_row[rec_idx] = np.arange(n_rec, dtype=np.int32)
+            plan.rec_row = rec_row
+        if "v" in rec_names:
+            plan.tr_v = np.empty((n_rec, n_samples))
+            plan.tr_v[:, 0] = plan.v[rec_idx]
+        if "u" in rec_names:
+            plan.tr_u = np.empty((n_rec, n_samples))
+            plan.tr_u[:, 0] = plan.u[rec_idx]
+
+    # -- blocks, partitions, threads ----------------------------------------------
+    width = _MAXW if n >= 4 * _MAXW else (8 if n > 1 else 1)
+    n_blocks = (n + width - 1) // width
+    if auto_threads:
+        # a thread needs enough work to pay for waking it and for the barrier
+        # at the end of each chunk (milliseconds when another process holds a core)
+        threads = max(1, min(threads, (n * n_steps) // _WORK_PER_THREAD))
+    threads = max(1, min(threads, n_blocks))
+    plan.width, plan.n_blocks, plan.n_threads = width, n_blocks, threads
+    plan.partitions = (np.arange(threads + 1, dtype=np.int64) * n_blocks) // threads
+    if plan.rec_row is not None:
+        blk = np.zeros(n_blocks, dtype=np.int8)
+        blk[rec_idx // width] = 1
+        plan.blk_rec = blk
+    plan.chunk = max(1, _CHUNK_WORK // n)
+    return plan
