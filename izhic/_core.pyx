@@ -166,6 +166,8 @@ METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
 V_AT_SPIKE_CODES = {"peak": SHOW_PEAK, "overshoot": SHOW_OVERSHOOT, "reset": SHOW_RESET}
 #: |v| bound of the state (and |u| bound of the range check)
 V_BOUND = VBIG
+#: the range of the state is checked every this many steps (and at the end of a chunk)
+RANGE_CHECK_STEPS = NMASK
 
 
 
@@ -1130,6 +1132,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
             if (k - k0) % NMASK == NMASK - 1:
                 _check_range(buf, base, nb, v, u, k)
+            if buf.capped or buf.diverged:
+                break           # the run is refused: no point going on
     else:
         # The fired-lane mask of each step goes to `masks`; spikes are extracted
         # from it every NMASK steps, so the step loop has no data-dependent branch.
@@ -1228,6 +1232,8 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
                 tv = v
                 tu = u
                 _check_range(buf, i, 1, &tv, &tu, k)
+            if buf.capped or buf.diverged:
+                break           # the run is refused: no point going on
     else:
         km = k0
         for k in range(k0, k1):
@@ -1282,8 +1288,11 @@ cdef void _advance_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
 
 cdef void _advance_part(Ctx* ctx, Py_ssize_t p, int64_t k0, int64_t k1) noexcept nogil:
     cdef Py_ssize_t blk
+    cdef SpikeBuf* buf = &ctx.bufs[p]
     for blk in range(ctx.part[p], ctx.part[p + 1]):
-        _advance_block(ctx, &ctx.bufs[p], blk, k0, k1)
+        if buf.capped or buf.diverged:
+            return              # the run is refused: no point going on
+        _advance_block(ctx, buf, blk, k0, k1)
 
 
 def max_threads():
@@ -1416,6 +1425,12 @@ cdef class Run:
     @property
     def n_blocks(self):
         return self.ctx.n_blocks
+
+    def use_threads(self, int n_threads):
+        """Threads for the next calls of :meth:`advance` (at least 1). The
+        results do not depend on it: the partitions, and with them the spike
+        buffers, are fixed when the run is built."""
+        self.n_threads = max(1, n_threads)
 
     def advance(self, int64_t k0, int64_t k1):
         """Advance every neuron over the run's steps k0 .. k1 - 1 (counted from

@@ -49,6 +49,11 @@ def time_grid(dt):
     exact integer for every k <= MAX_STEPS; then the time is the double
     nearest to k times the decimal dt (3 steps of 0.1 end at 0.3, not
     0.30000000000000004). Otherwise ``(dt, 1)``: the product ``k * dt``.
+
+    >>> time_grid(0.1), time_grid(0.25)
+    ((1.0, 10.0), (1.0, 4.0))
+    >>> float(step_times(3, 0.1)), 3 * 0.1
+    (0.3, 0.30000000000000004)
     """
     frac = Fraction(repr(float(dt)))
     if frac.numerator < (1 << 53) // MAX_STEPS and frac.denominator < (1 << 53):
@@ -130,6 +135,9 @@ class Plan:
     n_threads: int = 1
     chunk: int = 1
     warnings: tuple = ()
+    # what the run was built from (for error diagnosis and the oracles)
+    stimulus: object = None
+    initial: tuple = ()
 
     @property
     def t_start(self):
@@ -324,9 +332,10 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         sizes["current (per-neuron waveform)"] = stim.n_own
     v0_arr = None if v0 is None else _checks.real_array("v0", v0)
     u0_arr = None if u0 is None else _checks.real_array("u0", u0)
-    for name, arr in (("v0", v0_arr), ("u0", u0_arr)):
-        if arr is not None and arr.ndim == 1:
-            sizes["state" if state is not None else name] = arr.size
+    if state is None:
+        for name, arr in (("v0", v0_arr), ("u0", u0_arr)):
+            if arr is not None and arr.ndim == 1:
+                sizes[name] = arr.size
     noise_arr = None
     if noise is not None:
         noise_arr = _checks.real_array("noise", noise)
@@ -340,9 +349,11 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     elif seed is not None:
         raise ValueError("seed: given without noise; the run draws no random numbers "
                          "(pass noise=..., or leave seed out)")
+    if state is not None and not sizes and n_neurons is None:
+        n_neurons = state.n_neurons
     n = _n_neurons(n_neurons, sizes)
-    if state is not None and state.v.size != n:
-        raise ValueError(f"state: holds {state.v.size} neurons, the run has {n}")
+    if state is not None and state.n_neurons != n:
+        raise ValueError(f"state: holds {state.n_neurons} neurons, the run has {n}")
     if offset.size and not (np.abs(offset) < PARAM_BOUND).all():
         raise ValueError(f"current: must lie within +-{PARAM_BOUND:g}, got "
                          f"{float(offset[~(np.abs(offset) < PARAM_BOUND)].ravel()[0])!r}")
@@ -409,7 +420,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         v=np.array(_per_neuron(v_init, n)), u=np.array(_per_neuron(u_init, n)),
         record=rec_names, record_neurons=rec_idx if rec_names else None, stride=stride,
         v_at_spike=v_at_spike, v_at_spike_code=_core.V_AT_SPIKE_CODES[v_at_spike],
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), stimulus=stim, initial=(v_init, u_init),
     )
     if isinstance(m, Izhikevich2003):
         plan.q2, plan.q1, plan.q0 = m.quadratic, m.linear, m.constant

@@ -39,7 +39,26 @@ class Waveform:
     """A current waveform shared by all neurons: ``values(t) -> array like t``.
 
     Build one with :func:`step`, :func:`pulse`, :func:`pulses`, :func:`ramp`,
-    :func:`sampled` or :func:`function`; combine with ``+``, ``-`` and ``*``.
+    :func:`sampled` or :func:`function`; combine with ``+``, ``-`` and ``*``
+    (adding a number or an array of offsets makes a :class:`Stimulus`).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(t)`` for an array of times (ms).
+    description : str
+        How it is shown.
+    edges : sequence of float or None
+        Where it or its slope jumps (None: unknown).
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> w = inputs.pulse(10, 20, 1.0) + 0.5 * inputs.step(15, 2.0)
+    >>> w.values([12.0, 16.0, 25.0]).tolist()
+    [1.0, 2.0, 1.0]
+    >>> w.edges
+    (10.0, 20.0, 15.0)
     """
 
     __array_ufunc__ = None  # ndarray + Waveform -> Waveform.__radd__, not broadcasting
@@ -121,20 +140,73 @@ def _before(t, edge):
 
 
 def constant(amplitude):
-    """The same current at all times."""
+    """The same current at all times.
+
+    Parameters
+    ----------
+    amplitude : float
+        The current (model units).
+
+    Returns
+    -------
+    Waveform
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> inputs.constant(2.5).values([0.0, 100.0]).tolist()
+    [2.5, 2.5]
+    """
     amplitude = _real("amplitude", amplitude)
     return Waveform(lambda t: np.full(t.shape, amplitude), f"constant {amplitude:g}")
 
 
 def step(t_on, amplitude):
-    """``amplitude`` for ``t >= t_on``, 0 before."""
+    """``amplitude`` for ``t >= t_on``, 0 before.
+
+    Parameters
+    ----------
+    t_on : float
+        Onset (ms); compared with a tolerance of 1e-9 (1 + |t_on|) ms.
+    amplitude : float
+        The current from then on (model units).
+
+    Returns
+    -------
+    Waveform
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> inputs.step(10.0, 5.0).values([9.9, 10.0, 50.0]).tolist()
+    [0.0, 5.0, 5.0]
+    """
     t_on, amplitude = _real("t_on", t_on), _real("amplitude", amplitude)
     return Waveform(lambda t: np.where(_at_or_after(t, t_on), amplitude, 0.0),
                     f"step to {amplitude:g} at {t_on:g} ms", (t_on,))
 
 
 def pulse(t_on, t_off, amplitude):
-    """``amplitude`` for ``t_on <= t < t_off``, 0 elsewhere."""
+    """``amplitude`` for ``t_on <= t < t_off``, 0 elsewhere.
+
+    Parameters
+    ----------
+    t_on, t_off : float
+        Start and end (ms), ``t_off >= t_on``; both compared with a tolerance
+        of 1e-9 (1 + |edge|) ms.
+    amplitude : float
+        The current during the pulse (model units).
+
+    Returns
+    -------
+    Waveform
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> inputs.pulse(10.0, 15.0, 1.0).values([9.75, 10.0, 14.75, 15.0]).tolist()
+    [0.0, 1.0, 1.0, 0.0]
+    """
     t_on, t_off = _real("t_on", t_on), _real("t_off", t_off)
     amplitude = _real("amplitude", amplitude)
     if t_off < t_on:
@@ -144,7 +216,27 @@ def pulse(t_on, t_off, amplitude):
 
 
 def pulses(onsets, width, amplitude):
-    """Pulses of ``amplitude`` for ``onset <= t < onset + width`` at each onset."""
+    """Pulses of ``amplitude`` for ``onset <= t < onset + width`` at each onset.
+
+    Parameters
+    ----------
+    onsets : array_like
+        Onsets (ms).
+    width : float
+        Duration of each pulse (ms), >= 0.
+    amplitude : float
+        The current during a pulse (model units); overlapping pulses do not add.
+
+    Returns
+    -------
+    Waveform
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> inputs.pulses([10.0, 30.0], 2.0, 1.0).values([10.0, 12.0, 31.0]).tolist()
+    [1.0, 0.0, 1.0]
+    """
     onsets = _checks.real_array("onsets", onsets).ravel()
     width, amplitude = _real("width", width), _real("amplitude", amplitude)
     if width < 0:
@@ -161,7 +253,27 @@ def pulses(onsets, width, amplitude):
 
 
 def ramp(t_on, slope, t_off=None):
-    """``slope * (t - t_on)`` for ``t_on <= t`` (and ``t < t_off`` if given), 0 elsewhere."""
+    """``slope * (t - t_on)`` for ``t_on <= t`` (and ``t < t_off`` if given), 0 elsewhere.
+
+    Parameters
+    ----------
+    t_on : float
+        Start of the ramp (ms).
+    slope : float
+        Rate of rise (model current units per ms).
+    t_off : float, optional
+        End of the ramp (ms); the current drops back to 0 there.
+
+    Returns
+    -------
+    Waveform
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> inputs.ramp(100.0, 0.5, t_off=200.0).values([50.0, 150.0, 250.0]).tolist()
+    [0.0, 25.0, 0.0]
+    """
     t_on, slope = _real("t_on", t_on), _real("slope", slope)
     t_off = np.inf if t_off is None else _real("t_off", t_off)
     return Waveform(lambda t: np.where(_at_or_after(t, t_on) & _before(t, t_off),
@@ -173,11 +285,32 @@ def ramp(t_on, slope, t_off=None):
 def function(fn, description=None, edges=None):
     """Any vectorized function of time: ``fn(t_array_ms) -> array``.
 
-    ``edges``: the times (ms) where it jumps or kinks, if known (the exact
-    reference :func:`izhic.reference.simulate_solve_ivp` needs them).
+    Parameters
+    ----------
+    fn : callable
+        ``fn(t)`` for an array ``t`` of times (ms) returns an array of the
+        same shape (or a scalar).
+    description : str, optional
+        How the waveform is shown (default: the function's name).
+    edges : array_like, optional
+        The times (ms) where it jumps or kinks, if known; the exact reference
+        :func:`izhic.reference.simulate_solve_ivp` restarts its integration
+        there (and refuses a function without them).
 
-    Example: the 2004 figure code's "14 for t > 10" is
-    ``function(lambda t: np.where(t > 10, 14.0, 0.0), edges=[10])``.
+    Returns
+    -------
+    Waveform
+
+    Examples
+    --------
+    The 2004 figure code's "14 for t > 10" (a strict inequality, compared
+    exactly as written):
+
+    >>> import numpy as np
+    >>> from izhic import inputs
+    >>> w = inputs.function(lambda t: np.where(t > 10, 14.0, 0.0), edges=[10])
+    >>> w.values([10.0, 10.25]).tolist()
+    [0.0, 14.0]
     """
     if not callable(fn):
         raise TypeError(f"fn: expected a callable of t, got {type(fn).__name__}")
@@ -189,11 +322,32 @@ def function(fn, description=None, edges=None):
 def sampled(values, dt_sample, t_start=0.0, interpolate=False):
     """A waveform given by samples ``values[m]`` at ``t_start + m * dt_sample``.
 
-    1-D ``values``: one waveform shared by all neurons (returns a Waveform).
-    2-D ``values`` of shape (n_neurons, n_samples): one waveform per neuron
-    (returns a Stimulus). Between samples the value is held (``interpolate=False``,
-    zero-order hold) or interpolated linearly; before the first sample it is 0,
-    after the last one the last value.
+    Parameters
+    ----------
+    values : array_like, shape (n_samples,) or (n_neurons, n_samples)
+        1-D: one waveform shared by all neurons (returns a Waveform). 2-D: one
+        waveform per neuron (returns a Stimulus).
+    dt_sample : float
+        Time between samples (ms), > 0.
+    t_start : float, default 0
+        Time of the first sample (ms).
+    interpolate : bool, default False
+        Between samples hold the value (zero-order hold) or interpolate
+        linearly. Before the first sample the current is 0, after the last
+        one the last value.
+
+    Returns
+    -------
+    Waveform or Stimulus
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> w = inputs.sampled([0.0, 2.0, 4.0], dt_sample=1.0)
+    >>> w.values([0.5, 1.0, 1.5, 9.0]).tolist()
+    [0.0, 2.0, 2.0, 4.0]
+    >>> inputs.sampled([0.0, 2.0, 4.0], 1.0, interpolate=True).values([0.5, 1.5]).tolist()
+    [1.0, 3.0]
     """
     arr = np.asarray(values)
     if arr.dtype.kind not in "iuf":
@@ -228,7 +382,32 @@ def sampled(values, dt_sample, t_start=0.0, interpolate=False):
 class Stimulus:
     """``I_i(t) = offset_i + shared(t) + own_i(t)``: what ``current=`` accepts.
 
-    Usually built by adding waveforms to a number or an array of offsets."""
+    Usually built by adding waveforms to a number or an array of offsets
+    rather than directly.
+
+    Parameters
+    ----------
+    offset : float or array_like (n_neurons,), default 0
+        Constant part, per neuron or one for all.
+    shared : Waveform, optional
+        A waveform every neuron gets.
+    own : callable, optional
+        ``own(t)`` for times ``t`` (T,) returns (n_own, T): one waveform per
+        neuron (what :func:`sampled` builds from a 2-D array).
+    n_own : int, optional
+        Number of neurons ``own`` serves.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from izhic import inputs
+    >>> stim = np.array([1.0, 2.0]) + inputs.step(5.0, 10.0)
+    >>> stim
+    Stimulus(offset=array([1., 2.]), shared=step to 10 at 5 ms)
+    >>> shared, own = stim.sample(4, dt=2.5)
+    >>> shared.tolist(), own is None
+    ([0.0, 0.0, 10.0, 10.0], True)
+    """
 
     __array_ufunc__ = None
 
@@ -262,9 +441,22 @@ class Stimulus:
 
     __radd__ = __add__
 
+    def __mul__(self, other):
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            k = float(other)
+            own = self.own
+            return Stimulus(np.multiply(self.offset, k),
+                            None if self.shared is None else k * self.shared,
+                            None if own is None else (lambda t: k * own(t)), self.n_own)
+        return NotImplemented
+
+    __rmul__ = __mul__
+
     def sample(self, n_steps, dt, step0=0, n=None):
         """(shared (n_steps,) or None, own (n_steps, n_own) or None) at
         t_k = k dt for the steps k = step0 .. step0 + n_steps - 1."""
+        if self.shared is None and self.own is None:
+            return None, None
         t = np.arange(step0, step0 + n_steps, dtype=np.float64) * dt
         shared = None if self.shared is None else self.shared.values(t)
         own = None

@@ -72,9 +72,11 @@ V_BOUND = 1e150
 #: beyond any model, and small enough that no product of them overflows.
 PARAM_BOUND = 1e100
 
-#: Largest |lambda dt| on the negative real axis for which each method is stable.
-STABILITY_LIMIT = {"euler": 2.0, "izhikevich2004": 2.0, "izhikevich2003": 4.0,
-                   "rk4": 2.785, "rk4_grid": 2.785}
+#: Largest a dt for which each method's update of u (u' = -a u + ...) is stable:
+#: the Euler-type methods update u with one Euler step (|1 - a dt| < 1), RK4
+#: has its real stability interval (-2.785, 0).
+U_DECAY_LIMIT = {"euler": 2.0, "izhikevich2004": 2.0, "izhikevich2003": 2.0,
+                 "rk4": 2.785, "rk4_grid": 2.785}
 #: Beyond dt * lambda_peak of this (lambda_peak: the rate dv'/dv of the
 #: upstroke at the spike cut-off, 7.4/ms for the 2003 form) a method no longer
 #: resolves the spike: grid methods fire every few steps whatever the model,
@@ -374,7 +376,7 @@ class ModelForm:
         return text
 
     def _check_numerics(self, method, dt, lowest_current):
-        limit = STABILITY_LIMIT[method]
+        limit = U_DECAY_LIMIT[method]
         # the decay of u (standard recovery): u_{n+1} ~ (1 - a dt) u_n
         a = np.atleast_1d(np.asarray(self._u_decay_rate(), dtype=np.float64))
         bad = np.flatnonzero(a * dt > limit)
@@ -382,10 +384,13 @@ class ModelForm:
             i = int(bad[0])
             rate = float(a[i])
             who = f" (neuron {i})" if a.size > 1 else ""
-            raise ValueError(
-                f"model.a: a = {rate:g}/ms{who} makes u relax at rate {rate:g}/ms; the step "
-                f"dt={dt:g} ms is unstable there for method {method!r} (needs dt < "
-                f"{limit / rate:.3g} ms); reduce dt or a")
+            where = (f"a = {rate:g}/ms{who} makes u relax at rate {rate:g}/ms; the step "
+                     f"dt={dt:g} ms is unstable there for method {method!r} (needs dt < "
+                     f"{limit / rate:.3g} ms)")
+            if rate <= 1.0:     # as in every published model: the step is the cause
+                raise ValueError(f"dt: {dt:g} ms is too large for this model: {where}; "
+                                 "reduce dt")
+            raise ValueError(f"model.a: {where}; reduce dt or a")
         # the rest state under the lowest current: every mode the model damps
         # must be damped by the step too
         if self.is_scalar():                       # one check (no NumPy machinery)
@@ -763,8 +768,9 @@ class Izhikevich2007(ModelForm):
 
     def _check_consistency(self):
         C = np.atleast_1d(self.C)
-        if (C <= 0).any():
-            raise ValueError(f"model.C: the capacitance must be > 0, got {C[C <= 0][0]!r}")
+        if not (C >= 1.0 / PARAM_BOUND).all():
+            raise ValueError(f"model.C: the capacitance must be > 0 (at least "
+                             f"{1.0 / PARAM_BOUND:g} pF), got {float(C[~(C >= 1.0 / PARAM_BOUND)][0])!r}")
         if not self.special:
             above = np.atleast_1d(np.asarray(self.c) >= np.asarray(self.v_peak))
             if above.any():

@@ -48,30 +48,49 @@ def _progress_bar(progress, plan):
                 desc=f"izhic {plan.method}, {plan.n} neurons", leave=False, mininterval=0.25)
 
 
-def _diagnose(plan, step, neuron, what):
+def _diagnose(plan, step, neuron, what, diverged=False):
     """The error for a neuron whose state left the model's range (``what``)
     or that crossed v_peak too often within one step: name the likely cause
-    (the step, the current, the recovery variable) with its values."""
+    (the current, the step, the parameters) with its values. A neuron that
+    ran away is run again alone with a quarter of the step: if it then stays
+    in range, the step was the cause."""
     m = plan.model.broadcast(plan.n).take(neuron)
     t = float(step_times(step + 1, plan.dt))
     current = float(plan.current[neuron])
     rate = float(np.max(m.peak_rate()))
-    coarse = rate * plan.dt > 8.0
-    head = (f"neuron {neuron} " + what + f" in the step ending at t = {t:g} ms "
-            f"(method {plan.method!r}, dt={plan.dt:g} ms)")
+    when = (f"by t = {t:g} ms (the range is checked every {_core.RANGE_CHECK_STEPS} steps)"
+            if diverged else f"in the step ending at t = {t:g} ms")
+    head = f"neuron {neuron} {what} {when} (method {plan.method!r}, dt={plan.dt:g} ms)"
     if abs(current) > 1e3 * max(1.0, abs(float(m.v_nullcline(0.0, m.c)))):
         return f"current: {head}: the current {current:g} is far outside the model's range"
-    if coarse:
+    if rate * plan.dt > 8.0:
         return (f"dt: {head}: the step is far too coarse for this model (its upstroke at "
                 f"v_peak grows at {rate:.3g}/ms; steps well below {8.0 / rate:.2g} ms "
                 "resolve it); reduce dt")
+    if diverged and plan.stimulus is not None and plan.noise is None:
+        v0, u0 = (float(np.broadcast_to(x, (plan.n,))[neuron]) for x in plan.initial)
+        stim = plan.stimulus
+        offset = float(np.broadcast_to(np.asarray(stim.offset, dtype=float), (plan.n,))[neuron])
+        finer = plan.dt / 4.0
+        span = (step + 1 - plan.step0) * plan.dt
+        try:
+            finer_plan = build_plan(m, offset if stim.shared is None else offset + stim.shared,
+                                    round(span / finer) * finer, finer, plan.method, v0=v0,
+                                    u0=u0, n_threads=1)
+            _run(finer_plan, diagnose=False)
+        except (ValueError, MemoryError):
+            pass
+        else:
+            return (f"dt: {head}: the step is unstable for this neuron (with dt={finer:g} ms "
+                    "it stays in range); reduce dt")
     return (f"model: {head}: the state runs away under these parameters and this step "
-            f"({m.describe()}); reduce dt, or check the parameters (a={m.a:g}, b={m.b:g}, "
-            f"d={m.d:g}) and the initial state")
+            f"({m.describe()}; {m.label()}); reduce dt, or check the parameters and the "
+            "initial state")
 
 
-def _run(plan, progress=False):
-    """Advance the plan's kernel in chunks; -> (times, offsets)."""
+def _run(plan, progress=False, diagnose=True):
+    """Advance the plan's kernel in chunks; -> (times, offsets). A refused run
+    raises ValueError (naming its likely cause if ``diagnose``)."""
     run = _core.Run(plan)
     # Chunks of a few milliseconds of work: between them the GIL is back, so
     # Ctrl-C raises KeyboardInterrupt promptly and the progress bar moves.
@@ -83,15 +102,19 @@ def _run(plan, progress=False):
                 raise MemoryError(f"simulate: out of memory storing spikes after "
                                   f"{run.n_spikes()} spikes (at t = {k0 * plan.dt:g} ms)")
             n_capped, step, neuron = run.capped()
+            if n_capped and not diagnose:
+                raise ValueError("capped")
             if n_capped:
                 raise ValueError(_diagnose(
                     plan, step, neuron, f"crossed v_peak more than "
                     f"{_core.SPIKES_PER_STEP_LIMIT} times"))
             n_bad, step, neuron = run.diverged()
+            if n_bad and not diagnose:
+                raise ValueError("diverged")
             if n_bad:
                 raise ValueError(_diagnose(
                     plan, step, neuron, "left the model's range (|u| or |v| beyond 1e150, "
-                    "or not a number)"))
+                    "or not a number)", diverged=True))
             _check_spike_memory(run, k1, plan.n_steps, plan)
             if bar is not None:
                 bar.update(k1 - k0)
