@@ -4,8 +4,8 @@
  *
  *   nl_netm    Izhikevich 2003 net.m: dense S, column adds of the fired neurons
  *   nl_sparse  net.m's neurons, sparse synapses with delays (pre-major CSR
- *              grouped by delay): push into a ring buffer, or pull in izhic's
- *              canonical order
+ *              grouped by delay): push into a ring buffer, or izhic's
+ *              canonical order (pull at delivery, or queue at spike time)
  *   nl_spnet   Izhikevich 2006 spnet.m (delays, STDP), exactly
  *
  * Conventions (those of the oracles): float64; 1 ms steps numbered t = 1..T;
@@ -219,6 +219,27 @@ static void update_2003(int n, double *restrict v, double *restrict u,
     }
 }
 
+/* A growable list of synapse ranges [r[2k], r[2k+1]) */
+typedef struct {
+    int64_t n, cap;
+    int64_t *r;
+} rangeq;
+
+static int rq_push(rangeq *q, int64_t lo, int64_t hi)
+{
+    if (q->n == q->cap) {
+        int64_t cap = q->cap ? 2 * q->cap : 1024;
+        int64_t *r = realloc(q->r, 2 * cap * sizeof *r);
+        if (!r) return NL_NOMEM;
+        q->r = r;
+        q->cap = cap;
+    }
+    q->r[2 * q->n] = lo;
+    q->r[2 * q->n + 1] = hi;
+    q->n++;
+    return 0;
+}
+
 static void *scratch(size_t n, size_t size)
 {
     return calloc(n ? n : 1, size);
@@ -275,6 +296,11 @@ int nl_netm(int n, const double *a, const double *b, const double *c, const doub
  *   sums syn = 0 + ... over the firing steps newest first (delay 1 first),
  *   within a step the fired neurons in decreasing index, each one's
  *   synapses of the matching delay in list order.
+ * mode 2 (queue, the canonical order too): at the spike, each non-empty
+ *   delay group's range of synapses is appended to the list of the step it
+ *   acts in; step t walks its list BACKWARDS. The list was filled oldest
+ *   firing step first and, within one, in increasing neuron index, so the
+ *   walk is the order of mode 1, without looking groups up at delivery.
  * Then I = input + syn, two half steps, u. Input: noise (noise_scale != NULL)
  * or cur (T x N when cur_stride = N, one value per neuron when 0). */
 int nl_sparse(int n, const double *a, const double *b, const double *c, const double *d,
@@ -287,10 +313,11 @@ int nl_sparse(int n, const double *a, const double *b, const double *c, const do
     double *ring = scratch((size_t)(mode == 0 ? D : 1) * n, sizeof *ring);
     int32_t *fired = scratch(n, sizeof *fired);
     int64_t *first = scratch((size_t)T + 2, sizeof *first);  /* out index of step t's first spike */
+    rangeq *queue = scratch(D, sizeof *queue);                /* mode 2: one list a future step */
     input_t in = {cur, cur_stride, noise_scale, {{0}}};
     int err = 0;
     rng_seed(&in.rng, seed);
-    if (!I || !ring || !fired || !first) err = NL_NOMEM;
+    if (!I || !ring || !fired || !first || !queue) err = NL_NOMEM;
     for (int t = 1; t <= T && !err; t++) {
         first[t] = out->n;
         int nf = threshold(n, t, v, u, c, d, fired, out);
@@ -305,6 +332,18 @@ int nl_sparse(int n, const double *a, const double *b, const double *c, const do
                 }
             }
             syn = ring + (int64_t)(t % D) * n;
+        } else if (mode == 2) {
+            for (int k = 0; k < nf && !err; k++) {
+                const int64_t *p = ptr + (int64_t)fired[k] * D;
+                for (int m = 1; m <= D && !err; m++)
+                    if (p[m - 1] < p[m]) err = rq_push(queue + (t + m - 1) % D, p[m - 1], p[m]);
+            }
+            rangeq *q = queue + t % D;
+            syn = ring;
+            memset(syn, 0, n * sizeof *syn);
+            for (int64_t k = q->n - 1; k >= 0; k--)
+                for (int64_t s = q->r[2 * k]; s < q->r[2 * k + 1]; s++) syn[post[s]] += w[s];
+            q->n = 0;
         } else {
             syn = ring;
             memset(syn, 0, n * sizeof *syn);
@@ -320,7 +359,8 @@ int nl_sparse(int n, const double *a, const double *b, const double *c, const do
         update_2003(n, v, u, a, b, I, syn);
         if (mode == 0) memset(syn, 0, n * sizeof *syn);
     }
-    free(I); free(ring); free(fired); free(first);
+    for (int m = 0; m < D && queue; m++) free(queue[m].r);
+    free(I); free(ring); free(fired); free(first); free(queue);
     return err;
 }
 

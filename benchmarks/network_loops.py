@@ -194,8 +194,9 @@ class Loops:
         """net.m's neurons, sparse synapses with delays (a :class:`SparseCSR`).
 
         mode "pull": izhic's canonical summation order, exactly tests'
-        ``net_m_delays``; "push": into a ring buffer at spike time (oldest
-        spike first per target). Input: ``current`` (T x N, or (N,) for every
+        ``net_m_delays``, looking each spike's delay group up at delivery;
+        "queue": the same order, the groups queued at spike time; "push":
+        into a ring buffer at spike time (oldest spike first per target). Input: ``current`` (T x N, or (N,) for every
         step) or noise ``noise_scale[i] * normal`` from ``seed``.
         """
         a, b, c, d = (_f64(x) for x in params)
@@ -205,7 +206,7 @@ class Loops:
         v = _f64(v0, n).copy()
         u = b * v if u0 is None else _f64(u0, n).copy()
         spikes, sec = self._call(self.lib.nl_sparse, n, a, b, c, d, csr.D, csr.ptr,
-                                 csr.post, csr.weight, T, {"push": 0, "pull": 1}[mode],
+                                 csr.post, csr.weight, T, {"push": 0, "pull": 1, "queue": 2}[mode],
                                  _ptr(cur), stride, _ptr(scale), seed, v, u)
         return LoopResult(spikes, v, u, sec)
 
@@ -317,7 +318,7 @@ def time_sparse(loops, repeat, n, scale_name, max_delay=20, seed=1):
     noise = np.r_[np.full(ne, 5.0), np.full(n - ne, 2.0)]
     params = net.params
     del net
-    for mode in ("push", "pull"):
+    for mode in ("push", "pull", "queue"):
         med, times, res = _median_run(
             lambda: loops.sparse(params, csr, 1000, noise_scale=noise, seed=seed, mode=mode),
             repeat)

@@ -233,11 +233,12 @@ def test_c_net_m_equals_oracle(exact, net_m_0):
     assert_same_run(exact.net_m(*params, S, 1000, thalamic=thalamic), ref)
 
 
-def test_c_sparse_pull_equals_oracle(exact, sparse_1000):
+@pytest.mark.parametrize("mode", ["pull", "queue"])
+def test_c_sparse_canonical_modes_equal_oracle(exact, sparse_1000, mode):
     """The canonical order, bit for bit."""
     net, current, ref = sparse_1000
     assert_same_run(exact.sparse(net.params, csr(1000, *net[1:]), 1000, current=current,
-                                 mode="pull"), ref)
+                                 mode=mode), ref)
 
 
 def test_c_sparse_push_equals_oracle_in_push_order(exact, sparse_1000):
@@ -258,16 +259,17 @@ def test_c_sparse_push_exact_when_order_cannot_matter(exact, sparse_1000):
     current = np.linspace(3.0, 6.0, 1000)
     ref = net_m_delays(*net.params, net.pre, net.post, net.weight, net.delay, 600, current)
     assert ref.spikes.shape[0] > 1000
-    for mode in ("push", "pull"):
+    for mode in ("push", "pull", "queue"):
         assert_same_run(exact.sparse(net.params, csr(1000, *net[1:]), 600, current=current,
                                      mode=mode), ref)
 
 
-def test_c_sparse_summation_order(exact):
+@pytest.mark.parametrize("mode", ["pull", "queue"])
+def test_c_sparse_summation_order(exact, mode):
     params, v0, current, pre, post, weight, delay = _order_example()
     ref = net_m_delays(*params, pre, post, weight, delay, 2, current, v0=v0)
     assert_same_run(exact.sparse(params, csr(5, pre, post, weight, delay), 2,
-                                 current=current, v0=v0), ref)
+                                 current=current, v0=v0, mode=mode), ref)
 
 
 def test_c_raises_on_non_finite_v(exact):
