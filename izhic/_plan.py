@@ -11,24 +11,19 @@ Data flows one way: arguments -> plan -> kernel -> result.
 """
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Optional
 
 import numpy as np
 
 from . import _checks, _core, inputs
 from .models import METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
+from ._time import MAX_STEPS, step_times, time_grid
 from .result import State
 
 __all__ = ["Plan", "build_plan", "MAX_STEPS", "time_grid"]
 
-#: Longest run in steps, counted from t = 0 of the first run of a chain (the
-#: kernels count steps in 64-bit integers; this bound keeps the step's
-#: reported time exact, see time_grid).
-MAX_STEPS = 1 << 40
 _SPIKE_TIME = ("grid", "interpolate")
 _TRACEABLE = ("v", "u")
 _V_AT_SPIKE = ("peak", "overshoot", "reset")
@@ -38,33 +33,6 @@ _WORK_PER_THREAD = 1 << 21
 # neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
 _CHUNK_WORK = 1 << 23
 _MAXW = 64
-
-
-@functools.lru_cache(maxsize=256)
-def time_grid(dt):
-    """(num, den): the reported time of step boundary k is ``(k * num) / den``.
-
-    ``num / den`` is dt as the shortest decimal that reads back as dt (0.1 ->
-    1/10), when that fraction is small enough for ``k * num`` to stay an
-    exact integer for every k <= MAX_STEPS; then the time is the double
-    nearest to k times the decimal dt (3 steps of 0.1 end at 0.3, not
-    0.30000000000000004). Otherwise ``(dt, 1)``: the product ``k * dt``.
-
-    >>> time_grid(0.1), time_grid(0.25)
-    ((1.0, 10.0), (1.0, 4.0))
-    >>> float(step_times(3, 0.1)), 3 * 0.1
-    (0.3, 0.30000000000000004)
-    """
-    frac = Fraction(repr(float(dt)))
-    if frac.numerator < (1 << 53) // MAX_STEPS and frac.denominator < (1 << 53):
-        return float(frac.numerator), float(frac.denominator)
-    return float(dt), 1.0
-
-
-def step_times(steps, dt):
-    """Reported times of the step boundaries ``steps`` (an int array)."""
-    num, den = time_grid(dt)
-    return (np.asarray(steps, dtype=np.float64) * num) / den
 
 
 @dataclass(eq=False)

@@ -35,7 +35,8 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _checks, _core
-from ._plan import _n_neurons, as_stimulus, build_plan, step_times
+from ._plan import _n_neurons, as_stimulus, build_plan
+from ._time import step_times
 from .models import as_model
 from .result import SpikeTrains
 

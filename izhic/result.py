@@ -9,6 +9,7 @@ from typing import Optional
 import numpy as np
 
 from . import _checks
+from ._time import step_times
 
 __all__ = ["SpikeTrains", "SimulationResult", "State"]
 
@@ -163,8 +164,6 @@ class State:
     @property
     def t(self) -> float:
         """Time of the state (ms)."""
-        from ._plan import step_times
-
         return float(step_times(self.step, self.dt))
 
     def __repr__(self):

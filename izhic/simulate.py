@@ -11,7 +11,8 @@ import warnings
 import numpy as np
 
 from . import _checks, _core
-from ._plan import build_plan, step_times
+from ._plan import build_plan
+from ._time import step_times
 from .models import GRID_METHODS, METHODS, AccuracyWarning
 from .result import SimulationResult, SpikeTrains, State
 
