@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+# the figure modules (izhic.figures.*): tests/test_figures.py, which also asks that each
+# runs an example
 MODULES = ["izhic", "izhic.simulate", "izhic.result", "izhic.models", "izhic.inputs",
-           "izhic.reference", "izhic.analysis", "izhic.plotting", "izhic.figures",
-           "izhic.repertoire", "izhic.figures_2007", "izhic.protocols", "izhic.network"]
+           "izhic.reference", "izhic.analysis", "izhic.plotting", "izhic.protocols",
+           "izhic.network"]
 
 
 @pytest.mark.parametrize("name", MODULES)

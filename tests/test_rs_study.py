@@ -1,8 +1,9 @@
-"""The examples run from a clean directory and reproduce their published numbers.
+"""The original RS study's figures (izhic.figures.rs_study) and examples/rs_sweep.py.
 
-examples/rs_sweep.py is a thin wrapper around :func:`izhic.figures.rs_sweep`
-(the figure code lives in the package so that ``izhic figure rs_sweep`` works
-from an installed izhic); the figure helpers are tested here too."""
+examples/rs_sweep.py is a thin wrapper around
+:func:`izhic.figures.rs_study.rs_sweep` (the figure code lives in the package so
+that ``izhic figure rs_sweep`` works from an installed izhic): it runs from a
+clean directory and reproduces the study's numbers."""
 import csv
 import subprocess
 import sys
@@ -13,8 +14,9 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
-from izhic.figures import FIGURES, new_figure, plot_trace
-from izhic.figures import rs_sweep as rs_sweep_figure
+from izhic.figures.rs_study import (CURRENT_UNIT, PUBLISHED, TRACE_CURRENTS,
+                                    _membrane_potential_figure, _rates_figure)
+from izhic.figures.rs_study import rs_sweep as rs_sweep_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -75,7 +77,8 @@ def test_rs_sweep_accurate_close_to_published(rs_table):
 
 
 def test_rs_sweep_example_is_the_package_figure(rs_sweep, tmp_path):
-    """examples/rs_sweep.py is a wrapper: izhic.figures.rs_sweep writes the same files."""
+    """examples/rs_sweep.py is a wrapper: izhic.figures.rs_study.rs_sweep writes the same
+    files."""
     _, out = rs_sweep
     paths = rs_sweep_figure(tmp_path / "pkg")
     assert paths == [tmp_path / "pkg" / name for name in OUTPUTS]
@@ -84,35 +87,13 @@ def test_rs_sweep_example_is_the_package_figure(rs_sweep, tmp_path):
         assert path.read_bytes()[:8] == PNG_MAGIC
 
 
-def test_figure_registry():
-    assert FIGURES["rs_sweep"] is rs_sweep_figure
-    for name, func in FIGURES.items():
-        # `izhic figure --list` shows the first line of the docstring
-        assert func.__doc__ and func.__doc__.strip().splitlines()[0], name
-
-
-# ------------------------------------------------------------ plot_trace ----
-
-def test_plot_trace_draws_v_and_spikes():
-    res = izhic.simulate("RS", current=[0.0, 10.0], duration=200.0, dt=0.25,
-                         method="izhikevich2004", record="v", record_neurons=[1])
-    fig = new_figure()
-    ax = plot_trace(res, ax=fig.subplots())
-    trace, marks = ax.lines[0], ax.lines[-1]
-    assert_array_equal(trace.get_xdata(), res.t)
-    assert_array_equal(trace.get_ydata(), res.v[0])
-    # row 0 of the trace is neuron 1: its spikes are marked, not neuron 0's (none)
-    assert_array_equal(marks.get_xdata(), res.spike_times[1])
-    assert res.spike_counts()[1] > 0
-    assert ax.get_title().startswith("izhikevich2004, dt = 0.25 ms: ")
-    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "v (mV)"
-
-
-def test_plot_trace_errors():
-    fig = new_figure()
-    ax = fig.subplots()
-    with pytest.raises(ValueError, match="no v trace; simulate with record='v'"):
-        plot_trace(izhic.simulate("RS", 10.0, 10.0), ax=ax)
-    res = izhic.simulate("RS", 10.0, 10.0, record="v")
-    with pytest.raises(ValueError, match="row: the result holds 1 v trace"):
-        plot_trace(res, ax=ax, row=1)
+def test_panel_titles_give_the_current_and_its_unit():
+    """The 2003 model's current has no physical unit: each panel says so."""
+    res = izhic.simulate("RS", current=np.asarray(TRACE_CURRENTS), duration=50.0, v0=-65.0,
+                         record="v", **PUBLISHED)
+    fig = _membrane_potential_figure(res, TRACE_CURRENTS)
+    assert CURRENT_UNIT == "model units"
+    assert [ax.get_title() for ax in fig.axes] == [
+        f"Membrane Potential for I = {i:g} (model units)" for i in (1, 10, 20, 30, 40)]
+    rates = _rates_figure(np.arange(3.0), [0.0, 1.0, 2.0], [0.0, 1.0, 2.0])
+    assert rates.axes[0].get_xlabel() == "Input current I (model units)"
