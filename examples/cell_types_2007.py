@@ -25,7 +25,7 @@ RTN_burst     720     30, 50, 90                   -350 pA for 120 ms, then the 
 The step starts at 10 % of the run, as in the book's own code (the port
 applies it from t = 0); burst mode holds the hyperpolarizing current for the
 first 120 ms, as the port. The protocols are data:
-``izhic.figures_2007.PROTOCOLS_2007``.
+``izhic.protocols.PROTOCOLS_2007``.
 
 Numerics: the book's scheme, ``izhic.simulate(..., method="euler",
 dt=0.25)``: forward Euler with tau = 0.25 ms, v and u both from the old state,
@@ -42,8 +42,8 @@ under each, spikes drawn to the peak) and ``cell_types_2007.json``
 "spike_times": [...]}, ...]}, ...}``; spike times in ms at the end of the step
 that reached the peak).
 
-The figure code is :func:`izhic.figures_2007.cell_types_2007`; this script is
-a thin wrapper around it::
+The figure code is :func:`izhic.figures.izhikevich2007.cell_types_2007`; this
+script is a thin wrapper around it::
 
     python examples/cell_types_2007.py              # writes into ./figures/
     python examples/cell_types_2007.py --out /tmp/c
@@ -53,7 +53,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from izhic.figures_2007 import cell_types_2007
+from izhic.figures.izhikevich2007 import cell_types_2007
 
 
 def main(argv=None):

@@ -42,8 +42,8 @@ Outputs (in ``figures/`` or ``--out DIR``)
 - ``features_2004_accurate.png`` / ``.json``: the comparison (both spike time
   lists, counts and shifts for every panel). ``--no-accurate`` skips them.
 
-The figure code is :func:`izhic.repertoire.features_2004`; this script is a thin
-wrapper around it.
+The figure code is :func:`izhic.figures.izhikevich2004.features_2004`; this script
+is a thin wrapper around it.
 
 Command line
 ------------
@@ -61,7 +61,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from izhic.repertoire import features_2004  # noqa: E402
+from izhic.figures.izhikevich2004 import features_2004  # noqa: E402
 
 
 def main(argv=None):

@@ -12,7 +12,7 @@ shows the paper's rhythmic episodes at a mean rate of ~7-8 Hz. Same as
 """
 import argparse
 
-from izhic.figures import network_2003
+from izhic.figures.izhikevich2003 import network_2003
 
 
 def main():

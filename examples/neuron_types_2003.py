@@ -33,8 +33,8 @@ eight traces, 2 x 4, input drawn under each) and ``neuron_types_2003.json``
 (``{"RS": {"name": "regular spiking", "spike_times": [...]}, ...}``, keys RS,
 IB, CH, FS, TC, TC_burst, RZ, LTS).
 
-The figure code is :func:`izhic.repertoire.neuron_types_2003`; this script is a
-thin wrapper around it::
+The figure code is :func:`izhic.figures.izhikevich2003.neuron_types_2003`; this
+script is a thin wrapper around it::
 
     python examples/neuron_types_2003.py              # writes into ./figures/
     python examples/neuron_types_2003.py --out /tmp/n
@@ -48,7 +48,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from izhic.repertoire import neuron_types_2003  # noqa: E402
+from izhic.figures.izhikevich2003 import neuron_types_2003  # noqa: E402
 
 
 def main(argv=None):

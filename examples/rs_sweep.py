@@ -39,7 +39,7 @@ Expected with the published numerics: 18 spikes in [200, 1000] ms at I = 10
 (22.5 Hz) and 67 at I = 40 (83.75 Hz); no firing up to I = 3, first firing at
 I = 4.
 
-The figure code is :func:`izhic.figures.rs_sweep`, so an installed izhic
+The figure code is :func:`izhic.figures.rs_study.rs_sweep`, so an installed izhic
 redraws the same files with ``izhic figure rs_sweep``; this script is a thin
 wrapper around it.
 
@@ -56,7 +56,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from izhic.figures import rs_sweep
+from izhic.figures.rs_study import rs_sweep
 
 
 def main(argv=None):

@@ -254,6 +254,10 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
 
     ``for_kernel=False`` skips what only the compiled kernel needs (blocks,
     threads, trace buffers), for the NumPy oracle.
+
+    >>> plan = build_plan("RS", [0.0, 10.0], 100.0, 0.1)
+    >>> plan.method, plan.n, plan.n_steps, plan.shared_params, plan.width
+    ('rk4', 2, 1000, True, 8)
     """
     m = as_model(model).checked()
     method = checked_method(m, method)

@@ -178,8 +178,8 @@ def _fmt_current(current):
 # ------------------------------------------------------------------ commands ----
 
 def _cmd_run(args):
-    from .figures import new_figure, plot_trace
     from .models import PRESET_NAMES
+    from .plotting import new_figure, plot_trace
     from .simulate import simulate
 
     name = args.preset
@@ -237,8 +237,8 @@ def _write_trace_csv(path, res):
 
 def _cmd_fi(args):
     from .analysis import fi_curve
-    from .figures import new_figure
     from .models import PRESET_NAMES
+    from .plotting import new_figure
 
     name = args.preset
     out = args.out or f"izhic_fi_{name}.png"

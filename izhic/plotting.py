@@ -1,4 +1,13 @@
-"""Phase-plane pictures of one Izhikevich neuron: nullclines, fixed points, trajectory.
+"""Drawing helpers for any simulation: a trace, a phase plane, a figure without pyplot.
+
+* :func:`new_figure`: a :class:`matplotlib.figure.Figure` not managed by
+  pyplot, for files (no window, no backend change); the figures of
+  :mod:`izhic.figures` are drawn on one, and written by :func:`save_png`
+  (a compact PNG: a palette of 256 colours).
+* :func:`plot_trace`: the membrane potential of one recorded neuron, with its
+  spikes.
+* :func:`phase_plane`: the v-u phase plane of one neuron under a constant
+  current.
 
 For one neuron with a constant current ``I`` every model form is a planar
 system with a reset (the 2003 form: ``v' = f(v) - u + I``, ``u' = a (b v -
@@ -7,12 +16,19 @@ u)``; if ``v >= v_peak``: reset). The nullclines and fixed points come from
 the model form (:func:`izhic.analysis.nullclines`,
 :func:`izhic.analysis.fixed_points`); the trajectory from
 :func:`izhic.simulate`, so it shows the numerics chosen with ``method`` and
-``dt``. Matplotlib is imported only inside :func:`phase_plane`.
+``dt``. Matplotlib is imported only inside the functions.
 
 Examples
 --------
->>> from izhic.plotting import phase_plane
->>> ax = phase_plane("RS", current=10.0)    # doctest: +SKIP
+>>> import izhic
+>>> from izhic.plotting import new_figure, phase_plane, plot_trace
+>>> fig = new_figure(figsize=(7, 5))
+>>> ax = phase_plane("RS", current=10.0, ax=fig.add_subplot())
+>>> ax.get_title().splitlines()[0]
+'RS (regular spiking), I = 10 (model units)'
+>>> res = izhic.simulate("RS", current=10.0, duration=200.0, record="v")
+>>> plot_trace(res, ax=new_figure().add_subplot()).get_title()
+'rk4, dt = 0.1 ms: 5 spikes in 200 ms'
 """
 from __future__ import annotations
 
@@ -25,7 +41,111 @@ from .analysis import _constant_current, fixed_points, nullclines
 from .models import PRESET_NAMES, PRESET_NAMES_2007, PRESETS_2003, PRESETS_2007, as_model
 from .simulate import simulate
 
-__all__ = ["phase_plane"]
+__all__ = ["new_figure", "save_png", "plot_trace", "phase_plane"]
+
+
+def new_figure(**kwargs):
+    """A :class:`matplotlib.figure.Figure` not managed by pyplot (for files).
+
+    Keyword arguments go to ``Figure`` (``figsize``, ``dpi``, ...). Save it with
+    ``fig.savefig(path)``; nothing needs closing.
+    """
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
+def save_png(fig, path, *, dpi=100, colors=256, **kwargs):
+    """Write ``fig`` as a PNG with a palette of at most ``colors`` colours.
+
+    Line plots need few colours: the file is about half the size of
+    matplotlib's true-colour PNG and looks the same (no dithering; the
+    palette is chosen from the image). ``kwargs`` go to ``fig.savefig``
+    (``bbox_inches="tight"``, ...). Returns ``path``.
+    """
+    import io
+
+    from PIL import Image   # a dependency of matplotlib
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, **kwargs)
+    buf.seek(0)
+    with Image.open(buf) as image:
+        quantize = getattr(Image, "Quantize", Image)    # Pillow >= 9.1: enums
+        dither = getattr(Image, "Dither", Image)
+        image.convert("RGB").quantize(colors=colors, method=quantize.MEDIANCUT,
+                                      dither=dither.NONE).save(path, format="PNG",
+                                                               optimize=True)
+    return path
+
+
+def plot_trace(result, ax=None, *, row=0, v_peak=30.0, spikes=True, title=None, **kwargs):
+    """Plot the membrane potential of one recorded neuron, with its spikes.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        From :func:`izhic.simulate` with ``record="v"`` (or ``("v", "u")``).
+    ax : matplotlib Axes, optional
+        Where to draw (default: a new pyplot figure).
+    row : int, default 0
+        Which trace: row ``row`` of ``result.v``, i.e. neuron
+        ``result.record_neurons[row]``.
+    v_peak : float or None, default 30
+        Draw a dotted line at this potential (mV); None for none.
+    spikes : bool, default True
+        Mark the neuron's spike times with ticks along the top of the axes.
+    title : str, optional
+        Axes title (default: method, dt and spike count).
+    **kwargs
+        Passed to ``ax.plot`` for the trace (``color``, ``linewidth``, ...).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``result`` holds no v trace or ``row`` is out of range.
+    """
+    if getattr(result, "v", None) is None:
+        raise ValueError("result: no v trace; simulate with record='v'")
+    n_rows = result.v.shape[0]
+    if not -n_rows <= row < n_rows:
+        raise ValueError(f"row: the result holds {n_rows} v trace(s), got row={row!r}")
+    neuron = int(result.record_neurons[row])
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(10, 3.5))
+    kwargs.setdefault("color", "tab:blue")
+    kwargs.setdefault("linewidth", 0.8)
+    v = result.v[row]
+    ax.plot(result.t, v, **kwargs)
+    times = result.spike_times[neuron]
+    if v_peak is not None:
+        ax.axhline(v_peak, color="0.5", linestyle=":", linewidth=0.8)
+    if spikes and times.size:
+        # a raster row above the trace: x in data units, y in axes units
+        ax.plot(times, np.full(times.size, 0.96), linestyle="none", marker="|",
+                markersize=7, color="black", transform=ax.get_xaxis_transform(),
+                label="spikes")
+        low, high = float(np.min(v)), float(np.max(v))
+        ax.set_ylim(low - 0.05 * (high - low), high + 0.15 * (high - low))
+    if result.t[-1] > result.t[0]:
+        ax.set_xlim(result.t[0], result.t[-1])
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("v (mV)")
+    if title is None:
+        title = (f"{result.method}, dt = {result.dt:g} ms: {times.size} spike"
+                 f"{'' if times.size == 1 else 's'} in {result.duration:g} ms")
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+# ----------------------------------------------------------- phase plane ----
 
 _STABLE = ("stable node", "stable focus")
 
@@ -36,9 +156,69 @@ def _one_neuron(model):
     for table, names, year in ((PRESETS_2003, PRESET_NAMES, ""),
                                (PRESETS_2007, PRESET_NAMES_2007, " 2007")):
         key = next((k for k, p in table.items() if p.checked() == one), None)
-        if key is not None:
-            return one, f"{key}{year} ({names[key]})"
+        if key is not None:   # "regular spiking (L5 pyramidal)": no parentheses in parentheses
+            return one, f"{key}{year} ({names[key].replace(' (', ', ').rstrip(')')})"
     return one, one.label()
+
+
+def _units(p):
+    """The unit of the current and of u: the 2003 form's own, or pA (2007)."""
+    return "model units" if p.FORM.startswith("2003") else "pA"
+
+
+def _shown_current(p, current):
+    """``"10 (model units)"`` (2003 form) or ``"100 pA"`` (2007 form)."""
+    unit = _units(p)
+    return f"{current:g} ({unit})" if unit == "model units" else f"{current:g} {unit}"
+
+
+def _v_minus(x):
+    """``"v + 60"`` for x = -60, ``"v - 5"`` for 5, ``"v"`` for 0."""
+    return "v" if x == 0 else f"v {'-' if x > 0 else '+'} {abs(x):g}"
+
+
+def _u_nullcline_text(p):
+    """The u-nullcline as a formula with the model's numbers, for the legend."""
+    if p.FORM.startswith("2003"):
+        return "v = -65" if p.accommodation else f"u = {p.b:g} v"
+    v_u = p.vr if p.v_u is None else p.v_u
+
+    def linear(b):
+        return "0" if b == 0 else f"{b:g} ({_v_minus(v_u)})"
+
+    high = linear(p.b)
+    if p.cubic != 0.0:
+        cubic = f"{p.cubic:g} ({_v_minus(p.v_cubic)})^3 for v > {p.v_cubic:g}"
+        high = cubic + ("" if p.b == 0 else f", plus {high}")
+        if p.b == 0:
+            high += ", else 0"
+    if p.b_low is None:
+        return f"u = {high}"
+    return f"u = {linear(p.b_low)} for v <= {p.v_switch:g}, else {high}"
+
+
+def _nullcline_grid(p, v_range, n=600):
+    """Potentials at which to draw the nullclines, with a NaN where the
+    u-nullcline jumps (2007 TC: b switches at v_switch), so that no vertical
+    connector is drawn there."""
+    vv = np.linspace(*v_range, n)
+    x = p.v_switch if getattr(p, "b_low", None) is not None else None
+    if x is None or not v_range[0] < x < v_range[1]:
+        return vv
+    v_u = p.vr if p.v_u is None else p.v_u
+    if (p.b_low - p.b) * (x - v_u) == 0.0:     # continuous there (RTN): nothing to break
+        return vv
+    after = np.nextafter(x, np.inf)
+    return np.concatenate([vv[vv < x], [x, np.nan, after], vv[vv > after]])
+
+
+def _label_x(x, v_range):
+    """Where the label of a cut-off or reset line goes along the top of the
+    axes: at the line (kept inside the axes' width), and its alignment."""
+    lo, hi = v_range
+    x = min(max(float(x), lo), hi)
+    edge = 0.06 * (hi - lo)
+    return x, "right" if x > hi - edge else ("left" if x < lo + edge else "center")
 
 
 # --------------------------------------------------------------- drawing ----
@@ -125,7 +305,8 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
         fields), of any model form (``izhic.PRESETS_2007["LTS"]``: the
         cut-off and the reset that move with u are drawn as slanted lines).
     current : float, default 10
-        Constant input current (model units).
+        Constant input current: the 2003 form's own units, pA for the 2007
+        form (the title says which).
     duration : float, default 200
         Length of the trajectory (ms).
     dt : float, default 0.05
@@ -162,15 +343,20 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     Notes
     -----
     Drawn: the v-nullcline ``u = f(v) + I`` and the u-nullcline ``u = b v``
-    (``v = -65`` with accommodation), the fixed points of
-    :func:`fixed_points` (filled: stable, open: unstable, half-filled:
-    saddle-node), the lines ``v = v_peak`` (spike cut-off) and ``v = c``
-    (reset), the trajectory from ``(v0, u0)`` simulated with
-    ``izhic.simulate(..., record=("v", "u"), v_at_spike="reset")``: each
-    stretch between spikes is a solid line ending at ``(v_peak, u)``, each
-    reset a dashed arrow from ``(v_peak, u)`` to ``(c, u + d)``. The
-    trajectory is colored from light (start) to dark (end), so the approach
-    to a limit cycle shows.
+    (``v = -65`` with accommodation; the 2007 form's ``u = B(v)``, its
+    formula in the legend, broken where b switches with a jump), the fixed
+    points of :func:`fixed_points` (filled: stable, open: unstable,
+    half-filled: saddle-node), the lines ``v = v_peak`` (spike cut-off) and
+    ``v = c`` (reset), slanted ``v_peak(u)`` and ``c(u)`` for the 2007 cells
+    whose cut-off and reset move with u (LTS, TC), each labelled just above
+    the axes, where no trajectory crosses its label; the trajectory from
+    ``(v0, u0)`` (an open square, drawn above a fixed point it starts at)
+    simulated with ``izhic.simulate(..., record=("v", "u"),
+    v_at_spike="reset")``: each stretch between spikes is a solid line ending
+    at ``(v_peak, u)``, each reset a dashed arrow from ``(v_peak, u)`` to
+    ``(c, u + d)``. The trajectory is colored from light (start) to dark
+    (end), so the approach to a limit cycle shows. The artists carry gids
+    (``"trajectory"``, ``"reset"``, ``"start"``, ``"label: c"``, ...).
     """
     p, name = _one_neuron(model)
     current = _constant_current(current)
@@ -184,6 +370,7 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     except ValueError:          # u' = 0 everywhere: no isolated fixed point
         points = []
     tilted = getattr(p, "special", False) and (p.peak_u != 0.0 or p.c_u != 0.0)
+    units = _units(p)
 
     if ax is None:
         import matplotlib.pyplot as plt
@@ -230,7 +417,7 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
                   headlength=4, headaxislength=3.5, pivot="mid", zorder=1, gid="vector field")
 
     # -- nullclines and the special lines --------------------------------
-    vv = np.linspace(*v_range, 600)
+    vv = _nullcline_grid(p, v_range)
     u_v, u_u = nullclines(p, current, vv)
     ax.plot(vv, u_v, color="tab:red", linewidth=1.8, zorder=3, gid="v-nullcline",
             label="v-nullcline (v' = 0)")
@@ -238,10 +425,8 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
         ax.axvline(p.ACCOMMODATION_V, color="tab:green", linewidth=1.8, zorder=3,
                    gid="u-nullcline", label="u-nullcline (v = -65)")
     else:
-        label = (f"u-nullcline (u = {p.b:g} v)" if p.FORM.startswith("2003")
-                 else "u-nullcline (u = B(v))")
         ax.plot(vv, u_u, color="tab:green", linewidth=1.8, zorder=3, gid="u-nullcline",
-                label=label)
+                label=f"u-nullcline ({_u_nullcline_text(p)})")
     if tilted:                     # cut-off and reset that move with u (2007 LTS, TC)
         uu = np.array(u_range)
         ax.plot(p.peak(uu), uu, color="0.35", linestyle=":", linewidth=1.0, zorder=2,
@@ -255,10 +440,12 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
                    gid="v_peak")
         ax.axvline(p.c, color="0.35", linestyle="-.", linewidth=0.9, zorder=2, gid="c")
         marks = ((p.v_peak, "v_peak"), (p.c, "c (reset)"))
-    for x, label in marks:
-        ax.annotate(label, (x, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(-2, -3),
-                    textcoords="offset points", ha="right", va="top", rotation=90,
-                    fontsize=8, color="0.3")
+    # the labels sit just above the axes, where no trajectory or reset can cross them
+    for (x, label), gid in zip(marks, ("label: v_peak", "label: c")):
+        x, ha = _label_x(x, v_range)
+        ax.annotate(label, (x, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 2),
+                    textcoords="offset points", ha=ha, va="bottom", fontsize=8,
+                    color="0.3", annotation_clip=False, gid=gid)
 
     # -- trajectory ------------------------------------------------------
     dark = np.array(to_rgb("tab:blue"))
@@ -275,8 +462,11 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
         ax.annotate("", xy=(v2, u2), xytext=(v1, u1), zorder=4, gid="reset",
                     arrowprops=dict(arrowstyle="-|>", linestyle="--", linewidth=0.9,
                                     color=shade(i), shrinkA=0, shrinkB=0, mutation_scale=9))
-    ax.plot([res.v[0, 0]], [res.u[0, 0]], marker="s", markersize=6, color=tuple(0.6 * dark),
-            linestyle="none", zorder=6, gid="start", label="start (v0, u0)")
+    # an open square above the fixed points, larger than their circles: where the
+    # run starts at a fixed point (at rest) both stay visible
+    ax.plot([res.v[0, 0]], [res.u[0, 0]], marker="s", markersize=11, fillstyle="none",
+            markeredgewidth=1.8, color="tab:orange", linestyle="none", zorder=8, gid="start",
+            label="start (v0, u0)")
 
     # -- fixed points ----------------------------------------------------
     for v, u, kind in points:
@@ -284,21 +474,24 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
         ax.plot([v], [u], marker="o", markersize=8, fillstyle=fill, markeredgewidth=1.5,
                 color="black", markerfacecolor="black", markerfacecoloralt="white",
                 linestyle="none", zorder=7, gid=f"fixed point: {kind}")
-        ax.annotate(kind, (v, u), xytext=(6, -10), textcoords="offset points", fontsize=8,
+        ax.annotate(kind, (v, u), xytext=(9, -11), textcoords="offset points", fontsize=8,
                     zorder=7)
 
     # -- frame -----------------------------------------------------------
     ax.set_xlim(*v_range)
     ax.set_ylim(*u_range)
     ax.set_xlabel("v (mV)")
-    ax.set_ylabel("u (current units)")
+    ax.set_ylabel("u (model units, as the current)" if units == "model units" else "u (pA)")
     n_spikes = res.spike_times[0].size
-    ax.set_title(f"{name}, I = {current:g}\n{method}, dt = {dt:g} ms, {duration:g} ms: "
-                 f"{n_spikes} spike{'' if n_spikes == 1 else 's'}", fontsize=10)
+    # pad: room for the labels of the cut-off and reset lines above the axes
+    ax.set_title(f"{name}, I = {_shown_current(p, current)}\n{method}, dt = {dt:g} ms, "
+                 f"{duration:g} ms: {n_spikes} spike{'' if n_spikes == 1 else 's'}",
+                 fontsize=10, pad=16)
     handles, _ = ax.get_legend_handles_labels()
     if resets:
         handles.append(Line2D([], [], color=dark, linestyle="--", linewidth=0.9,
-                              label="reset (v_peak, u) -> (c, u + d)"))
+                              label="reset (v_peak(u), u) -> (c(u), u + d)" if tilted
+                              else "reset (v_peak, u) -> (c, u + d)"))
     if any(kind in _STABLE for _, _, kind in points):
         handles.append(Line2D([], [], marker="o", markersize=7, color="black",
                               linestyle="none", label="stable fixed point"))

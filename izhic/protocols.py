@@ -3,8 +3,17 @@
 * :data:`FEATURES_2004`: the twenty panels A-T of Izhikevich (2004), "Which
   model to use for cortical spiking neurons?", IEEE TNN 15:1063, Fig. 1;
 * :data:`NEURON_TYPES_2003`: the eight traces of Izhikevich (2003), "Simple
-  model of spiking neurons", IEEE TNN 14:1569, Fig. 2.
+  model of spiking neurons", IEEE TNN 14:1569, Fig. 2;
+* :data:`PROTOCOLS_2007`: the step currents of the seven cell types of
+  Izhikevich (2007), *Dynamical Systems in Neuroscience*, ch. 8 (section
+  "The 2007 cell types" below).
 
+The code that runs them and draws the figures is in :mod:`izhic.figures`
+(:mod:`izhic.figures.izhikevich2004`, :mod:`izhic.figures.izhikevich2003`,
+:mod:`izhic.figures.izhikevich2007`).
+
+2004 Fig. 1 and 2003 Fig. 2
+---------------------------
 Both figures come from one public MATLAB file (``figure1.m``, November 2003).
 Each protocol below is transcribed from it: parameters, initial state, step
 ``tau``, length ``T`` and the input ``I(t)`` with the code's own expressions
@@ -23,16 +32,45 @@ This is ``izhic.simulate(..., method="izhikevich2004", dt=tau)`` with the
 current of the step starting at ``t_k`` equal to ``I(t_k)``, run for
 ``duration = T + tau`` (the code also advances the last sample, ``t = T``).
 izhic reports a spike at the end of the step, ``t_k + tau``; the figure code
-records ``t_k``. See :mod:`izhic.repertoire` for the runs and figures.
+records ``t_k``. :mod:`izhic.figures.figure1m` runs them that way.
+
+The 2007 cell types
+-------------------
+Izhikevich E.M. (2007) *Dynamical Systems in Neuroscience*, MIT Press,
+ch. 8, figures 8.12 (RS), 8.19 (IB), 8.23 (CH), 8.25 (LTS), 8.27 (FS), 8.31
+(TC) and 8.32 (RTN). The models are :data:`izhic.models.PRESETS_2007`; the
+protocols (:data:`PROTOCOLS_2007`) are those of the public NEURON port of the
+book's figures (ModelDB 39948, ``izhi2007Figs.py``): run length and step
+amplitudes per cell type, and for TC and RTN a second, "burst mode" protocol
+that holds the cell hyperpolarized for the first 120 ms. When the step
+starts (our choice):
+
+* tonic protocols: the current is 0 until ``t_on = 0.1 T`` and the amplitude
+  from then on, as the book's own code (``I = [zeros(1, 0.1 n), A ones(1,
+  0.9 n)]``): the cell rests at ``vr`` first, so the onset of firing is
+  visible. (The NEURON port applies the amplitude from t = 0.)
+* burst mode (TC, RTN): the hold current (-1200 pA, -350 pA) from t = 0 to
+  ``t_on = 120`` ms, then the amplitude until the end, as the port (which
+  runs 120 ms at the hold current, then switches). The port's burst-mode
+  amplitudes differ from the tonic ones: TC 0/50/100 pA (650 ms), RTN
+  30/50/90 pA over 720 ms.
+
+The book's numerics: :data:`METHOD_2007` (``"euler"``: v and u both from the
+old state) with the step :data:`TAU_2007` = 0.25 ms, from v0 = vr, u0 = 0.
 
 Examples
 --------
->>> from izhic.protocols import FEATURES_2004
+>>> from izhic.protocols import FEATURES_2004, PROTOCOLS_2007
 >>> p = FEATURES_2004["K"]
 >>> p.name, p.tau, p.duration
 ('resonator', 0.25, 400.0)
 >>> p.current([40.0, 40.25, 43.75, 44.0]).tolist()      # 0.65 for 40 < t < 44
 [0.0, 0.65, 0.65, 0.0]
+>>> p = PROTOCOLS_2007["RS"]
+>>> p.duration, p.amplitudes, p.t_on
+(520.0, (60.0, 70.0, 85.0, 100.0), 52.0)
+>>> p.current(100.0, [0.0, 51.75, 52.0]).tolist()
+[0.0, 0.0, 100.0]
 """
 from __future__ import annotations
 
@@ -42,9 +80,10 @@ from typing import Callable, Optional, Tuple
 import numpy as np
 
 from . import inputs
-from .models import Izhikevich2003
+from .models import PRESET_NAMES_2007, PRESETS_2007, Izhikevich2003
 
-__all__ = ["Protocol", "FEATURES_2004", "NEURON_TYPES_2003"]
+__all__ = ["Protocol", "FEATURES_2004", "NEURON_TYPES_2003", "Protocol2007", "PROTOCOLS_2007",
+           "TAU_2007", "METHOD_2007"]
 
 
 @dataclass(frozen=True)
@@ -318,3 +357,103 @@ _TRACES = [
 
 #: The eight traces of Izhikevich (2003), Fig. 2 (figure1.m numerics, tau = 0.25 ms).
 NEURON_TYPES_2003 = {p.key: p for p in _TRACES}
+
+
+# ------------------------------------------------ 2007 ch. 8, the cell types ----
+
+#: The book's step (ms) and scheme for the 2007 cell types.
+TAU_2007 = 0.25
+METHOD_2007 = "euler"
+
+
+@dataclass(frozen=True)
+class Protocol2007:
+    """One published protocol: a cell type and the step currents it is shown under.
+
+    Attributes
+    ----------
+    key : str
+        ``"RS"``, ..., ``"TC_burst"``, ``"RTN_burst"``.
+    cell : str
+        The cell type, a key of :data:`izhic.models.PRESETS_2007`.
+    figure : str
+        The book's figure, e.g. ``"8.12"``.
+    duration : float
+        Run length T (ms): ``T / tau`` steps from t = 0.
+    amplitudes : tuple of float
+        The step currents (pA), one run each.
+    t_on : float
+        When the step to the amplitude starts (ms).
+    hold : float
+        The current before ``t_on`` (pA): 0, or the burst mode's
+        hyperpolarizing hold.
+    """
+
+    key: str
+    cell: str
+    figure: str
+    duration: float
+    amplitudes: tuple
+    t_on: float
+    hold: float = 0.0
+
+    @property
+    def burst_mode(self) -> bool:
+        """True for the protocols that start from a hyperpolarizing hold."""
+        return self.hold != 0.0
+
+    @property
+    def name(self) -> str:
+        """The cell type's full name (and the mode, for burst mode)."""
+        name = PRESET_NAMES_2007[self.cell]
+        return f"{name}, burst mode" if self.burst_mode else name
+
+    def model(self):
+        """The cell's parameters, :data:`izhic.models.PRESETS_2007` ``[cell]``."""
+        return PRESETS_2007[self.cell]
+
+    def waveform(self, amplitude):
+        """The input of the run at ``amplitude`` (pA), an :mod:`izhic.inputs` waveform."""
+        step = inputs.step(self.t_on, amplitude)
+        if not self.burst_mode:
+            return step
+        return inputs.pulse(0.0, self.t_on, self.hold) + step
+
+    def current(self, amplitude, t):
+        """The input (pA) at the times ``t`` (ms): ``hold`` before ``t_on``,
+        ``amplitude`` from ``t_on`` on."""
+        return self.waveform(amplitude).values(t)
+
+    def as_dict(self):
+        """The protocol as plain data (for the JSON file)."""
+        return {"cell": self.cell, "figure": self.figure, "duration_ms": self.duration,
+                "amplitudes_pA": list(self.amplitudes), "t_on_ms": self.t_on,
+                "hold_pA": self.hold, "method": METHOD_2007, "dt_ms": TAU_2007,
+                "v0_mV": float(self.model().vr), "u0_pA": 0.0,
+                "spike_time": "end of the step whose update reached the peak, (k + 1) dt"}
+
+
+def _tonic(cell, figure, duration, amplitudes):
+    return Protocol2007(cell, cell, figure, float(duration), tuple(map(float, amplitudes)),
+                        t_on=0.1 * duration)
+
+
+def _burst(cell, figure, duration, amplitudes, hold, hold_ms=120.0):
+    return Protocol2007(f"{cell}_burst", cell, figure, float(duration),
+                        tuple(map(float, amplitudes)), t_on=hold_ms, hold=float(hold))
+
+
+#: The published protocols (ModelDB 39948, the port of the book's figures),
+#: in the order of the figure. Tonic protocols step from 0 to the amplitude at
+#: 10 % of the run; burst modes hold at ``hold`` for 120 ms, then step.
+PROTOCOLS_2007 = {p.key: p for p in (
+    _tonic("RS", "8.12", 520, (60, 70, 85, 100)),
+    _tonic("IB", "8.19", 600, (290, 370, 500, 550)),
+    _tonic("CH", "8.23", 210, (200, 300, 400, 600)),
+    _tonic("LTS", "8.25", 320, (100, 125, 200, 300)),
+    _tonic("FS", "8.27", 100, (73.2, 100, 200, 400)),
+    _tonic("RTN", "8.32", 650, (50, 70, 110)),
+    _tonic("TC", "8.31", 650, (50, 100, 150)),
+    _burst("TC", "8.31", 650, (0, 50, 100), hold=-1200.0),
+    _burst("RTN", "8.32", 720, (30, 50, 90), hold=-350.0),
+)}

@@ -1,118 +1,126 @@
-"""The examples run from a clean directory and reproduce their published numbers.
+"""examples/accuracy.py: its figures and its exit status (the script itself runs
+for minutes, so its parts are tested on small made-up numbers; the README's
+numbers come from a full run).
 
-examples/rs_sweep.py is a thin wrapper around :func:`izhic.figures.rs_sweep`
-(the figure code lives in the package so that ``izhic figure rs_sweep`` works
-from an installed izhic); the figure helpers are tested here too."""
-import csv
-import subprocess
-import sys
+Each figure test is one that would have caught a defect of 0.1: the euler line
+hidden under the interpolated one, the "dt 0.1" label on the arrow, a failed
+claim printed as FAIL while the script exited 0."""
+import importlib.util
+import io
 from pathlib import Path
 
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose, assert_array_equal
 
-import izhic
-from izhic.figures import FIGURES, new_figure, plot_trace
-from izhic.figures import rs_sweep as rs_sweep_figure
+pytest.importorskip("matplotlib")
+
+from figure_geometry import crosses_box, display_segment, drawn   # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-OUTPUTS = ("membrane_potential.png", "spike_rate_vs_current.png", "spike_rate_vs_current.csv")
 
 
 @pytest.fixture(scope="module")
-def rs_sweep(tmp_path_factory):
-    """Run examples/rs_sweep.py once; -> (completed process, output directory)."""
-    out = tmp_path_factory.mktemp("rs_sweep") / "figures"  # not there yet: the script creates it
-    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "rs_sweep.py"),
-                           "--out", str(out)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    return proc, out
+def accuracy():
+    """examples/accuracy.py, imported as a module."""
+    spec = importlib.util.spec_from_file_location("accuracy_example",
+                                                  ROOT / "examples" / "accuracy.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.fixture(scope="module")
-def rs_table(rs_sweep):
-    _, out = rs_sweep
-    with open(out / "spike_rate_vs_current.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return {key: np.array([float(row[key]) for row in rows]) for key in rows[0]}
+def made_up_errors(accuracy):
+    """Errors of every method series for RS at I = 10: first order, euler and its
+    interpolated spike times almost equal (as measured: 6.89 and 6.84 ms at dt 0.1)."""
+    errors = {}
+    for k, (label, _, _) in enumerate(accuracy.METHOD_SERIES):
+        for dt in accuracy.DTS:
+            if label.startswith("euler"):
+                e = 70.0 * dt * (0.993 if "interpolated" in label else 1.0)
+            elif label.startswith("rk4 ("):
+                e = 0.04 * dt ** 4
+            else:
+                e = (60.0 + 20 * k) * dt
+            errors[(label, dt) + accuracy.WP_CASE] = (e, 0.5 * e, 0)
+    return errors
 
 
-def test_rs_sweep_runs_and_prints_paths(rs_sweep):
-    proc, out = rs_sweep
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == [str(out / name) for name in OUTPUTS]
+def test_euler_line_is_visible_beside_the_interpolated_one(accuracy):
+    from izhic.plotting import new_figure
+
+    ax = accuracy.panel_methods(new_figure().add_subplot(), made_up_errors(accuracy))
+    lines = {line.get_label(): line for line in ax.lines}
+    euler, interp = lines["euler"], lines["euler, interpolated spike times"]
+    # the two lie on top of each other: the wide one underneath, the narrow one on top
+    assert np.allclose(euler.get_ydata(), interp.get_ydata(), rtol=0.01)
+    assert euler.get_linewidth() >= 2.5 * interp.get_linewidth()
+    assert euler.get_zorder() < interp.get_zorder()
+    assert euler.get_color() != interp.get_color()
+    # and the legend shows them apart
+    handles = {t.get_text(): h for t, h in zip(ax.get_legend().get_texts(),
+                                               ax.get_legend().legend_handles)}
+    assert handles["euler"].get_linewidth() > handles[
+        "euler, interpolated spike times"].get_linewidth()
 
 
-@pytest.mark.parametrize("name", OUTPUTS[:2])
-def test_rs_sweep_pngs(rs_sweep, name):
-    _, out = rs_sweep
-    data = (out / name).read_bytes()
-    assert data[:8] == PNG_MAGIC
-    assert len(data) > 20_000  # a real figure, not an empty canvas
+#: A measured run of examples/accuracy.py (RS at I = 10, one neuron; AMD EPYC, 2
+#: cores): (value, wall time s, max error ms) per family. The arrow from rk4 at
+#: dt 0.125 to DOP853 at 1e-5 passes just above rk4's dt 0.1 point.
+MEASURED = {
+    "izhic rk4": [(1.0, 1.17e-4, 0.368), (0.5, 1.38e-4, 0.0721), (0.25, 1.85e-4, 9.75e-3),
+                  (0.2, 2.11e-4, 4.7e-3), (0.125, 2.86e-4, 7.28e-4), (0.1, 3.39e-4, 3.62e-4),
+                  (0.05, 5.9e-4, 1.87e-5), (0.025, 1.09e-3, 6.95e-7), (0.01, 2.59e-3, 5.49e-9),
+                  (0.005, 5.18e-3, 2.09e-9)],
+    "izhic euler": [(1.0, 9.29e-5, 49.5), (0.5, 9.81e-5, 27.7), (0.25, 1.16e-4, 16.4),
+                    (0.1, 1.65e-4, 6.89), (0.05, 2.46e-4, 3.24), (0.025, 4.05e-4, 1.47),
+                    (0.01, 8.83e-4, 0.655), (0.005, 1.7e-3, 0.305), (0.0025, 3.28e-3, 0.175),
+                    (0.001, 8.62e-3, 0.0636)],
+    "izhic rk4, per neuron of 10000": [(0.1, 3.52e-5, 3.62e-4)],
+    "solve_ivp RK45": [(1e-3, 0.0341, 0.455), (1e-5, 0.0428, 0.0267), (1e-7, 0.0833, 1.1e-4),
+                       (1e-9, 0.184, 1.35e-6), (1e-11, 0.431, 1.02e-8)],
+    "solve_ivp DOP853": [(1e-3, 0.0356, 0.072), (1e-4, 0.0395, 1.27e-3), (1e-5, 0.0358, 4.41e-5),
+                         (1e-7, 0.0721, 5.16e-6), (1e-9, 0.12, 1.02e-7), (1e-11, 0.208, 3.51e-10)],
+    "solve_ivp LSODA": [(1e-3, 0.0277, 1.71), (1e-6, 0.0576, 0.0119), (1e-8, 0.0968, 1.97e-4),
+                        (1e-11, 0.151, 2.82e-7)],
+}
 
 
-def test_rs_sweep_csv_published_counts(rs_table):
-    assert_array_equal(rs_table["current"], np.arange(41.0))
-    counts = rs_table["count_izhikevich2004"]
-    # the original RS project's numbers: silent up to I = 3, 18 spikes at I = 10, 67 at I = 40
-    assert_array_equal(counts[:5], [0, 0, 0, 0, 5])
-    assert counts[10] == 18
-    assert counts[40] == 67
-    assert_allclose(rs_table["rate_hz_izhikevich2004"], counts * 1.25, rtol=1e-12)
-    assert_allclose(rs_table["rate_hz_accurate"], rs_table["count_accurate"] * 1.25, rtol=1e-12)
+def measured_work_precision(accuracy):
+    assert accuracy.POPULATION == 10_000
+    rows = []
+    for family, points in MEASURED.items():
+        for value, wall, error in points:
+            setting = (f"dt={value:g}" if family.startswith("izhic")
+                       else f"rtol=atol={value:g}")
+            rows.append(dict(family=family, setting=setting, value=value, wall_s=wall,
+                             max_error_ms=error, count_diff=int(value == 1.0 and "euler"
+                                                                in family)))
+    return rows
 
 
-def test_rs_sweep_accurate_close_to_published(rs_table):
-    published = rs_table["rate_hz_izhikevich2004"]
-    accurate = rs_table["rate_hz_accurate"]
-    assert_array_equal(accurate[:4], 0.0)  # below the saddle-node at I = 4 nothing fires
-    high = rs_table["current"] >= 20
-    # dt = 0.25 delays every spike a little, so the published rates are slightly low
-    assert np.all(np.abs(accurate[high] - published[high]) <= 6.25)  # <= 5 spikes in 0.8 s
-    assert accurate.sum() > published.sum()
+def test_work_precision_labels_stay_off_the_arrow(accuracy):
+    rows = measured_work_precision(accuracy)
+    ratios = accuracy.speed_ratios(rows)
+    assert ratios[0]["setting"] == "dt=0.125"
+    assert (ratios[2]["family"], ratios[2]["setting"]) == ("solve_ivp DOP853", "rtol=atol=1e-05")
+    fig = accuracy.work_precision_figure(rows, ratios)
+    ax = fig.axes[0]
+    renderer = drawn(fig)
+    arrow, = [t for t in ax.texts if t.get_gid() == "matched arrow"]
+    segment = display_segment(ax, arrow.xyann, arrow.xy)
+    labels = [t for t in ax.texts if (t.get_gid() or "").endswith("dt label")]
+    assert {t.get_text() for t in labels} >= {"dt 1", "dt 0.1", "dt 0.01"}
+    for label in labels:
+        assert not crosses_box(*segment, label.get_window_extent(renderer)), label.get_text()
 
 
-def test_rs_sweep_example_is_the_package_figure(rs_sweep, tmp_path):
-    """examples/rs_sweep.py is a wrapper: izhic.figures.rs_sweep writes the same files."""
-    _, out = rs_sweep
-    paths = rs_sweep_figure(tmp_path / "pkg")
-    assert paths == [tmp_path / "pkg" / name for name in OUTPUTS]
-    assert paths[2].read_bytes() == (out / OUTPUTS[2]).read_bytes()
-    for path in paths[:2]:
-        assert path.read_bytes()[:8] == PNG_MAGIC
-
-
-def test_figure_registry():
-    assert FIGURES["rs_sweep"] is rs_sweep_figure
-    for name, func in FIGURES.items():
-        # `izhic figure --list` shows the first line of the docstring
-        assert func.__doc__ and func.__doc__.strip().splitlines()[0], name
-
-
-# ------------------------------------------------------------ plot_trace ----
-
-def test_plot_trace_draws_v_and_spikes():
-    res = izhic.simulate("RS", current=[0.0, 10.0], duration=200.0, dt=0.25,
-                         method="izhikevich2004", record="v", record_neurons=[1])
-    fig = new_figure()
-    ax = plot_trace(res, ax=fig.subplots())
-    trace, marks = ax.lines[0], ax.lines[-1]
-    assert_array_equal(trace.get_xdata(), res.t)
-    assert_array_equal(trace.get_ydata(), res.v[0])
-    # row 0 of the trace is neuron 1: its spikes are marked, not neuron 0's (none)
-    assert_array_equal(marks.get_xdata(), res.spike_times[1])
-    assert res.spike_counts()[1] > 0
-    assert ax.get_title().startswith("izhikevich2004, dt = 0.25 ms: ")
-    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "v (mV)"
-
-
-def test_plot_trace_errors():
-    fig = new_figure()
-    ax = fig.subplots()
-    with pytest.raises(ValueError, match="no v trace; simulate with record='v'"):
-        plot_trace(izhic.simulate("RS", 10.0, 10.0), ax=ax)
-    res = izhic.simulate("RS", 10.0, 10.0, record="v")
-    with pytest.raises(ValueError, match="row: the result holds 1 v trace"):
-        plot_trace(res, ax=ax, row=1)
+@pytest.mark.parametrize("claims, status", [
+    ([(True, "a"), (None, "info"), (True, "b")], 0),
+    ([(True, "a"), (False, "order below 3.5"), (None, "info")], 1),
+])
+def test_exit_status_follows_the_claims(accuracy, claims, status):
+    out = io.StringIO()
+    assert accuracy.report(claims, file=out) == status
+    text = out.getvalue()
+    assert ("FAIL order below 3.5" in text) == (status == 1)
+    assert ("1 claim(s) failed" in text) == (status == 1)

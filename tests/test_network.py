@@ -1,9 +1,11 @@
-"""The 2003 network (net.m) against a loop written here from net.m's code."""
+"""The 2003 network (net.m) against a loop written here from net.m's code, and its
+figure (izhic.figures.izhikevich2003, Fig. 3)."""
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
 from izhic.figures import FIGURES
+from izhic.figures.izhikevich2003 import network_2003_figure
 from izhic.network import network_2003
 
 
@@ -61,3 +63,20 @@ def test_network_statistics_and_figure(tmp_path):
 def test_network_duration_must_be_whole_ms():
     with pytest.raises(ValueError, match="^duration"):
         network_2003(10.5)
+
+
+def test_network_figure_title_fits_over_the_raster():
+    """The title lies inside the figure and no wider than the raster's axes
+    (0.1's one-line title ran past both)."""
+    pytest.importorskip("matplotlib")
+    from figure_geometry import drawn, inside
+
+    fig = network_2003_figure(network_2003(200.0, seed=0))
+    renderer = drawn(fig)
+    raster = fig.axes[0]
+    title = raster.title.get_window_extent(renderer)
+    axes = raster.get_window_extent(renderer)
+    assert inside(title, fig.bbox)
+    assert axes.x0 <= title.x0 and title.x1 <= axes.x1
+    assert title.y0 >= axes.y1                                  # above the raster
+    assert "mean rate" in raster.get_title() and "dt = 1 ms" in raster.get_title()

@@ -1,9 +1,12 @@
-"""Phase-plane helpers (izhic.plotting) and examples/phase_plane.py.
+"""Drawing helpers (izhic.plotting: phase_plane, plot_trace, new_figure, save_png)
+and examples/phase_plane.py.
 
 Nullclines against their formulas, fixed points against the closed form of
 the quadratic and the Jacobian's eigenvalues from NumPy (an independent
 oracle), the saddle-node at I = (5 - b)^2 / 0.16 - 140, the artists that
-phase_plane draws, and the example script end to end."""
+phase_plane draws and where they sit (no label crossed by the trajectory, the
+start visible over a fixed point), the 2007 form, and the example script end
+to end."""
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +16,11 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
-from izhic.plotting import fixed_points, nullclines, phase_plane
+from izhic.plotting import (fixed_points, new_figure, nullclines, phase_plane, plot_trace,
+                            save_png)
 
 matplotlib = pytest.importorskip("matplotlib")
+from figure_geometry import crosses_box, display_segment, drawn, inside, line_segments  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -306,20 +311,186 @@ def test_phase_plane_errors(kwargs, error, match):
         phase_plane(**{"ax": new_axes(), **kwargs})
 
 
+# ------------------------------------------------ where the artists sit ----
+
+#: (model, current) pairs that fire, of every form; RS at I = 10 is the figure
+#: of the registry, whose "c (reset)" label the trajectory used to cross.
+FIRING = [("RS", 10.0), ("IB", 10.0), ("FS", 10.0), ("RZ", 0.5),
+          (izhic.PRESETS_2007["RS"], 100.0), (izhic.PRESETS_2007["LTS"], 200.0),
+          (izhic.PRESETS_2007["FS"], 200.0), (izhic.PRESETS_2007["TC"], 100.0)]
+FIRING_IDS = ["RS", "IB", "FS", "RZ", "RS2007", "LTS2007", "FS2007", "TC2007"]
+
+
+def drawn_phase_plane(model, current, **kwargs):
+    fig = Figure(figsize=(7.5, 6.0))
+    ax = phase_plane(model, current, duration=300.0, ax=fig.add_subplot(), **kwargs)
+    return fig, ax, drawn(fig)
+
+
+def trajectory_segments(ax):
+    """Every drawn piece of the trajectory and every reset arrow, display coordinates."""
+    segments = [seg for line in by_gid(ax, "trajectory") for seg in line_segments(ax, line)]
+    segments += [display_segment(ax, arrow.xyann, arrow.xy) for arrow in by_gid(ax, "reset")]
+    return segments
+
+
+@pytest.mark.parametrize("model, current", FIRING, ids=FIRING_IDS)
+def test_cut_off_and_reset_labels_are_not_crossed(model, current):
+    fig, ax, renderer = drawn_phase_plane(model, current)
+    labels = by_gid(ax, "label: v_peak") + by_gid(ax, "label: c")
+    assert len(labels) == 2
+    segments = trajectory_segments(ax)
+    assert len(segments) > 100 and by_gid(ax, "reset")
+    title = ax.title.get_window_extent(renderer)
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert not any(crosses_box(p, q, box) for p, q in segments), label.get_text()
+        assert not box.overlaps(title), label.get_text()
+        assert inside(box, fig.bbox)
+    # each label names its line and stands at it (where the line meets the top edge)
+    p = izhic.preset(model) if isinstance(model, str) else model
+    top = ax.get_ylim()[1]
+    for label, x in zip(labels, (p.peak(top), p.reset(0.0, top)[0])):
+        lo, hi = ax.get_xlim()
+        assert label.xy[0] == pytest.approx(min(max(float(x), lo), hi))
+
+
+@pytest.mark.parametrize("model, current", [("RS", 3.0), ("RZ", 0.0), ("LTS", 0.0)])
+def test_start_marker_is_drawn_above_a_fixed_point_and_stays_visible(model, current):
+    # at these currents the run starts at (or next to) the rest state
+    ax = phase_plane(model, current, ax=new_axes())
+    start, = by_gid(ax, "start")
+    points = [a for a in ax.lines if (a.get_gid() or "").startswith("fixed point")]
+    assert points
+    rest = min(points, key=lambda a: np.hypot(a.get_xdata()[0] - start.get_xdata()[0],
+                                              a.get_ydata()[0] - start.get_ydata()[0]))
+    assert start.get_zorder() > max(a.get_zorder() for a in points)
+    # an open marker of another shape, larger than the fixed point's: both show
+    assert start.get_marker() != rest.get_marker()
+    assert start.get_fillstyle() == "none"
+    assert start.get_markersize() > rest.get_markersize()
+    assert start.get_color() != rest.get_color()
+    if (model, current) == ("RS", 3.0):     # exactly at the stable node (-65, -13)
+        assert (start.get_xdata()[0], start.get_ydata()[0]) == (-65.0, -13.0)
+        assert (rest.get_xdata()[0], rest.get_ydata()[0]) == pytest.approx((-65.0, -13.0))
+
+
+@pytest.mark.parametrize("name, current", [("RS", 100.0), ("LTS", 200.0), ("FS", 200.0),
+                                           ("TC", 100.0)])
+def test_phase_plane_2007(name, current):
+    model = izhic.PRESETS_2007[name]
+    ax = phase_plane(model, current, duration=300.0, ax=new_axes())
+    res = izhic.simulate(model, current, 300.0, 0.05, "rk4")
+    n_spikes = res.spike_counts()[0]
+    assert n_spikes >= 3
+    title = ax.get_title()
+    assert title.startswith(f"{name} 2007 (") and f"I = {current:g} pA" in title
+    assert "((" not in title and "))" not in title        # no nested parentheses
+    assert f"{n_spikes} spikes" in title
+    assert ax.get_ylabel() == "u (pA)"
+    assert len(by_gid(ax, "reset")) == n_spikes
+    # the view holds the whole trajectory and the cut-off it reaches
+    drawn_u = np.concatenate([s.get_ydata() for s in by_gid(ax, "trajectory")])
+    drawn_v = np.concatenate([s.get_xdata() for s in by_gid(ax, "trajectory")])
+    (v_lo, v_hi), (u_lo, u_hi) = ax.get_xlim(), ax.get_ylim()
+    assert u_lo <= drawn_u.min() and drawn_u.max() <= u_hi
+    assert v_lo <= drawn_v.min() and drawn_v.max() <= v_hi
+    tilted = name in ("LTS", "TC")      # cut-off and reset move with u
+    texts = {a.get_text() for a in by_gid(ax, "label: v_peak") + by_gid(ax, "label: c")}
+    assert texts == ({"v_peak(u)", "c(u) (reset)"} if tilted else {"v_peak", "c (reset)"})
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ("reset (v_peak(u), u) -> (c(u), u + d)" in legend) == tilted
+    u_null = next(t for t in legend if t.startswith("u-nullcline"))
+    assert u_null == {"RS": "u-nullcline (u = -2 (v + 60))",
+                      "LTS": "u-nullcline (u = 8 (v + 56))",
+                      "FS": "u-nullcline (u = 0.025 (v + 55)^3 for v > -55, else 0)",
+                      "TC": "u-nullcline (u = 15 (v + 60) for v <= -65, else 0)"}[name]
+
+
+def test_tc_u_nullcline_is_broken_at_its_jump():
+    # TC: b = 15 below -65 mV, 0 above: u = B(v) jumps from -75 to 0 at v = -65
+    ax = phase_plane(izhic.PRESETS_2007["TC"], 100.0, ax=new_axes())
+    line, = by_gid(ax, "u-nullcline")
+    v, u = line.get_xdata(), line.get_ydata()
+    gap = np.flatnonzero(np.isnan(v))
+    assert gap.size == 1
+    assert v[gap[0] - 1] == -65.0 and u[gap[0] - 1] == pytest.approx(-75.0)
+    assert v[gap[0] + 1] > -65.0 and u[gap[0] + 1] == 0.0
+    # RTN's switch leaves the nullcline continuous: no gap
+    ax = phase_plane(izhic.PRESETS_2007["RTN"], 70.0, ax=new_axes())
+    assert not np.isnan(by_gid(ax, "u-nullcline")[0].get_xdata()).any()
+
+
+def test_phase_plane_2003_units():
+    ax = phase_plane("RS", 10.0, ax=new_axes())
+    assert ax.get_title().startswith("RS (regular spiking), I = 10 (model units)\n")
+    assert ax.get_ylabel() == "u (model units, as the current)"
+
+
+# ------------------------------------------------------------ plot_trace ----
+
+def test_plot_trace_draws_v_and_spikes():
+    res = izhic.simulate("RS", current=[0.0, 10.0], duration=200.0, dt=0.25,
+                         method="izhikevich2004", record="v", record_neurons=[1])
+    fig = new_figure()
+    ax = plot_trace(res, ax=fig.subplots())
+    trace, marks = ax.lines[0], ax.lines[-1]
+    assert_array_equal(trace.get_xdata(), res.t)
+    assert_array_equal(trace.get_ydata(), res.v[0])
+    # row 0 of the trace is neuron 1: its spikes are marked, not neuron 0's (none)
+    assert_array_equal(marks.get_xdata(), res.spike_times[1])
+    assert res.spike_counts()[1] > 0
+    assert ax.get_title().startswith("izhikevich2004, dt = 0.25 ms: ")
+    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "v (mV)"
+
+
+def test_plot_trace_errors():
+    fig = new_figure()
+    ax = fig.subplots()
+    with pytest.raises(ValueError, match="no v trace; simulate with record='v'"):
+        plot_trace(izhic.simulate("RS", 10.0, 10.0), ax=ax)
+    res = izhic.simulate("RS", 10.0, 10.0, record="v")
+    with pytest.raises(ValueError, match="row: the result holds 1 v trace"):
+        plot_trace(res, ax=ax, row=1)
+
+
+def test_save_png_writes_a_palette_png(tmp_path):
+    from PIL import Image
+
+    fig, ax, _ = drawn_phase_plane("RS", 10.0)
+    full, small = tmp_path / "full.png", tmp_path / "small.png"
+    fig.savefig(full, dpi=80)
+    assert save_png(fig, small, dpi=80) == small
+    assert small.read_bytes()[:8] == PNG_MAGIC
+    with Image.open(full) as a, Image.open(small) as b:
+        assert b.mode == "P" and a.size == b.size
+        # the same picture: every pixel within a few levels of the true-colour one
+        diff = np.abs(np.asarray(a.convert("RGB"), float) - np.asarray(b.convert("RGB"), float))
+        assert np.percentile(diff, 99) <= 16
+    assert small.stat().st_size < 0.75 * full.stat().st_size
+
+
 # --------------------------------------------------------------------- example ----
 
-def test_example_script_writes_png(tmp_path):
+def run_example(tmp_path, *args):
+    """examples/phase_plane.py ``args`` --out tmp_path/figs, from tmp_path: -> the one
+    path it printed, after checking that it wrote a real PNG there."""
     out = tmp_path / "figs"
-    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "phase_plane.py"),
-                           "--preset", "fs", "--current", "10", "--duration", "100",
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "phase_plane.py"), *args,
                            "--out", str(out)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    path = out / "phase_plane_FS_10.png"
-    assert proc.stdout.split() == [str(path)]
+    path, = map(Path, proc.stdout.split())
+    assert path.parent == out
     data = path.read_bytes()
     assert data[:8] == PNG_MAGIC
     assert len(data) > 30_000   # a real two-panel figure, not an empty canvas
+    return path
+
+
+def test_example_script_writes_png(tmp_path):
+    path = run_example(tmp_path, "--preset", "fs", "--current", "10", "--duration", "100")
+    assert path.name == "phase_plane_FS_10.png"
 
 
 def test_example_script_help_and_errors():
@@ -327,8 +498,16 @@ def test_example_script_help_and_errors():
     proc = subprocess.run([sys.executable, script, "--help"], capture_output=True, text=True,
                           timeout=60)
     assert proc.returncode == 0
-    for option in ("--preset", "--current", "--duration", "--method", "--out"):
+    for option in ("--form", "--preset", "--current", "--duration", "--method", "--out"):
         assert option in proc.stdout
     proc = subprocess.run([sys.executable, script, "--preset", "XX"], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 2 and "invalid choice: 'XX'" in proc.stderr
+    proc = subprocess.run([sys.executable, script, "--form", "2007", "--preset", "RZ"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "RZ is not a 2007 preset" in proc.stderr
+
+
+def test_example_script_2007_cell(tmp_path):
+    path = run_example(tmp_path, "--form", "2007", "--preset", "lts", "--duration", "150")
+    assert path.name == "phase_plane_2007_LTS_300.png"   # the largest step of LTS's protocol

@@ -1,4 +1,7 @@
-"""Izhikevich's repertoire figures (2004 Fig. 1, 2003 Fig. 2) against the figure code.
+"""The figures of figure1.m (2004 Fig. 1, 2003 Fig. 2) against the figure code.
+
+izhic.figures.figure1m runs the protocols as the code does,
+izhic.figures.izhikevich2004 and izhic.figures.izhikevich2003 draw them.
 
 The oracle is the public figure code (``figure1.m``) transcribed literally into
 a plain Python loop below, with its own parameters and its own ``if``
@@ -19,8 +22,10 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from izhic.models import PRESETS_2003
 from izhic.protocols import FEATURES_2004, NEURON_TYPES_2003
-from izhic.repertoire import (ACCURATE, accurate_run, compare_accurate, features_2004,
-                              neuron_types_2003, run_panel, run_protocol)
+from izhic.figures.figure1m import run_protocol
+from izhic.figures.izhikevich2003 import neuron_types_2003
+from izhic.figures.izhikevich2004 import (ACCURATE, accurate_run, compare_accurate,
+                                          features_2004, run_panel)
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -355,8 +360,48 @@ def test_example_scripts(tmp_path, script, args, names):
     assert proc.stdout.split() == [str(out / name) for name in names]
 
 
-@pytest.mark.parametrize("name", ["izhic.protocols", "izhic.repertoire"])
-def test_docstring_examples(name):
-    result = doctest.testmod(importlib.import_module(name),
+def test_docstring_examples():
+    # the figure modules' doctests: tests/test_figures.py
+    result = doctest.testmod(importlib.import_module("izhic.protocols"),
                              optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_accurate_titles_name_the_shift_one_way():
+    """The accurate panels say "largest shift" (equal counts: the spike that moved
+    most) or "first-spike shift" (the counts differ), never "up to" next to "1st";
+    the caption says what each means; every title fits in the figure."""
+    from figure_geometry import drawn, inside
+
+    from izhic.figures.izhikevich2004 import _SHIFT_CAPTION, _accurate_figure, _accurate_note
+
+    base = {"accurate_stopped_at_ms": None, "count_published": 5}
+    assert _accurate_note({**base, "count_accurate": 5, "max_shift_ms": -4.08,
+                           "first_spike_shift_ms": -0.5}) == \
+        "5 spikes, largest shift 4.08 ms earlier"
+    assert _accurate_note({**base, "count_accurate": 29, "max_shift_ms": None,
+                           "first_spike_shift_ms": 0.496}) == \
+        "29 spikes, first-spike shift 0.496 ms later"
+    assert _accurate_note({**base, "count_accurate": 651, "max_shift_ms": None,
+                           "first_spike_shift_ms": None, "accurate_stopped_at_ms": 170.0}) \
+        == "runaway, 651 spikes by 170 ms"
+    assert "Largest shift (same spike count)" in _SHIFT_CAPTION
+    assert "First-spike shift (the\ncounts differ)" in _SHIFT_CAPTION
+
+    pairs = {}
+    for key in "ACQ":                     # equal counts, more spikes, a new tonic train
+        published, (accurate, stopped) = run_panel(key), accurate_run(key)
+        stats = compare_accurate(published, accurate)
+        stats["accurate_stopped_at_ms"] = stopped
+        pairs[key] = (published, accurate, stats)
+    fig = _accurate_figure(pairs)
+    renderer = drawn(fig)
+    titles = [ax.title for ax in fig.axes if ax.get_title()]
+    assert len(titles) == 6
+    notes = [t.get_text().splitlines()[-1] for t in titles[1::2]]
+    assert notes[0].startswith("5 spikes, largest shift ")
+    assert notes[1].startswith("29 spikes, first-spike shift ")
+    assert notes[2].startswith("8 spikes, first-spike shift ")
+    for title in titles + [fig._suptitle]:
+        assert inside(title.get_window_extent(renderer), fig.bbox), title.get_text()
+    assert any(_SHIFT_CAPTION in t.get_text() for t in fig.axes[-2].texts + fig.texts)

@@ -1,11 +1,10 @@
-"""The 2007 cell types under their published protocols (izhic.figures_2007).
+"""The 2007 cell types under their published protocols (izhic.protocols.PROTOCOLS_2007,
+run and drawn by izhic.figures.izhikevich2007).
 
 Every run is compared with a loop written here from the book's equations
 (Izhikevich 2007, ch. 8; the parameters typed in again from the reference
 table, not read from izhic.PRESETS_2007), then checked for the firing pattern
 each cell is known for."""
-import doctest
-import importlib
 import json
 import subprocess
 import sys
@@ -15,8 +14,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-from izhic.figures_2007 import (PROTOCOLS_2007, TAU, Protocol2007, cell_types_2007,
-                                run_protocol_2007)
+from izhic.figures.izhikevich2007 import cell_types_2007, run_protocol_2007
+from izhic.protocols import PROTOCOLS_2007, Protocol2007
+from izhic.protocols import TAU_2007 as TAU
 
 ROOT = Path(__file__).resolve().parents[1]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -236,7 +236,7 @@ def test_cell_types_2007_writes_png_and_json(tmp_path, runs):
 
 
 def test_trace_shows_the_u_dependent_peak():
-    from izhic.figures_2007 import _shown_trace
+    from izhic.figures.izhikevich2007 import _shown_trace
     p = PROTOCOLS_2007["TC_burst"]
     res = run_protocol_2007(p, 0.0)
     v = _shown_trace(p, res)
@@ -264,7 +264,43 @@ def test_example_script(tmp_path):
                                    str(out / "cell_types_2007.json")]
 
 
-def test_docstring_examples():
-    result = doctest.testmod(importlib.import_module("izhic.figures_2007"),
-                             optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
+
+
+
+def test_each_input_axis_is_labelled_with_its_own_step(tmp_path):
+    """0.1 labelled every input axis with the panel's largest step (the 60 pA row
+    read "100 pA"), next to the previous row's trace label: each input axis now
+    names its own run's levels, and every label sits in its own run's rows."""
+    from figure_geometry import drawn
+
+    from izhic.figures.izhikevich2007 import _draw_protocol, _shown_trace
+    from izhic.plotting import new_figure
+
+    for key in ("RS", "FS", "TC_burst"):
+        p = PROTOCOLS_2007[key]
+        runs = []
+        for amplitude in p.amplitudes:
+            res = run_protocol_2007(p, amplitude)
+            runs.append((amplitude, res, _shown_trace(p, res)))
+        fig = new_figure(figsize=(5.0, 5.5))
+        _draw_protocol(fig, fig.add_gridspec(1, 1)[0], p, runs)
+        renderer = drawn(fig)
+        axes = {ax.get_gid(): ax for ax in fig.axes}
+        boxes = {gid: ax.get_window_extent(renderer) for gid, ax in axes.items()}
+        for amplitude, res, _ in runs:
+            run_id = f"{key} {amplitude:g} pA"
+            axi, axv = axes[f"input: {run_id}"], axes[f"v: {run_id}"]
+            expected = sorted({p.hold, amplitude}) if p.burst_mode else [amplitude]
+            assert [t.get_text() for t in axi.get_yticklabels()] == \
+                [f"{i:g} pA" for i in expected]
+            assert list(axi.get_yticks()) == expected          # at the step's own height
+            count, = [t for t in axv.texts if t.get_gid() == f"count: {run_id}"]
+            n = res.spike_times[0].size
+            assert count.get_text() == f"{n} spike{'' if n == 1 else 's'}"
+            # no label of this run reaches into another run's axes
+            own = {f"input: {run_id}", f"v: {run_id}"}
+            for text in [count, *axi.get_yticklabels()]:
+                box = text.get_window_extent(renderer)
+                for gid, other in boxes.items():
+                    if gid not in own:
+                        assert not box.overlaps(other), (text.get_text(), gid)
