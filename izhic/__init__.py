@@ -11,6 +11,7 @@ from .analysis import FICurve, fi_curve, rheobase
 from .models import PRESETS_2003, PRESETS_2007, Izhikevich2003, Izhikevich2007, preset
 from .result import SimulationResult, SpikeTrains
 from .simulate import METHODS, simulate
+from .sweeps import sweep   # dask, xarray and zarr are imported when a sweep runs
 
 __version__ = "0.1.0"
 
@@ -18,7 +19,7 @@ __all__ = [
     "simulate", "METHODS", "Izhikevich2003", "Izhikevich2007", "PRESETS_2003",
     "PRESETS_2007", "preset",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
-    "fi_curve", "rheobase", "FICurve", "inputs",
+    "fi_curve", "rheobase", "FICurve", "inputs", "sweep",
 ]
 
 

@@ -10,7 +10,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 MODULES = ["izhic", "izhic.simulate", "izhic.result", "izhic.models", "izhic.inputs",
            "izhic.reference", "izhic.analysis", "izhic.plotting", "izhic.figures",
-           "izhic.repertoire", "izhic.figures_2007", "izhic.protocols", "izhic.network"]
+           "izhic.repertoire", "izhic.figures_2007", "izhic.protocols", "izhic.network",
+           "izhic.sweeps"]
 
 
 @pytest.mark.parametrize("name", MODULES)
