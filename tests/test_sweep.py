@@ -175,6 +175,33 @@ def test_ctrl_c_on_cluster_cancels_tasks_store_resumes(client, tmp_path):
     xr.testing.assert_identical(ds.load(), ref)
 
 
+class FailOn:
+    """A measure that raises on the chunk whose first current is ``current``."""
+
+    def __init__(self, current):
+        self.current = current
+
+    def __call__(self, res):
+        if res.n_neurons == 1 and self.current is not None:
+            raise ValueError("this chunk fails")
+        return {"silent": res.spike_counts() == 0}
+
+
+@pytest.mark.parametrize("where", ["here", "cluster"])
+def test_a_failing_chunk_stops_the_sweep_and_keeps_the_others(client, tmp_path, where):
+    grid = {"current": [1.0, 2.0, 3.0, 4.0, 30.0]}   # chunks of 2, 2, 1: the last one fails
+    kwargs = dict(duration=50.0, chunk_size=2, store=tmp_path / "s",
+                  client=client if where == "cluster" else None)
+    with pytest.raises(ValueError, match="this chunk fails"):
+        izhic.sweep("RS", grid, measures=("count", FailOn(30.0)), **kwargs)
+    if where == "cluster":
+        assert wait_until_no_sweep_tasks(client) == []
+    assert n_done(tmp_path / "s") <= 2      # the chunks that completed first, whole
+    ds = izhic.sweep("RS", grid, measures=("count", FailOn(None)), **kwargs)
+    assert_array_equal(ds["silent"], ds["count"] == 0)
+    assert ds["silent"].values.tolist()[:3] == [True, True, True]
+
+
 @pytest.mark.parametrize("change", [
     {"grid": {"current": np.linspace(0.0, 12.0, 8)}},
     {"grid": {"a": [0.02, 0.05, 0.11]}},
