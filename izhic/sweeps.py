@@ -1005,7 +1005,8 @@ def sweep(model, grid, duration=None, dt=None, method=None, *, measures=None, wi
     cluster equals the in-process one bit for bit. With ``store``, each
     chunk's data are written before its entry in ``_izhic/done``; Ctrl-C is
     held while a chunk is written, cancels the tasks and leaves every written
-    chunk complete. Function sweeps store numbers as float64 (integers exactly
+    chunk complete (chunks already running, on threads here or on workers,
+    finish on their own and their results are dropped). Function sweeps store numbers as float64 (integers exactly
     up to 2**53) and booleans as bool; a function is identified in the
     manifest by its qualified name and a digest of its bytecode.
 
