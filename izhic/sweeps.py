@@ -984,7 +984,9 @@ def sweep(model, grid, duration=None, dt=None, method=None, *, measures=None, wi
         (function sweeps: one per name ``func`` returns, with extra dimensions
         ``{name}_dim_0, ...`` for arrays); attribute ``izhic_sweep`` holds the
         manifest (JSON). With ``store``, the store opened by
-        ``xarray.open_zarr`` (read lazily; ``.load()`` reads it all).
+        ``xarray.open_zarr(store, consolidated=False)`` (read lazily;
+        ``.load()`` reads it all; the metadata are not consolidated, which
+        Zarr 3 would warn about).
 
     Raises
     ------
