@@ -66,7 +66,7 @@ for flag in ("-O3", "-ffp-contract=off"):
 # RK4 35% slower). Raise the limits (gcc and clang accept -finline-limit).
 if _accepts(["--param=max-inline-insns-single=4000"]):
     compile_args += ["--param=max-inline-insns-single=4000",
-                     "--param=large-function-growth=10000", "--param=inline-unit-growth=2000"]
+                     "--param=large-function-growth=4000", "--param=inline-unit-growth=400"]
 
 native = _env_flag("IZHIC_NATIVE", "1") and _accepts(["-march=native"])
 if native:

@@ -229,14 +229,35 @@ def _n_neurons(n_neurons, sizes):
 
 
 def _per_neuron(arr, n):
+    if type(arr) is float:
+        return np.array([arr]) if n == 1 else np.full(n, arr)
     if arr.ndim == 0:
         return np.full(n, float(arr))
     return np.ascontiguousarray(np.broadcast_to(arr, (n,)), dtype=np.float64)
 
 
+def _state_copy(x, n):
+    """Our own (n,) copy of an initial state, advanced in place by the kernel."""
+    if type(x) is float:
+        return np.array([x]) if n == 1 else np.full(n, x)
+    return np.array(_per_neuron(x, n))
+
+
+def _within(name, x, bound):
+    """Refuse values of ``x`` (a float or an array) at or beyond +-bound."""
+    if type(x) is float:
+        ok = -bound < x < bound
+    else:
+        ok = not x.size or bool((np.abs(x) < bound).all())
+    if not ok:
+        x = np.atleast_1d(x)
+        raise ValueError(f"{name}: must lie within +-{bound:g}, got "
+                         f"{float(x[~(np.abs(x) < bound)].ravel()[0])!r}")
+
+
 def _lowest_current(offset, wave, own):
-    if offset.ndim == 0 and wave is None and own is None:
-        return float(offset)
+    if type(offset) is float and wave is None and own is None:
+        return offset
     lowest = offset
     if wave is not None and wave.size:
         lowest = lowest + wave.min()
@@ -296,8 +317,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     # -- per-neuron arrays and the population size ------------------------------
     stim = as_stimulus(current)
     offset = _checks.real_array("current", stim.offset)
-    arrays = {f"model.{name}": getattr(m, name) for name in m.PER_NEURON}
-    sizes = {key: np.size(value) for key, value in arrays.items() if np.ndim(value) == 1}
+    sizes = {f"model.{name}": size for name, size in m.n_values().items()}
     if offset.ndim == 1:
         sizes["current"] = offset.size
     if stim.own is not None:
@@ -326,18 +346,17 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     n = _n_neurons(n_neurons, sizes)
     if state is not None and state.n_neurons != n:
         raise ValueError(f"state: holds {state.n_neurons} neurons, the run has {n}")
-    if offset.size and not (np.abs(offset) < PARAM_BOUND).all():
-        raise ValueError(f"current: must lie within +-{PARAM_BOUND:g}, got "
-                         f"{float(offset[~(np.abs(offset) < PARAM_BOUND)].ravel()[0])!r}")
+    if offset.ndim == 0:
+        offset = float(offset)
+    _within("current", offset, PARAM_BOUND)
 
     # -- initial state ------------------------------------------------------------
     v_init, u_init = m.initial_state(m, v0_arr, u0_arr)
-    v_init = np.asarray(v_init, dtype=np.float64)
-    u_init = np.asarray(u_init, dtype=np.float64)
-    for name, arr, bound in (("v0", v_init, V_BOUND), ("u0", u_init, PARAM_BOUND)):
-        if arr.size and not (np.abs(arr) < bound).all():
-            raise ValueError(f"{name}: must lie within +-{bound:g}, got "
-                             f"{float(arr[~(np.abs(arr) < bound)].ravel()[0])!r}")
+    v_init, u_init = (x if type(x) is float else
+                      (float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=np.float64))
+                      for x in (v_init, u_init))
+    _within("v0", v_init, V_BOUND)
+    _within("u0", u_init, PARAM_BOUND)
 
     # -- input over this run's steps ---------------------------------------------
     _checks.fits_in_memory(f"current: a per-neuron waveform of {n} x {n_steps} steps",
@@ -349,6 +368,8 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
 
     # -- numerics: refuse what is unstable, warn what is meaningless -----------
     lowest = _lowest_current(offset, wave, own)
+    if m.is_scalar() and type(lowest) is not float:
+        lowest = float(np.min(lowest))      # the stiffest rest state: one check
     warnings = []
     text = m.check_numerics(method, dt, lowest)
     if text:
@@ -377,7 +398,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     shared = m.is_scalar() and n > 1
     if m.is_scalar():
         def prm(value):
-            return np.array([float(value)]) if shared else np.full(n, float(value))
+            return np.array([float(value)]) if shared or n == 1 else np.full(n, float(value))
     else:
         def prm(value):
             return _per_neuron(np.asarray(value, dtype=np.float64), n)
@@ -389,7 +410,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         shared_params=shared, a=prm(m.a), b=prm(m.b), c=prm(m.c), d=prm(m.d),
         v_peak=prm(m.v_peak), current=_per_neuron(offset, n), wave=wave, own=own,
         noise=scale, seed=seed_used, neuron_ids=ids,
-        v=np.array(_per_neuron(v_init, n)), u=np.array(_per_neuron(u_init, n)),
+        v=_state_copy(v_init, n), u=_state_copy(u_init, n),
         record=rec_names, record_neurons=rec_idx if rec_names else None, stride=stride,
         v_at_spike=v_at_spike, v_at_spike_code=_core.V_AT_SPIKE_CODES[v_at_spike],
         warnings=tuple(warnings), stimulus=stim, initial=(v_init, u_init),

@@ -248,8 +248,9 @@ class ModelForm:
 
     def n_values(self):
         """{field: length} of the per-neuron fields that hold one value per neuron."""
-        return {name: np.size(getattr(self, name)) for name in self.PER_NEURON
-                if np.ndim(getattr(self, name)) == 1}
+        return {name: np.size(x) for name, x in
+                ((name, getattr(self, name)) for name in self.PER_NEURON)
+                if type(x) is not float and np.ndim(x) == 1}
 
     def take(self, index):
         """The checked model of the neurons ``index`` (an int: one neuron, scalars)."""
@@ -266,7 +267,10 @@ class ModelForm:
                                 for name in self.PER_NEURON})
 
     def is_scalar(self):
-        return all(np.ndim(getattr(self, name)) == 0 for name in self.PER_NEURON)
+        """True when every per-neuron field holds one value (checked models:
+        floats)."""
+        return all(type(x) is float or np.ndim(x) == 0
+                   for x in (getattr(self, name) for name in self.PER_NEURON))
 
     def one_neuron(self, what):
         """The checked model, refusing per-neuron arrays (``what`` says why:
