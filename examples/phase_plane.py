@@ -66,16 +66,13 @@ def draw(preset, current, duration, method, dt, out_dir, form=2003):
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.15, 1.0]})
     phase_plane(model, current, duration=duration, dt=dt, method=method, ax=left)
 
-    # the same run as the phase plane, with v shown at the cut-off when it spikes
+    # the same run as the phase plane, with v shown at the cut-off it crossed
+    # when it spikes (v_peak, or v_peak(u) for LTS and TC)
     res = izhic.simulate(model, current=current, duration=duration, dt=dt, method=method,
                          record=("v", "u"), v_at_spike="peak")
-    v, u = res.v[0].copy(), res.u[0]
+    v, u = res.v[0], res.u[0]
     cut_off = np.broadcast_to(model.peak(u), v.shape)      # v_peak, or v_peak(u(t))
     reset = np.broadcast_to(model.reset(0.0, u)[0], v.shape)  # c, or c(u(t))
-    spikes = np.flatnonzero(v == model.v_peak)
-    if spikes.size and not np.isscalar(model.peak(u)):
-        # LTS, TC: the spike reached v_peak(u), u of the sample before (one step off)
-        v[spikes] = model.peak(u[np.maximum(spikes - 1, 0)])
     right.plot(res.t, v, color="tab:blue", linewidth=0.9)
     right.plot(res.t, cut_off, color="0.35", linestyle=":", linewidth=1.0)
     right.plot(res.t, reset, color="0.35", linestyle="-.", linewidth=0.9)

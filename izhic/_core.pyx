@@ -671,7 +671,7 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double hi, 
 
 cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, double t1,
                            double dt, double v, double u, const Lane* L, double hi, double lo,
-                           double* v_out, double* u_out) noexcept nogil:
+                           double* v_out, double* u_out, double* cut) noexcept nogil:
     """Redo step k, [t0, t1] (t1 - t0 = dt up to rounding), of a neuron whose RK4
     step crossed the peak (or that starts at or above it), in SUBSTEPS RK4
     sub-steps: locate the crossing in the first sub-step that crosses, store
@@ -679,11 +679,13 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
     SUBSTEPS pieces) from the reset state. Time is measured from the start of
     the step (s), so the state never depends on t0; a spike time is
     ``min(t0 + s, t1)``. Returns the number of spikes; -1 if it hit
-    MAX_SPIKES_PER_STEP (the step is then cut short at the last reset)."""
+    MAX_SPIKES_PER_STEP (the step is then cut short at the last reset).
+    ``cut`` receives the cut-off at the last crossing (what a v trace shows)."""
     cdef double s = 0.0, h, th, vx, ux, v1 = v, u1 = u
     cdef int n = 0, i
     cdef bint crossing
     if v >= _peak_at(L, u):          # an initial state at or above the peak
+        cut[0] = _peak_at(L, u)
         _push_one(buf, neuron, t0)
         _reset(L, &v, &u)
         n = 1
@@ -711,6 +713,7 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
             break
         th = _rk4_locate(L, v, u, h, hi, lo, &vx, &ux)
         s = s + th
+        cut[0] = _peak_at(L, ux)
         _push_one(buf, neuron, _sel(t0 + s < t1, t0 + s, t1))
         n += 1
         v = vx
@@ -867,7 +870,7 @@ cdef inline uint64_t _step_variant_body(int method, bint store_pre, Py_ssize_t w
 
 cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre,
                                  bint special, double hi, double lo, double* v, double* u,
-                                 double* vpre, const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                 double* vpre, double* vpk, const double* I, prm_t kk, prm_t vr, prm_t vt,
                                  prm_t dtc, const Special07* sp, prm_t dta, prm_t b, prm_t c,
                                  prm_t d, prm_t peak) noexcept nogil:
     """One Euler step of the 2007 form: v from the old state; u from the old
@@ -887,6 +890,7 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
             uu = _sel(uu < sp.u_max, uu, sp.u_max)
             if store_pre:
                 vpre[j] = _clamp(vn, hi, lo)
+                vpk[j] = pk
             v[j] = _sel(vn >= pk, _p(c, j) + sp.c_u * un, _lower(vn, lo))
             u[j] = _sel(vn >= pk, uu, un)
             fired = fired | (<uint64_t> (vn >= pk) << j)
@@ -926,7 +930,7 @@ cdef inline void _rk4_stage_2007(Py_ssize_t w, double h, double hi, double lo,
 
 cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special, double dt,
                                      double hi, double lo, double* v, double* u, double* vpre,
-                                     const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                     double* vpk, const double* I, prm_t kk, prm_t vr, prm_t vt,
                                      prm_t invc, const Special07* sp, prm_t a, prm_t b,
                                      prm_t c, prm_t d, prm_t peak) noexcept nogil:
     """One classic RK4 step of the 2007 form, reset at the end of the step."""
@@ -956,6 +960,8 @@ cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special,
             pk = _p(peak, j) + sp.peak_u * un
             uu = un + _p(d, j)
             uu = _sel(uu < sp.u_max, uu, sp.u_max)
+            if store_pre:
+                vpk[j] = pk
             v[j] = _sel(vn >= pk, _p(c, j) + sp.c_u * un, _lower(vn, lo))
             u[j] = _sel(vn >= pk, uu, un)
             fired = fired | (<uint64_t> (vn >= pk) << j)
@@ -968,7 +974,7 @@ cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special,
 
 cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t w,
                                 double dt, double hi, double lo, double* v, double* u,
-                                double* vpre, const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                double* vpre, double* vpk, const double* I, prm_t kk, prm_t vr, prm_t vt,
                                 prm_t dtc, prm_t invc, prm_t a, prm_t dta, prm_t b, prm_t c,
                                 prm_t d, prm_t peak) noexcept nogil:
     cdef const Special07* sp = &ctx.sp
@@ -976,32 +982,34 @@ cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t
     if method == M_RK4:
         if ctx.special07:
             if store_pre:
-                return _lanes_rk4_2007(w, True, True, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
-            return _lanes_rk4_2007(w, False, True, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+                return _lanes_rk4_2007(w, True, True, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+            return _lanes_rk4_2007(w, False, True, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
         if store_pre:
-            return _lanes_rk4_2007(w, True, False, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
-        return _lanes_rk4_2007(w, False, False, dt, hi, lo, v, u, vpre, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+            return _lanes_rk4_2007(w, True, False, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+        return _lanes_rk4_2007(w, False, False, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
     if ctx.special07:
         if new_v:
             if store_pre:
-                return _lanes_2007(w, True, True, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-            return _lanes_2007(w, True, False, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+                return _lanes_2007(w, True, True, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+            return _lanes_2007(w, True, False, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
         if store_pre:
-            return _lanes_2007(w, False, True, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-        return _lanes_2007(w, False, False, True, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+            return _lanes_2007(w, False, True, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, False, False, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
     if new_v:
         if store_pre:
-            return _lanes_2007(w, True, True, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-        return _lanes_2007(w, True, False, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+            return _lanes_2007(w, True, True, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, True, False, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
     if store_pre:
-        return _lanes_2007(w, False, True, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-    return _lanes_2007(w, False, False, False, hi, lo, v, u, vpre, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, False, True, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+    return _lanes_2007(w, False, False, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
 
 
 cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, int64_t k,
                   uint64_t fired, const double* v, const double* u,
                   const double* vpre, const double* peak) noexcept nogil:
-    """Store the trace values of the recorded lanes at the end of step k."""
+    """Store the trace values of the recorded lanes at the end of step k;
+    ``peak``: the cut-off each lane reached (u-dependent for the 2007 special
+    cells)."""
     cdef Py_ssize_t j, row, s = (k + 1 - ctx.step0) // ctx.stride
     cdef double shown
     for j in range(nb):
@@ -1052,6 +1060,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef double v[MAXW]
     cdef double u[MAXW]
     cdef double vpre[MAXW]
+    cdef double vpk[MAXW]         # the cut-off a lane reached (u-dependent cells)
     cdef double I[MAXW]
     cdef double a_[MAXW]
     cdef double dta_[MAXW]
@@ -1088,7 +1097,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef int method = ctx.method
     cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
-    cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
+    cdef bint moving = f07 and ctx.special07 != 0      # the cut-off moves with u
+    cdef bint pre_wanted = rec and ctx.tr_v != NULL and (
+        ctx.v_at_spike == SHOW_OVERSHOOT or (ctx.v_at_spike == SHOW_PEAK and moving))
+    cdef double* shown_peak = &vpk[0] if moving or locate else &peak_[0]
     cdef bint sample
     if nb > w:
         nb = w
@@ -1153,7 +1165,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 _fill_current(ctx, base, nb, w, k, I, Ik)
             if f07:
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
-                                   hi, lo, v, u, vpre, Icur, k07, vr07, vt07, dtc07, invc07,
+                                   hi, lo, v, u, vpre, vpk, Icur, k07, vr07, vt07, dtc07, invc07,
                                    a, dta, b, c, d, peak) & valid
             else:
                 fired = _step(variant, q2, q1, q0, method, interp or (sample and pre_wanted), w,
@@ -1172,14 +1184,14 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                                peak_[j], _p(k07, j), _p(vr07, j), _p(vt07, j), _p(invc07, j))
                     _rk4_spiking_step(buf, <int32_t> (base + j), k, _time(k, tnum, tden),
                                       _time(k + 1, tnum, tden), dt, v0_[j], u0_[j],
-                                      &L, hi, lo, &v[j], &u[j])
-                    vpre[j] = peak_[j]
+                                      &L, hi, lo, &v[j], &u[j], &vpk[j])
+                    vpre[j] = vpk[j]
                 else:
                     _push_one(buf, <int32_t> (base + j),
                               _interp_time(_time(k, tnum, tden), _time(k + 1, tnum, tden), dt,
                                            v0_[j], vpre[j], peak_[j]))
             if sample:
-                _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
+                _sample(ctx, base, nb, k, fired, v, u, vpre, shown_peak)
             if (k - k0) % NMASK == NMASK - 1:
                 _check_range(buf, base, nb, v, u, k)
             if buf.capped or buf.diverged:
@@ -1194,14 +1206,14 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 _fill_current(ctx, base, nb, w, k, I, Ik)
             if f07:
                 fired = _step_2007(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre,
-                                   Icur, k07, vr07, vt07, dtc07, invc07, a, dta, b, c, d,
+                                   vpk, Icur, k07, vr07, vt07, dtc07, invc07, a, dta, b, c, d,
                                    peak) & valid
             else:
                 fired = _step(variant, q2, q1, q0, method, sample and pre_wanted, w, dt, hi, lo,
                               v, u, vpre, Icur, a, dta, b, c, d, peak, accom, horner) & valid
             masks[k - km] = fired
             if sample:
-                _sample(ctx, base, nb, k, fired, v, u, vpre, peak_)
+                _sample(ctx, base, nb, k, fired, v, u, vpre, shown_peak)
             if k - km == NMASK - 1:
                 _flush(buf, base, masks, km, NMASK, tnum, tden)
                 _check_range(buf, base, nb, v, u, k)
@@ -1218,7 +1230,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
     """Advance neuron ``i`` alone (width 1): its state stays in registers, which
     matters for a single neuron, where the step's latency is the cost."""
     cdef double v = ctx.v[i], u = ctx.u[i], vpre = 0.0, I = ctx.current[i], I0 = I
-    cdef double tv, tu, tpre, vs0, us0
+    cdef double tv, tu, tpre, vs0, us0, vpk = 0.0, tpk
     cdef Lane L
     cdef Py_ssize_t p = 0 if ctx.shared_params else i
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
@@ -1236,8 +1248,11 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
     cdef double q2 = ctx.q2, q1 = ctx.q1, q0 = ctx.q0
     cdef double tnum = ctx.tnum, tden = ctx.tden
     cdef bint rec = ctx.rec_row != NULL and ctx.rec_row[i] >= 0
-    cdef bint pre_wanted = rec and ctx.tr_v != NULL and ctx.v_at_spike == SHOW_OVERSHOOT
+    cdef bint moving = f07 and ctx.special07 != 0      # the cut-off moves with u
+    cdef bint pre_wanted = rec and ctx.tr_v != NULL and (
+        ctx.v_at_spike == SHOW_OVERSHOOT or (ctx.v_at_spike == SHOW_PEAK and moving))
     cdef bint sample
+    vpk = peak
     if locate or interp:
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
@@ -1246,8 +1261,9 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
             if varying:
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
             if f07:
+                tpk = vpk
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1, dt,
-                                   hi, lo, &v, &u, &vpre, &I, ctx.k07[i], ctx.vr07[i],
+                                   hi, lo, &v, &u, &vpre, &tpk, &I, ctx.k07[i], ctx.vr07[i],
                                    ctx.vt07[i], ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d,
                                    peak)
             else:
@@ -1263,12 +1279,13 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
                                    ctx.vt07[i], ctx.invc07[i])
                     else:
                         _fill_lane(&L, ctx, I, a, b, c, d, peak, 0.0, 0.0, 0.0, 0.0)
+                    tpk = peak
                     _rk4_spiking_step(buf, <int32_t> i, k, _time(k, tnum, tden),
                                       _time(k + 1, tnum, tden), dt, vs0, us0, &L, hi, lo,
-                                      &tv, &tu)
+                                      &tv, &tu, &tpk)
                     v = tv
                     u = tu
-                    vpre = peak
+                    vpre = tpk
                 else:
                     _push_one(buf, <int32_t> i, _interp_time(_time(k, tnum, tden),
                                                              _time(k + 1, tnum, tden), dt,
@@ -1277,7 +1294,8 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
                 tv = v
                 tu = u
                 tpre = vpre
-                _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
+                tpk = vpre if locate else (tpk if moving else peak)
+                _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &tpk)
             if (k - k0) % NMASK == NMASK - 1:
                 tv = v
                 tu = u
@@ -1291,8 +1309,9 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
             if varying:
                 _fill_current(ctx, i, 1, 1, k, &I0, &I)
             if f07:
+                tpk = peak
                 fired = _step_2007(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u,
-                                   &vpre, &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i],
+                                   &vpre, &tpk, &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i],
                                    ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d, peak)
             else:
                 fired = _step_one(variant, q2, q1, q0, method, sample and pre_wanted, dt, hi, lo,
@@ -1302,7 +1321,9 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
                 tv = v   # copies: the addresses of v, u never escape, so they stay in registers
                 tu = u
                 tpre = vpre
-                _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &peak)
+                if not moving:
+                    tpk = peak
+                _sample(ctx, i, 1, k, fired, &tv, &tu, &tpre, &tpk)
             if k - km == NMASK - 1:
                 _flush(buf, i, masks, km, NMASK, tnum, tden)
                 tv = v

@@ -83,13 +83,21 @@ class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
 # ------------------------------------------------------------ argument types ----
 
 def _preset_name(text):
-    from .models import PRESETS_2003
+    from .models import PRESETS_2003, PRESETS_2007
 
     key = text.strip().upper()
-    if key not in PRESETS_2003:
+    if key not in PRESETS_2003 and key not in PRESETS_2007:
         raise argparse.ArgumentTypeError(
-            f"unknown preset {text!r}; choose one of {', '.join(PRESETS_2003)}")
+            f"unknown preset {text!r}; choose one of {', '.join(PRESETS_2003)} (2003 form) "
+            f"or {', '.join(PRESETS_2007)} (--form 2007)")
     return key
+
+
+def _model(command, args):
+    """The preset of the chosen form (a usage error if it has no such preset)."""
+    from .models import preset
+
+    return _checked(command, preset, args.preset, year=args.form)
 
 
 def _number(text):
@@ -155,20 +163,26 @@ def _image_path(text):
 
 # ------------------------------------------------------------------ helpers ----
 
-def _prepare(path):
-    """Create the parent directory of an output file; -> path as str."""
+def _prepare(path, command, option="--out"):
+    """An output file's path as str; its directory must exist (nothing is
+    created: a typo must not leave directories behind)."""
     parent = os.path.dirname(os.fspath(path))
-    if parent:
-        os.makedirs(parent, exist_ok=True)
+    if parent and not os.path.isdir(parent):
+        raise _Failure(f"{PROG} {command}: error: {option} {os.fspath(path)!r}: the directory "
+                       f"{parent!r} does not exist")
     return os.fspath(path)
 
 
-def _describe_preset(name):
-    from .models import PRESET_NAMES, PRESETS_2003
+def _name_of(args):
+    from .models import PRESET_NAMES, PRESET_NAMES_2007
 
-    p = PRESETS_2003[name]
-    return (f"{name} ({PRESET_NAMES.get(name, name)}: a={p.a:g}, b={p.b:g}, c={p.c:g}, "
-            f"d={p.d:g}, v_peak={p.v_peak:g})")
+    names = PRESET_NAMES if args.form == 2003 else PRESET_NAMES_2007
+    return f"{args.preset}{'' if args.form == 2003 else ' (2007)'}", names.get(args.preset, "")
+
+
+def _describe_preset(args, model):
+    name, long = _name_of(args)
+    return f"{name} ({long}: {model.checked().label()})"
 
 
 def _fmt_current(current):
@@ -182,20 +196,23 @@ def _cmd_run(args):
     from .plotting import new_figure, plot_trace
     from .simulate import simulate
 
-    name = args.preset
-    out = args.out or f"izhic_{name}_{_fmt_current(args.current)}.png"
+    model = _model("run", args)
+    name, long = _name_of(args)
+    out = _prepare(args.out or f"izhic_{args.preset}_{_fmt_current(args.current)}.png", "run")
+    csv_out = _prepare(args.csv, "run", "--csv") if args.csv else None
     n_steps = args.duration / args.dt if args.dt > 0 else 0
     stride = max(1, math.ceil(n_steps / MAX_TRACE_SAMPLES)) if math.isfinite(n_steps) else 1
-    res = _checked("run", simulate, name, current=args.current, duration=args.duration,
+    res = _checked("run", simulate, model, current=args.current, duration=args.duration,
                    dt=args.dt, method=args.method, v0=args.v0, record=("v", "u"),
                    record_dt=None if stride == 1 else stride * args.dt)
     times = res.spike_times[0]
     rate = times.size * 1000.0 / res.duration if res.duration > 0 else 0.0
+    v0 = res.v[0, 0]
 
     lines = [
-        f"{_describe_preset(name)}, I = {_fmt_current(args.current)}",
+        f"{_describe_preset(args, model)}, I = {_fmt_current(args.current)}",
         f"{res.duration:g} ms, method {res.method}, dt = {res.dt:g} ms, "
-        f"v0 = {args.v0:g} mV, u0 = b v0",
+        f"v0 = {v0:g} mV, u0 = {res.u[0, 0]:g}",
         f"spikes: {times.size} ({rate:.4g} Hz over {res.duration:g} ms)",
     ]
     if times.size:
@@ -209,16 +226,16 @@ def _cmd_run(args):
     fig = new_figure(figsize=(10, 3.8))
     ax = fig.subplots()
     plot_trace(res, ax=ax, title="")
-    fig.suptitle(f"{name} ({PRESET_NAMES.get(name, name)}), I = {_fmt_current(args.current)}: "
+    fig.suptitle(f"{name} ({long}), I = {_fmt_current(args.current)}: "
                  f"{times.size} spike{'' if times.size == 1 else 's'} in "
                  f"{res.duration:g} ms ({rate:.4g} Hz)", fontsize=11)
-    ax.set_title(f"{res.method}, dt = {res.dt:g} ms, v0 = {args.v0:g} mV; "
+    ax.set_title(f"{res.method}, dt = {res.dt:g} ms, v0 = {v0:g} mV; "
                  f"v drawn up to v_peak at each spike", fontsize=9, color="0.3")
     fig.tight_layout()
-    paths = [_prepare(out)]
+    paths = [out]
     fig.savefig(paths[0], dpi=120)
-    if args.csv:
-        paths.append(_write_trace_csv(_prepare(args.csv), res))
+    if csv_out:
+        paths.append(_write_trace_csv(csv_out, res))
     # files first, then the report (a closed pipe on stdout loses no file)
     print("\n".join(lines + [f"wrote {path}" for path in paths]))
     return 0
@@ -240,15 +257,17 @@ def _cmd_fi(args):
     from .models import PRESET_NAMES
     from .plotting import new_figure
 
-    name = args.preset
-    out = args.out or f"izhic_fi_{name}.png"
-    csv_path = args.csv or f"{os.path.splitext(out)[0]}.csv"
-    fi = _checked("fi", fi_curve, name, args.currents, duration=args.duration, dt=args.dt,
+    model = _model("fi", args)
+    name, long = _name_of(args)
+    out = _prepare(args.out or f"izhic_fi_{args.preset}.png", "fi")
+    csv_path = _prepare(args.csv or f"{os.path.splitext(out)[0]}.csv", "fi", "--csv")
+    fi = _checked("fi", fi_curve, model, args.currents, duration=args.duration, dt=args.dt,
                   method=args.method, discard=args.discard, v0=args.v0)
+    v0 = model.initial_state(model.checked(), args.v0)[0]
 
     lines = [
-        f"{_describe_preset(name)}: F-I curve, {len(fi)} currents",
-        f"{fi.duration:g} ms, method {fi.method}, dt = {fi.dt:g} ms, v0 = {args.v0:g} mV; "
+        f"{_describe_preset(args, model)}: F-I curve, {len(fi)} currents",
+        f"{fi.duration:g} ms, method {fi.method}, dt = {fi.dt:g} ms, v0 = {v0:g} mV; "
         f"rate = spikes in [{fi.discard:g}, {fi.duration:g}] ms / "
         f"{(fi.duration - fi.discard) / 1000.0:g} s",
         f"{'current':>10} {'count':>7} {'rate (Hz)':>10} {'last ISI (Hz)':>14} "
@@ -271,13 +290,12 @@ def _cmd_fi(args):
             markerfacecolor="none", color="tab:orange", zorder=2,
             label="rate from the last inter-spike interval")
     ax.legend(loc="upper left")
-    fig.suptitle(f"{name} ({PRESET_NAMES.get(name, name)}): firing rate vs input current",
-                 fontsize=12)
-    ax.set_xlabel("input current I (model units)")
+    fig.suptitle(f"{name} ({long}): firing rate vs input current", fontsize=12)
+    ax.set_xlabel("input current I (" + ("model units" if args.form == 2003 else "pA") + ")")
     ax.set_ylabel("firing rate (Hz)")
     ax.set_ylim(bottom=min(-1.0, ax.get_ylim()[0]))
     fig.tight_layout()
-    paths = [_prepare(out), _prepare(csv_path)]
+    paths = [out, csv_path]
     fig.savefig(paths[0], dpi=120)
     fi.to_csv(paths[1])
     # files first, then the report (a closed pipe on stdout loses no file)
@@ -308,6 +326,10 @@ def _cmd_figure(args):
     if not args.name:
         raise _UsageError(f"{PROG} figure: error: give a figure NAME or --list "
                           f"(see '{PROG} figure --help')")
+    parent = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(parent):
+        raise _Failure(f"{PROG} figure: error: --out {args.out!r}: the directory {parent!r} "
+                       "does not exist (izhic creates DIR, not its parents)")
     for path in figures[args.name](args.out):
         print(f"wrote {path}")
     return 0
@@ -397,10 +419,15 @@ def _add_neuron_options(p, *, dt_help):
     p.add_argument("--duration", type=float, default=1000.0, metavar="MS",
                    help="simulated time (ms), a whole number of steps of dt")
     p.add_argument("--dt", type=float, default=0.1, metavar="MS", help=dt_help)
-    p.add_argument("--method", choices=list(METHODS), default="rk4", metavar="METHOD",
-                   help=f"integration method: {', '.join(METHODS)} (see 'izhic info')")
-    p.add_argument("--v0", type=float, default=-65.0, metavar="MV",
-                   help="initial membrane potential (mV); u0 = b v0")
+    p.add_argument("--form", type=int, choices=(2003, 2007), default=2003, metavar="YEAR",
+                   help="model form of the preset: 2003 (Izhikevich 2003) or 2007 "
+                        "(Izhikevich 2007, ch. 8: RS, IB, CH, LTS, FS, TC, RTN)")
+    p.add_argument("--method", choices=list(METHODS), default=None, metavar="METHOD",
+                   help=f"integration method: {', '.join(METHODS)} (see 'izhic info'); "
+                        "default: the form's (rk4 for 2003, euler for 2007)")
+    p.add_argument("--v0", type=float, default=None, metavar="MV",
+                   help="initial membrane potential (mV); default the form's (-65, or vr); "
+                        "u0 is the form's (b v0, or 0)")
 
 
 def build_parser():
@@ -426,9 +453,10 @@ def build_parser():
                     "potential (spikes marked along the top) and optionally writes the "
                     "trace as CSV.")
     p.add_argument("preset", type=_preset_name, metavar="PRESET",
-                   help=f"neuron class (Izhikevich 2003): {presets}; case-insensitive")
+                   help=f"neuron class (Izhikevich 2003): {presets}; case-insensitive; "
+                        "with --form 2007 one of the 2007 cell types")
     p.add_argument("--current", "-I", type=float, default=10.0, metavar="I",
-                   help="constant input current (model units)")
+                   help="constant input current (model units; pA for the 2007 form)")
     _add_neuron_options(p, dt_help="time step (ms)")
     p.add_argument("--out", type=_image_path, metavar="FILE.png",
                    help="plot of v (.png, .pdf, .svg, ...) (default: izhic_PRESET_I.png)")
@@ -443,7 +471,8 @@ def build_parser():
                     "in the window and the rate from the last inter-spike interval) and "
                     "the CSV.")
     p.add_argument("preset", type=_preset_name, metavar="PRESET",
-                   help=f"neuron class (Izhikevich 2003): {presets}; case-insensitive")
+                   help=f"neuron class (Izhikevich 2003): {presets}; case-insensitive; "
+                        "with --form 2007 one of the 2007 cell types")
     p.add_argument("--currents", type=parse_currents, default="0:40:1", metavar="CURRENTS",
                    help="input currents (model units): START:STOP[:STEP] (STOP included "
                         "when on the grid, STEP default 1) or a list I1,I2,...")
@@ -466,7 +495,7 @@ def build_parser():
                    help=f"figure to draw: {', '.join(figures)}")
     p.add_argument("--list", action="store_true", help="list the figures and exit")
     p.add_argument("--out", default="figures", metavar="DIR",
-                   help="output directory, created if missing")
+                   help="output directory, created if missing (its parent must exist)")
     p.set_defaults(func=_cmd_figure)
 
     p = sub.add_parser(
@@ -496,6 +525,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = build_parser()
+        if not argv:               # bare `izhic`: what it can do, not an error
+            parser.print_help()
+            return 0
         args = parser.parse_args(argv)
         try:
             return args.func(args)

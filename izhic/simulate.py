@@ -180,9 +180,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         Sampling interval of the traces in ms, a multiple of ``dt`` (default
         ``dt``). Samples are taken at ``t_start, t_start + record_dt, ...``.
     v_at_spike : {"peak", "overshoot", "reset"}
-        What the v trace shows in a sample whose step ended in a spike:
-        ``v_peak`` (as Izhikevich's figures), the value the step computed
-        before the reset (as the original RS project), or the reset value c.
+        What the v trace shows in a sample whose step ended in a spike: the
+        cut-off the spike crossed (``v_peak``; ``v_peak + peak_u u`` for the
+        2007 cells whose cut-off moves with u), as Izhikevich's figures; the
+        value the step computed before the reset (as the original RS project;
+        with ``"rk4"``, which resets at the crossing, the cut-off); or the
+        reset value.
     spike_time : {"grid", "interpolate"}, optional
         Grid methods only: report the end of the step (``"grid"``, default) or
         where the straight line between v at the start of the step and the

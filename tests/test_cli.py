@@ -73,7 +73,7 @@ def test_help_of_each_command(cli, command):
 def test_help_shows_defaults_presets_and_methods(cli, command):
     _, out, _ = cli(command, "--help")
     flat = " ".join(out.split())
-    assert "(default: 1000.0)" in flat and "(default: rk4)" in flat
+    assert "(default: 1000.0)" in flat and "default: the form's (rk4 for 2003" in flat
     assert ", ".join(izhic.PRESETS_2003) in flat
     assert ", ".join(izhic.METHODS) in flat
     assert "examples:" in out
@@ -101,9 +101,16 @@ def test_run_trace_csv_matches_simulate(cli, cwd):
     rc, out, err = cli("run", "fs", "--current", "5", "--duration", "50", "--dt", "0.25",
                        "--method", "izhikevich2004", "--v0", "-70",
                        "--out", "plots/fs.png", "--csv", "data/fs.csv")
+    assert rc == 1 and "the directory 'plots' does not exist" in err   # nothing created
+    assert not (cwd / "plots").exists() and not (cwd / "data").exists()
+    (cwd / "plots").mkdir()
+    (cwd / "data").mkdir()
+    rc, out, err = cli("run", "fs", "--current", "5", "--duration", "50", "--dt", "0.25",
+                       "--method", "izhikevich2004", "--v0", "-70",
+                       "--out", "plots/fs.png", "--csv", "data/fs.csv")
     assert rc == 0, err
     assert out.startswith("FS (fast spiking")  # preset names are case-insensitive
-    assert wrote(out) == ["plots/fs.png", "data/fs.csv"]  # directories created
+    assert wrote(out) == ["plots/fs.png", "data/fs.csv"]
     assert_png(cwd / "plots" / "fs.png")
     header, rows = read_csv(cwd / "data" / "fs.csv")
     assert header == ["t_ms", "v_mV", "u"]
@@ -142,6 +149,7 @@ def test_fi_published_numerics(cli, cwd):
 
 
 def test_fi_long_range_shows_part_of_the_table(cli, cwd):
+    (cwd / "fi").mkdir()
     rc, out, err = cli("fi", "lts", "--duration", "100", "--out", "fi/lts.svg",
                        "--csv", "lts_table.csv")
     assert rc == 0, err
@@ -224,12 +232,42 @@ def test_info(cli):
 
 # ----------------------------------------------------------------- errors ----
 
+def test_bare_izhic_shows_the_help(cli):
+    rc, out, err = cli()
+    assert rc == 0 and out.startswith("usage: izhic") and "commands:" in out and not err
+
+
+def test_no_directory_is_created_for_an_output_file(cli, cwd):
+    rc, _, err = cli("run", "RS", "--out", "nowhere/deeper/x.png")
+    assert rc == 1 and "--out 'nowhere/deeper/x.png': the directory 'nowhere/deeper' does " \
+                       "not exist" in err
+    assert not (cwd / "nowhere").exists()
+    rc, _, err = cli("figure", "rs_sweep", "--out", "nowhere/figs")
+    assert rc == 1 and "does not exist" in err and not (cwd / "nowhere").exists()
+
+
+def test_2007_presets(cli, cwd):
+    rc, out, err = cli("run", "LTS", "--form", "2007", "--current", "200", "--duration", "300")
+    assert rc == 0, err
+    assert out.startswith("LTS (2007) (low-threshold spiking") and "method euler" in out
+    res = izhic.simulate(izhic.PRESETS_2007["LTS"], 200.0, 300.0)
+    assert f"spikes: {res.spike_times.n_spikes} " in out
+    rc, out, err = cli("fi", "FS", "--form", "2007", "--currents", "0:400:100",
+                       "--duration", "200")
+    assert rc == 0, err
+    fi = izhic.fi_curve(izhic.PRESETS_2007["FS"], [0.0, 100.0, 200.0, 300.0, 400.0],
+                        duration=200.0)
+    table = np.loadtxt(cwd / "izhic_fi_FS.csv", delimiter=",", skiprows=1)
+    assert_array_equal(table[:, 1], fi.counts)
+
+
 @pytest.mark.parametrize("argv, message", [
-    ([], "izhic: error: the following arguments are required: COMMAND"),
     (["bogus"], "izhic: error: argument COMMAND: invalid choice: 'bogus'"),
     (["run"], "izhic run: error: the following arguments are required: PRESET"),
     (["run", "XX"], "izhic run: error: argument PRESET: unknown preset 'XX'; choose one of "
-                    "RS, IB, CH, FS, LTS, TC, RZ"),
+                    "RS, IB, CH, FS, LTS, TC, RZ (2003 form) or RS, IB, CH, LTS, FS, TC, RTN "
+                    "(--form 2007)"),
+    (["run", "RTN"], "izhic run: error: model: unknown preset 'RTN' of the 2003 form"),
     (["run", "RS", "--current", "abc"], "argument --current/-I: invalid float value: 'abc'"),
     (["run", "RS", "--method", "heun"], "argument --method: invalid choice: 'heun'"),
     (["run", "RS", "--out", "trace.txt"], "argument --out: 'trace.txt': the file name must "

@@ -29,9 +29,9 @@ tau``.
 Spike times are izhic's: the end of the step whose update reached the peak,
 ``(k + 1) tau`` (the book's code draws the peak at the sample before, ``k
 tau``). Traces show v at ``t = 0, tau, ...``; a sample that ends a spike
-shows the peak the cell reached: ``v_peak`` (``v_at_spike="peak"``), and for
-LTS and TC, whose peak depends on u, the u-dependent peak ``v_peak + peak_u
-u`` (u before the reset, recomputed from the previous sample), as the book's
+shows the peak the cell reached (``v_at_spike="peak"``): ``v_peak``, and for
+LTS and TC, whose peak depends on u, the u-dependent cut-off ``v_peak + peak_u
+u`` the step crossed (u after its update, before the jump by d), as the book's
 figures draw it.
 
 Examples
@@ -78,22 +78,6 @@ def run_protocol_2007(protocol, amplitude, *, record=("v", "u"), v_at_spike="pea
         protocol = PROTOCOLS_2007[protocol]
     return simulate(protocol.model(), protocol.waveform(amplitude), protocol.duration,
                     TAU_2007, METHOD_2007, record=record, v_at_spike=v_at_spike)
-
-
-def _shown_trace(protocol, res):
-    """The v trace as the book draws it: at a spike, the u-dependent peak (LTS, TC)."""
-    v = np.array(res.v[0])
-    m = protocol.model()
-    if m.peak_u == 0.0:
-        return v
-    k = np.rint(np.asarray(res.spike_times[0]) / res.dt).astype(np.int64)  # spike samples
-    vo, uo = v[k - 1], res.u[0, k - 1]  # the state before the step that spiked
-    b = np.where(vo <= m.v_switch, m.b_low, m.b) if m.b_low is not None else m.b
-    vu = m.vr if m.v_u is None else m.v_u
-    u_pre = uo + res.dt * m.a * (b * (vo - vu)
-                                 + m.cubic * np.maximum(vo - m.v_cubic, 0.0) ** 3 - uo)
-    v[k] = m.v_peak + m.peak_u * u_pre
-    return v
 
 
 # ---------------------------------------------------------------- drawing ----
@@ -221,7 +205,7 @@ def cell_types_2007(out_dir="figures"):
         runs = []
         for amplitude in protocol.amplitudes:
             res = run_protocol_2007(protocol, amplitude)
-            runs.append((amplitude, res, _shown_trace(protocol, res)))
+            runs.append((amplitude, res, res.v[0]))
         all_runs[key] = runs
         data[key] = {"name": protocol.name, "protocol": protocol.as_dict(),
                      "runs": [{"current_pA": amplitude,
