@@ -4,7 +4,7 @@
 directory and loads both builds with ctypes:
 
 * ``native``: ``cc -O3 -march=native -shared -fPIC`` (the yardstick of
-  shared/reference/performance.md);
+  workloads W1-W3, a plain C loop of the Euler step);
 * ``baseline``: the same without ``-march`` (what a portable x86-64 build
   gets).
 

@@ -1,4 +1,4 @@
-"""Workloads W1-W3 of shared/reference/performance.md, izhic against the C yardstick.
+"""Workloads W1-W3 (one neuron, an F-I sweep, a population), izhic against the C yardstick.
 
 Run from the repository root with ``pytest --benchmark-only`` (``python -m
 pytest`` alone skips this directory; see the root ``conftest.py``). Every

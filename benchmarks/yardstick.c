@@ -1,4 +1,4 @@
-/* The C yardstick of shared/reference/performance.md: how fast plain C runs
+/* The C yardstick: how fast plain C runs
  * the simplest Izhikevich simulation on this machine.
  *
  * Model: Izhikevich 2003 RS (a 0.02, b 0.2, c -65, d 8), v0 = -65, u0 = b*v0,
