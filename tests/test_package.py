@@ -1,0 +1,42 @@
+"""What a user gets with the package: the licence it claims, documentation that
+refers only to what ships with it."""
+import re
+import subprocess
+from pathlib import Path
+
+import izhic
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_license_file_is_the_one_pyproject_names():
+    text = (ROOT / "LICENSE").read_text()
+    assert text.startswith("BSD 3-Clause License")
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'license = "BSD-3-Clause"' in pyproject and 'license-files = ["LICENSE"]' in pyproject
+
+
+def test_no_file_refers_to_material_users_do_not_have():
+    # the project was written against notes outside the repository; what it
+    # says must stand on its own (cite the paper or the tool instead)
+    try:
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):      # not a git checkout
+        files = [p.relative_to(ROOT).as_posix() for p in ROOT.rglob("*") if p.is_file()
+                 and not any(part.startswith(".") or part in ("build", "__pycache__")
+                             for part in p.relative_to(ROOT).parts)]
+    pattern = re.compile(r"\.\./shared|shared/reference|performance\.md|the issue quotes|"
+                         r"the reference table")
+    offenders = [name for name in files
+                 if name.endswith((".py", ".md", ".c", ".pyx", ".toml", ".txt", ".cfg"))
+                 and name != Path(__file__).relative_to(ROOT).as_posix()
+                 and pattern.search((ROOT / name).read_text(errors="replace"))]
+    assert not offenders, offenders
+
+
+def test_the_version_is_in_one_place():
+    version = (ROOT / "izhic" / "_version.py").read_text()
+    assert f'__version__ = "{izhic.__version__}"' in version
+    assert 'version = { attr = "izhic._version.__version__" }' in \
+        (ROOT / "pyproject.toml").read_text()
