@@ -13,11 +13,12 @@ from .models import (METHODS, PRESETS_2003, PRESETS_2007, AccuracyWarning, Izhik
                      Izhikevich2007, preset)
 from .result import SimulationResult, SpikeTrains, State
 from .simulate import simulate
+from .synapses import Synapses
 from .sweeps import sweep   # dask, xarray and zarr are imported when a sweep runs
 
 __all__ = [
     "simulate", "METHODS", "Izhikevich2003", "Izhikevich2007", "PRESETS_2003",
-    "PRESETS_2007", "preset", "State", "AccuracyWarning",
+    "PRESETS_2007", "preset", "State", "AccuracyWarning", "Synapses",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
     "fi_curve", "rheobase", "FICurve", "nullclines", "fixed_points", "inputs", "sweep",
 ]

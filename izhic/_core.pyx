@@ -62,8 +62,8 @@ bit for bit.
 from cython.parallel cimport prange, threadid
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
-from libc.math cimport fabs
-from libc.stdint cimport int32_t, int64_t, uint64_t
+from libc.math cimport fabs, exp
+from libc.stdint cimport int32_t, int64_t, uint16_t, uint64_t
 
 
 cdef extern from *:
@@ -92,24 +92,70 @@ cdef extern from *:
     #else
     static inline int izhic_ctz(unsigned long long x) { return __builtin_ctzll(x); }
     #endif
-    /* Gaussian noise: a standard normal number for (seed, neuron, step),
-       from a counter-based hash (splitmix64's finalizer) and Box-Muller, so
-       it is the same for any thread count, block layout or chunking.
-       log/cos/sqrt are the C library's (no -ffast-math: never vectorized
-       variants), which is also what Python's math module calls. */
+    /* Random numbers: counter-based (izhic/_noise.py is the reference, bit for
+       bit). A neuron's stream key is mix64(mix64(id + stream) ^ seed); the
+       bits of step k are mix64(key + (k + 1) * GOLDEN) (SplitMix64 from the
+       neuron's own starting point). Normal numbers: a 256-layer ziggurat
+       whose tables come with the plan; the rare slow path uses the C
+       library's exp/log (which Python's math module calls too). */
+    #define IZHIC_GOLDEN 0x9e3779b97f4a7c15ULL
+    #define IZHIC_GOLDEN2 0xd1b54a32d192ed03ULL
     static inline unsigned long long izhic_mix64(unsigned long long z) {
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
         return z ^ (z >> 31);
     }
-    static inline double izhic_normal(unsigned long long seed, unsigned long long neuron,
-                                      unsigned long long step) {
-        unsigned long long h1 = izhic_mix64(seed ^ izhic_mix64(
-            neuron ^ izhic_mix64(step + 0x9e3779b97f4a7c15ULL)));
-        unsigned long long h2 = izhic_mix64(h1 + 0x9e3779b97f4a7c15ULL);
-        double u1 = ((double)(h1 >> 11) + 1.0) * 0x1.0p-53;    /* (0, 1] */
-        double u2 = (double)(h2 >> 11) * 0x1.0p-53;            /* [0, 1) */
-        return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    static inline unsigned long long izhic_key(unsigned long long seed, unsigned long long id,
+                                               unsigned long long stream) {
+        return izhic_mix64(izhic_mix64(id + stream) ^ seed);
+    }
+    static inline double izhic_unit(unsigned long long h) {
+        return (double)(h >> 11) * 0x1.0p-53;                  /* [0, 1) */
+    }
+    static double izhic_zig_slow(unsigned long long h, int i, double u, double x,
+                                 const double* X, const double* R, const double* F) {
+        for (;;) {            /* the fast test failed for (h, i, u, x) */
+            h = izhic_mix64(h + IZHIC_GOLDEN2);
+            if (i == 0) {     /* the tail beyond X[1] (Marsaglia) */
+                for (;;) {
+                    double e = -log(1.0 - izhic_unit(h)) / X[1];
+                    h = izhic_mix64(h + IZHIC_GOLDEN2);
+                    double y = -log(1.0 - izhic_unit(h));
+                    h = izhic_mix64(h + IZHIC_GOLDEN2);
+                    if (y + y > e * e) return u > 0.0 ? X[1] + e : -(X[1] + e);
+                }
+            }
+            if (F[i + 1] + izhic_unit(h) * (F[i] - F[i + 1]) < exp(-0.5 * x * x)) return x;
+            h = izhic_mix64(h + IZHIC_GOLDEN2);
+            i = (int)(h & 0xFF);
+            u = 2.0 * izhic_unit(h) - 1.0;
+            x = u * X[i];
+            if (fabs(u) < R[i]) return x;
+        }
+    }
+    static inline double izhic_normal(unsigned long long key, unsigned long long step,
+                                      const double* X, const double* R, const double* F) {
+        unsigned long long h = izhic_mix64(key + (step + 1) * IZHIC_GOLDEN);
+        int i = (int)(h & 0xFF);
+        double u = 2.0 * izhic_unit(h) - 1.0;
+        double x = u * X[i];
+        if (fabs(u) < R[i]) return x;
+        return izhic_zig_slow(h, i, u, x, X, R, F);
+    }
+    /* Poisson arrivals of mean lam in one step, by inverse transform (the
+       smallest n with U < sum_{j<=n} e^-lam lam^j / j!) */
+    static inline int izhic_poisson(unsigned long long key, unsigned long long step,
+                                    double emlam, double lam) {
+        double u = izhic_unit(izhic_mix64(key + (step + 1) * IZHIC_GOLDEN));
+        double p = emlam, cdf = emlam;
+        int n = 0;
+        while (u >= cdf && n < 10000) {
+            n += 1;
+            p = p * lam / n;
+            cdf = cdf + p;
+            if (p == 0.0) break;
+        }
+        return n;
     }
     static inline double izhic_sel(int cond, double a, double b) { return cond ? a : b; }
     #ifdef _OPENMP
@@ -126,7 +172,10 @@ cdef extern from *:
     double _clamp "izhic_clamp"(double x, double hi, double lo) noexcept nogil
     double _lower "izhic_lower"(double x, double lo) noexcept nogil
     int _ctz "izhic_ctz"(uint64_t x) noexcept nogil
-    double _normal "izhic_normal"(uint64_t seed, uint64_t neuron, uint64_t step) noexcept nogil
+    uint64_t _key "izhic_key"(uint64_t seed, uint64_t neuron, uint64_t stream) noexcept nogil
+    double _normal "izhic_normal"(uint64_t key, uint64_t step, const double* X, const double* R,
+                                  const double* F) noexcept nogil
+    int _poisson "izhic_poisson"(uint64_t key, uint64_t step, double emlam, double lam) noexcept nogil
     double _sel "izhic_sel"(bint cond, double a, double b) noexcept nogil
     int IZHIC_HAVE_OPENMP
     int izhic_max_threads() noexcept nogil
@@ -142,6 +191,7 @@ cdef enum:
     MAX_SPIKES_PER_STEP = 1000   # rk4: more crossings than this in one step is an error
     SUBSTEPS = 2                 # rk4: a step that carries a spike is redone in sub-steps
     MAXW = 64          # widest block (lanes)
+    MAX_EXP = 4        # exponential synapses: at most this many time constants in one run
     NMASK = 256        # steps between two spike extractions
 
 # method codes (keep in sync with izhic.simulate.METHODS)
@@ -159,6 +209,8 @@ cdef enum:
 
 #: method "rk4": at most this many spikes of one neuron within one step
 SPIKES_PER_STEP_LIMIT = MAX_SPIKES_PER_STEP
+
+cdef uint64_t C_STREAM = 0xBF58476D1CE4E5B9     # the noise stream (izhic._noise)
 
 #: integer codes of the methods and of what v shows at a spike (the plan uses them)
 METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
@@ -183,6 +235,41 @@ ctypedef struct SpikeBuf:
     Py_ssize_t diverged         # checks that found a state out of range
     int64_t div_step            # the first: the step it was found after, and the neuron
     int32_t div_neuron
+
+
+ctypedef struct Proj:
+    # one Synapses object: pre-major rows grouped by delay (izhic.synapses)
+    const int64_t* ptr          # neuron i's synapses: ptr[i] .. ptr[i + 1] - 1
+    const int32_t* post         # sorted within each (pre, delay) group
+    const double* w
+    const uint16_t* didx        # index of each synapse's delay in dsteps
+    const int32_t* dsteps       # delays in steps
+    int acc                     # the accumulator it feeds
+    int unique                  # no (pre, delay) group hits a target twice
+
+
+ctypedef struct PoissonIn:
+    int acc
+    double weight, lam, emlam   # arrivals per step: Poisson(lam); emlam = exp(-lam)
+    const uint64_t* keys        # one stream key per neuron
+
+
+ctypedef struct QEntry:
+    int64_t start               # synapses start .. start + length - 1 of projection proj
+    int32_t length
+    int32_t proj
+
+
+ctypedef struct Queue:
+    QEntry* e
+    Py_ssize_t n, cap
+
+
+ctypedef struct WinBuf:
+    int32_t* neuron
+    int64_t* step
+    Py_ssize_t n, cap
+    int failed
 
 
 ctypedef struct Special07:
@@ -242,6 +329,34 @@ ctypedef struct Ctx:
     int v_at_spike
     int locate                  # rk4: find the crossing inside the step
     int interp                  # grid methods: interpolated spike times
+    # random numbers (noise, Poisson input): the ziggurat's tables
+    const double* zig_x
+    const double* zig_r
+    const double* zig_f
+    # ---- network input (net = 0: none) ----
+    int net
+    int64_t window              # steps per window: no spike arrives in the window it is found in
+    Py_ssize_t n_acc            # input accumulators, each [window][n]
+    double* acc
+    int acc_current             # index of the current accumulator (-1: none)
+    int acc_voltage             # index of the voltage-jump accumulator (-1: none)
+    int n_exp                   # exponential synapses: accumulators first_exp .. + n_exp - 1
+    int first_exp
+    double* syn                 # [n_exp][n] their synaptic currents (state)
+    const double* exp_full      # [n_exp] exp(-dt / tau)
+    const double* exp_half      # [n_exp] exp(-(dt / 2) / tau)
+    const double* exp_rate      # [n_exp] 1 / tau
+    int n_proj
+    Proj* proj
+    const int64_t* ev_ptr       # events of this run's step k: ev_ptr[k] .. ev_ptr[k + 1] - 1
+    const int32_t* ev_neuron
+    const double* ev_amp
+    int n_poisson
+    PoissonIn* poisson
+    int64_t ring                # queue slots (> the longest delay, in steps)
+    Queue* queue                # queue[k % ring]: the synapse ranges that act in step k
+    Queue* hist                 # hist[k % ring]: the neurons that spiked in step k (in order)
+    WinBuf* win                 # per partition: the spikes of the window (neuron, step)
 
 
 cdef int _grow(SpikeBuf* buf) noexcept nogil:
@@ -479,10 +594,11 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
                             const double* v, const double* u, double* vs, double* us,
                             double* acc_v, double* acc_u, double weight, bint first,
                             const double* I, prm_t a, prm_t b) noexcept nogil:
-    """One RK4 stage over all lanes: the slopes at (vs, us) are added to the
-    accumulators (weight 1 or 2), and (vs, us) become v + h*slope, u + h*slope.
-    Stage-major loops keep the lanes independent, so the stages of different
-    lanes overlap in the pipeline (one lane's four stages are a long chain)."""
+    """One RK4 stage over all lanes: the slopes at (vs, us), with the current
+    of that stage's time ``I``, are added to the accumulators (weight 1 or 2),
+    and (vs, us) become v + h*slope, u + h*slope. Stage-major loops keep the
+    lanes independent, so the stages of different lanes overlap in the
+    pipeline (one lane's four stages are a long chain)."""
     cdef Py_ssize_t j
     cdef double kv, ku, x, y
     for j in range(w):
@@ -503,9 +619,11 @@ cdef inline void _rk4_stage(Py_ssize_t w, double h, double hi, double lo,
 cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double hi, double lo,
                                  double q2, double q1, double q0, bint accom, bint horner,
                                 double* v, double* u, double* vpre, const double* I,
+                                const double* Ih, const double* I4,
                                 prm_t a, prm_t b, prm_t c, prm_t d,
                                 prm_t peak) noexcept nogil:
-    # k1 + 2 k2 + 2 k3 + k4, summed left to right as in the reference
+    # k1 + 2 k2 + 2 k3 + k4, summed left to right as in the reference; the
+    # current of the stages at t_k (I), t_k + dt/2 (Ih) and t_k + dt (I4)
     cdef double vs[MAXW]
     cdef double us[MAXW]
     cdef double acc_v[MAXW]
@@ -517,12 +635,12 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
         vs[j] = v[j]
         us[j] = u[j]
     _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 1.0, True, I, a, b)
-    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
-    _rk4_stage(w, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 2.0, False, I, a, b)
+    _rk4_stage(w, h, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 2.0, False, Ih, a, b)
+    _rk4_stage(w, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vs, us, acc_v, acc_u, 2.0, False, Ih, a, b)
     for j in range(w):
         x = vs[j]
         y = us[j]
-        kv = _poly(horner, q2, q1, q0, x) - y + I[j]
+        kv = _poly(horner, q2, q1, q0, x) - y + I4[j]
         ku = _ku(accom, _p(a, j), _p(b, j), x, y)
         vn = v[j] + dt6 * (acc_v[j] + kv)
         un = u[j] + dt6 * (acc_u[j] + ku)
@@ -564,8 +682,13 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
 # ---------------------------------------------------------------------------
 
 ctypedef struct Lane:
-    # one neuron's parameters for the scalar spike-location code
+    # one neuron's parameters for the scalar spike-location code; the current
+    # at time t into the step is I + sum_g s[g] exp(-t rate[g]) (I alone when
+    # n_exp = 0: held over the step)
     double I, a, b, c, d, peak
+    int n_exp
+    double s[MAX_EXP]
+    double rate[MAX_EXP]
     double q2, q1, q0           # 2003 form
     int accom
     int horner
@@ -579,11 +702,20 @@ cdef inline double _B07(const Lane* L, double x) noexcept nogil:
     return _b07(L.sp != NULL, L.sp, x, L.b, L.vr)
 
 
-cdef inline double _fv(const Lane* L, double x, double y) noexcept nogil:
-    """dv/dt (same expressions as the lanes)."""
+cdef inline double _I_at(const Lane* L, double t) noexcept nogil:
+    """The current t ms into the step (the lanes' I, Ih, I4 at 0, dt/2, dt)."""
+    cdef double x = L.I
+    cdef int g
+    for g in range(L.n_exp):
+        x = x + L.s[g] * exp(-t * L.rate[g])
+    return x
+
+
+cdef inline double _fv(const Lane* L, double x, double y, double I) noexcept nogil:
+    """dv/dt under the current I (same expressions as the lanes)."""
     if L.f07:
-        return (L.k * (x - L.vr) * (x - L.vt) - y + L.I) * L.invc
-    return _poly(L.horner, L.q2, L.q1, L.q0, x) - y + L.I
+        return (L.k * (x - L.vr) * (x - L.vt) - y + I) * L.invc
+    return _poly(L.horner, L.q2, L.q1, L.q0, x) - y + I
 
 
 cdef inline double _gu(const Lane* L, double x, double y) noexcept nogil:
@@ -612,13 +744,19 @@ cdef inline void _reset(const Lane* L, double* v, double* u) noexcept nogil:
         u[0] = u[0] + L.d
 
 
-cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double hi, double lo,
-                          double* v1, double* u1) noexcept nogil:
-    """One RK4 step of length h; the same expressions, in the same order, as
-    the RK4 lanes (so h = dt gives the same bits)."""
-    cdef double hs, h6 = h / 6.0, x, y, kv, ku, av, au
+cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double t0, double hi,
+                          double lo, double* v1, double* u1) noexcept nogil:
+    """One RK4 step of length h from t0 ms into the step; the same
+    expressions, in the same order, as the RK4 lanes (so h = dt from t0 = 0
+    gives the same bits)."""
+    cdef double hs, h6 = h / 6.0, x, y, kv, ku, av, au, Ih, I4
     cdef int s
-    kv = _fv(L, v, u)
+    if L.n_exp:
+        Ih = _I_at(L, t0 + 0.5 * h)
+        I4 = _I_at(L, t0 + h)
+    else:
+        Ih = I4 = L.I
+    kv = _fv(L, v, u, _I_at(L, t0) if L.n_exp else L.I)
     ku = _gu(L, v, u)
     av = kv
     au = ku
@@ -626,7 +764,7 @@ cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double hi
         hs = 0.5 * h if s < 2 else h
         x = _clamp(v + hs * kv, hi, lo)
         y = u + hs * ku
-        kv = _fv(L, x, y)
+        kv = _fv(L, x, y, Ih if s < 2 else I4)
         ku = _gu(L, x, y)
         if s < 2:
             av = av + 2.0 * kv
@@ -635,8 +773,8 @@ cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double hi
     u1[0] = u + h6 * (au + ku)
 
 
-cdef double _rk4_locate(const Lane* L, double v, double u, double H, double hi, double lo,
-                        double* vx, double* ux) noexcept nogil:
+cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, double hi,
+                        double lo, double* vx, double* ux) noexcept nogil:
     """theta in (0, H] where the RK4 step map from (v, u) reaches the peak, given
     v < peak <= v_RK4(H) (peak: _peak_at(u)). (vx, ux) receive the state at theta.
 
@@ -654,7 +792,7 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double hi, 
             thi = th
         else:
             tlo = th
-        slope = _fv(L, vt, ut)
+        slope = _fv(L, vt, ut, _I_at(L, t0 + th) if L.n_exp else L.I)
         if L.f07 and L.sp != NULL:
             slope = slope - L.sp.peak_u * _gu(L, vt, ut)
         tn = th - f / slope if slope > 0.0 else -1.0
@@ -663,7 +801,7 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double hi, 
         if fabs(tn - th) <= LOCATE_TOL and th > 0.0:
             break
         th = tn
-        _rk4_one(L, v, u, th, hi, lo, &vt, &ut)
+        _rk4_one(L, v, u, th, t0, hi, lo, &vt, &ut)
     vx[0] = vt
     ux[0] = ut
     return th
@@ -695,7 +833,7 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
         h = (dt - s) / SUBSTEPS
         crossing = False
         for i in range(SUBSTEPS):
-            _rk4_one(L, v, u, h, hi, lo, &v1, &u1)
+            _rk4_one(L, v, u, h, s, hi, lo, &v1, &u1)
             if v1 >= _peak_at(L, u1):
                 crossing = True
                 break
@@ -711,7 +849,7 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
             buf.capped += 1
             n = -1
             break
-        th = _rk4_locate(L, v, u, h, hi, lo, &vx, &ux)
+        th = _rk4_locate(L, v, u, h, s, hi, lo, &vx, &ux)
         s = s + th
         cut[0] = _peak_at(L, ux)
         _push_one(buf, neuron, _sel(t0 + s < t1, t0 + s, t1))
@@ -739,10 +877,11 @@ cdef inline double _interp_time(double t0, double t1, double dt, double v_start,
 
 
 cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
-                               Py_ssize_t k, const double* I0, double* Ik) noexcept nogil:
+                               Py_ssize_t k, const double* I0, double* Ik,
+                               const uint64_t* keys) noexcept nogil:
     """The current of step k (absolute) for the lanes: offset + shared(t_k) +
     own_i(t_k) + noise_i(k), added in this order (as izhic.reference does); the
-    waveforms hold this run's steps only."""
+    waveforms hold this run's steps only. ``keys``: the lanes' noise streams."""
     cdef Py_ssize_t j
     cdef double s
     for j in range(w):
@@ -756,15 +895,25 @@ cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssiz
             Ik[j] = Ik[j] + ctx.own[(k - ctx.step0) * ctx.n + base + j]
     if ctx.noise != NULL:
         for j in range(nb):
-            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(
-                ctx.seed, <uint64_t> (base + j) if ctx.ids == NULL else ctx.ids[base + j],
-                <uint64_t> k)
+            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(keys[j], <uint64_t> k, ctx.zig_x,
+                                                           ctx.zig_r, ctx.zig_f)
+
+
+cdef inline void _noise_keys(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, uint64_t* keys) noexcept nogil:
+    """The noise stream key of each lane (izhic._noise.stream_key)."""
+    cdef Py_ssize_t j
+    if ctx.noise == NULL:
+        return
+    for j in range(nb):
+        keys[j] = _key(ctx.seed, <uint64_t> (base + j) if ctx.ids == NULL else ctx.ids[base + j],
+                       C_STREAM)
 
 
 cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, bint horner,
                                 Py_ssize_t w, double dt, double hi, double lo, double q2,
                                 double q1, double q0, double* v, double* u, double* vpre,
-                                const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
+                                const double* I, const double* Ih, const double* I4,
+                                prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
                                 prm_t peak) noexcept nogil:
     if method == M_EULER:
         if store_pre:
@@ -779,93 +928,100 @@ cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, bint hor
             return _lanes_half(w, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
         return _lanes_half(w, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, dta, b, c, d, peak)
     if store_pre:
-        return _lanes_rk4(w, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, a, b, c, d, peak)
-    return _lanes_rk4(w, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, a, b, c, d, peak)
+        return _lanes_rk4(w, True, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, Ih, I4, a, b, c, d, peak)
+    return _lanes_rk4(w, False, dt, hi, lo, q2, q1, q0, accom, horner, v, u, vpre, I, Ih, I4, a, b, c, d, peak)
 
 
 cdef inline uint64_t _step(bint variant, double q2, double q1, double q0, int method,
                            bint store_pre, Py_ssize_t w, double dt,
                            double hi, double lo, double* v, double* u, double* vpre,
-                           const double* I, prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
+                           const double* I, const double* Ih, const double* I4,
+                           prm_t a, prm_t dta, prm_t b, prm_t c, prm_t d,
                            prm_t peak, int accom, int horner) noexcept nogil:
     """One step of ``w`` lanes of the 2003 form with ``method``; the bint
     arguments of the lane functions are literals, so every call is a
     specialized loop. The v polynomial's coefficients are shared by the run
     (registers): the callers read them from the context once, not every step.
-    ``variant``: the accommodation recovery or the Horner polynomial (out of
-    line; the standard form is the hot path)."""
+    ``I``, ``Ih``, ``I4``: the current at t_k, t_k + dt/2 and t_k + dt (the
+    same array when it is held over the step; RK4 uses all three, the other
+    methods ``I``). ``variant``: the accommodation recovery or the Horner
+    polynomial (out of line; the standard form is the hot path)."""
     if variant:
         # out of line, one function per block width, so that its lane loops
         # are unrolled for that width (a run-time width cost the accommodation
         # form 11%)
         if w == MAXW:
             return _step_variant64(method, store_pre, dt, hi, lo, q2, q1, q0,
-                                   v, u, vpre, I, a, dta, b, c, d, peak, accom, horner)
+                                   v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak, accom, horner)
         return _step_variant(method, store_pre, w, dt, hi, lo, q2, q1, q0,
-                             v, u, vpre, I, a, dta, b, c, d, peak, accom, horner)
+                             v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak, accom, horner)
     return _step_form(method, store_pre, False, False, w, dt, hi, lo, q2, q1, q0,
-                      v, u, vpre, I, a, dta, b, c, d, peak)
+                      v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak)
 
 
 cdef inline uint64_t _step_one(bint variant, double q2, double q1, double q0, int method,
                                bint store_pre, double dt, double hi, double lo, double* v,
-                               double* u, double* vpre, double I, double a, double dta,
-                               double b, double c, double d, double peak, int accom,
-                               int horner) noexcept nogil:
+                               double* u, double* vpre, double I, double Ih, double I4,
+                               double a, double dta, double b, double c, double d,
+                               double peak, int accom, int horner) noexcept nogil:
     """_step for a single neuron (width 1, all inlined into _run_one). The
     out-of-line variant gets copies of the state: an address passed to a
     function that is not inlined would keep v and u in memory for the whole
     loop (measured: 35% slower on one neuron)."""
-    cdef double tv, tu, tpre, tI = I
+    cdef double tv, tu, tpre, tI = I, tIh = Ih, tI4 = I4
     cdef uint64_t fired
     if variant:
         tv = v[0]
         tu = u[0]
         tpre = vpre[0]
         fired = _step_variant(method, store_pre, 1, dt, hi, lo, q2, q1, q0, &tv, &tu, &tpre,
-                              &tI, a, dta, b, c, d, peak, accom, horner)
+                              &tI, &tIh, &tI4, a, dta, b, c, d, peak, accom, horner)
         v[0] = tv
         u[0] = tu
         vpre[0] = tpre
         return fired
     return _step_form(method, store_pre, False, False, 1, dt, hi, lo, q2, q1, q0,
-                      v, u, vpre, &tI, a, dta, b, c, d, peak)
+                      v, u, vpre, &tI, &tIh, &tI4, a, dta, b, c, d, peak)
 
 
 cdef uint64_t _step_variant64(int method, bint store_pre, double dt, double hi,
                               double lo, double q2, double q1, double q0, double* v, double* u,
-                              double* vpre, const double* I, prm_t a, prm_t dta, prm_t b,
+                              double* vpre, const double* I, const double* Ih, const double* I4,
+                              prm_t a, prm_t dta, prm_t b,
                               prm_t c, prm_t d, prm_t peak, int accom, int horner) noexcept nogil:
     return _step_variant_body(method, store_pre, MAXW, dt, hi, lo, q2, q1, q0, v, u, vpre, I,
-                              a, dta, b, c, d, peak, accom, horner)
+                              Ih, I4, a, dta, b, c, d, peak, accom, horner)
 
 
 cdef uint64_t _step_variant(int method, bint store_pre, Py_ssize_t w, double dt, double hi,
                             double lo, double q2, double q1, double q0, double* v, double* u,
-                            double* vpre, const double* I, prm_t a, prm_t dta, prm_t b,
+                            double* vpre, const double* I, const double* Ih, const double* I4,
+                            prm_t a, prm_t dta, prm_t b,
                             prm_t c, prm_t d, prm_t peak, int accom, int horner) noexcept nogil:
     if w == 8:
         return _step_variant_body(method, store_pre, 8, dt, hi, lo, q2, q1, q0, v, u, vpre,
-                                  I, a, dta, b, c, d, peak, accom, horner)
+                                  I, Ih, I4, a, dta, b, c, d, peak, accom, horner)
     return _step_variant_body(method, store_pre, 1, dt, hi, lo, q2, q1, q0, v, u, vpre, I,
-                              a, dta, b, c, d, peak, accom, horner)
+                              Ih, I4, a, dta, b, c, d, peak, accom, horner)
 
 
-cdef inline uint64_t _step_variant_body(int method, bint store_pre, Py_ssize_t w, double dt, double hi,
-                            double lo, double q2, double q1, double q0, double* v, double* u,
-                            double* vpre, const double* I, prm_t a, prm_t dta, prm_t b,
-                            prm_t c, prm_t d, prm_t peak, int accom, int horner) noexcept nogil:
+cdef inline uint64_t _step_variant_body(int method, bint store_pre, Py_ssize_t w, double dt,
+                                        double hi, double lo, double q2, double q1, double q0,
+                                        double* v, double* u, double* vpre, const double* I,
+                                        const double* Ih, const double* I4, prm_t a,
+                                        prm_t dta, prm_t b, prm_t c, prm_t d, prm_t peak,
+                                        int accom, int horner) noexcept nogil:
     """The variants of the 2003 form (accommodation recovery, 2004 panel R;
     Horner polynomial, spnet), kept out of line: inlining them beside the
     standard form made gcc stop inlining the hot path."""
     if accom and horner:
         return _step_form(method, store_pre, True, True, w, dt, hi, lo, q2, q1, q0,
-                          v, u, vpre, I, a, dta, b, c, d, peak)
+                          v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak)
     if accom:
         return _step_form(method, store_pre, True, False, w, dt, hi, lo, q2, q1, q0,
-                          v, u, vpre, I, a, dta, b, c, d, peak)
+                          v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak)
     return _step_form(method, store_pre, False, True, w, dt, hi, lo, q2, q1, q0,
-                      v, u, vpre, I, a, dta, b, c, d, peak)
+                      v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak)
 
 
 cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre,
@@ -930,7 +1086,8 @@ cdef inline void _rk4_stage_2007(Py_ssize_t w, double h, double hi, double lo,
 
 cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special, double dt,
                                      double hi, double lo, double* v, double* u, double* vpre,
-                                     double* vpk, const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                     double* vpk, const double* I, const double* Ih,
+                                     const double* I4, prm_t kk, prm_t vr, prm_t vt,
                                      prm_t invc, const Special07* sp, prm_t a, prm_t b,
                                      prm_t c, prm_t d, prm_t peak) noexcept nogil:
     """One classic RK4 step of the 2007 form, reset at the end of the step."""
@@ -945,12 +1102,12 @@ cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special,
         vs[j] = v[j]
         us[j] = u[j]
     _rk4_stage_2007(w, h, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 1.0, True, I, kk, vr, vt, invc, a, b)
-    _rk4_stage_2007(w, h, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 2.0, False, I, kk, vr, vt, invc, a, b)
-    _rk4_stage_2007(w, dt, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 2.0, False, I, kk, vr, vt, invc, a, b)
+    _rk4_stage_2007(w, h, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 2.0, False, Ih, kk, vr, vt, invc, a, b)
+    _rk4_stage_2007(w, dt, hi, lo, special, sp, v, u, vs, us, acc_v, acc_u, 2.0, False, Ih, kk, vr, vt, invc, a, b)
     for j in range(w):
         x = vs[j]
         y = us[j]
-        kv = (_p(kk, j) * (x - _p(vr, j)) * (x - _p(vt, j)) - y + I[j]) * _p(invc, j)
+        kv = (_p(kk, j) * (x - _p(vr, j)) * (x - _p(vt, j)) - y + I4[j]) * _p(invc, j)
         ku = _p(a, j) * (_b07(special, sp, x, _p(b, j), _p(vr, j)) - y)
         vn = v[j] + dt6 * (acc_v[j] + kv)
         un = u[j] + dt6 * (acc_u[j] + ku)
@@ -974,7 +1131,8 @@ cdef inline uint64_t _lanes_rk4_2007(Py_ssize_t w, bint store_pre, bint special,
 
 cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t w,
                                 double dt, double hi, double lo, double* v, double* u,
-                                double* vpre, double* vpk, const double* I, prm_t kk, prm_t vr, prm_t vt,
+                                double* vpre, double* vpk, const double* I,
+                                const double* Ih, const double* I4, prm_t kk, prm_t vr, prm_t vt,
                                 prm_t dtc, prm_t invc, prm_t a, prm_t dta, prm_t b, prm_t c,
                                 prm_t d, prm_t peak) noexcept nogil:
     cdef const Special07* sp = &ctx.sp
@@ -982,11 +1140,11 @@ cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t
     if method == M_RK4:
         if ctx.special07:
             if store_pre:
-                return _lanes_rk4_2007(w, True, True, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
-            return _lanes_rk4_2007(w, False, True, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+                return _lanes_rk4_2007(w, True, True, dt, hi, lo, v, u, vpre, vpk, I, Ih, I4, kk, vr, vt, invc, sp, a, b, c, d, peak)
+            return _lanes_rk4_2007(w, False, True, dt, hi, lo, v, u, vpre, vpk, I, Ih, I4, kk, vr, vt, invc, sp, a, b, c, d, peak)
         if store_pre:
-            return _lanes_rk4_2007(w, True, False, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
-        return _lanes_rk4_2007(w, False, False, dt, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, invc, sp, a, b, c, d, peak)
+            return _lanes_rk4_2007(w, True, False, dt, hi, lo, v, u, vpre, vpk, I, Ih, I4, kk, vr, vt, invc, sp, a, b, c, d, peak)
+        return _lanes_rk4_2007(w, False, False, dt, hi, lo, v, u, vpre, vpk, I, Ih, I4, kk, vr, vt, invc, sp, a, b, c, d, peak)
     if ctx.special07:
         if new_v:
             if store_pre:
@@ -1048,12 +1206,269 @@ cdef inline void _fill_lane(Lane* L, Ctx* ctx, double I, double a, double b, dou
     L.vt = vt
     L.invc = invc
     L.sp = &ctx.sp if ctx.special07 else NULL
+    L.n_exp = 0
+
+
+# ---------------------------------------------------------------------------
+# Networks: synapses with delays, events, Poisson input
+#
+# The run advances in windows of ``window`` steps, no longer than the shortest
+# delay, so no spike arrives in the window it was found in. In each window:
+#
+# 1. (parallel over the partitions of the neurons) each partition fills the
+#    input accumulators of its own neurons for every step of the window, in
+#    this order: the current events, the Poisson inputs (in the order given),
+#    then the synapses whose spikes arrive in that step (from the step's
+#    queue, walked backwards, see below), and advances its blocks through the
+#    window, reading the accumulators step by step;
+# 2. (serial) the spikes the window found, by step and then by neuron, push
+#    the synapse ranges they drive into the queues of the steps they arrive
+#    in: for each spike, each Synapses object (last to first), its groups of
+#    equal delay (a range of storage) go to queue[(k + delay) % ring].
+#
+# Walking a queue backwards gives the canonical summation order of a step's
+# synaptic input, that of Izhikevich's spnet: newest spikes first; among the
+# spikes found in one step, decreasing neuron index; for one spike, the
+# Synapses objects in the order given; within one, its synapses in storage
+# order. Each partition adds only into its own neurons (a group is sorted by
+# target, so its part is found by bisection), so the sums, and the results,
+# do not depend on the thread count.
+# ---------------------------------------------------------------------------
+
+cdef int _q_push(Queue* q, int64_t start, int32_t length, int32_t proj) noexcept nogil:
+    cdef Py_ssize_t cap
+    cdef QEntry* e
+    if q.n == q.cap:
+        cap = 64 if q.cap == 0 else 2 * q.cap
+        e = <QEntry*> realloc(q.e, cap * sizeof(QEntry))
+        if e == NULL:
+            return -1
+        q.e = e
+        q.cap = cap
+    q.e[q.n].start = start
+    q.e[q.n].length = length
+    q.e[q.n].proj = proj
+    q.n += 1
+    return 0
+
+
+cdef inline void _win_push(WinBuf* b, int32_t neuron, int64_t step) noexcept nogil:
+    cdef Py_ssize_t cap
+    cdef int32_t* ni
+    cdef int64_t* si
+    if b.failed:
+        return
+    if b.n == b.cap:
+        cap = 64 if b.cap == 0 else 2 * b.cap
+        ni = <int32_t*> realloc(b.neuron, cap * sizeof(int32_t))
+        if ni == NULL:
+            b.failed = 1
+            return
+        b.neuron = ni
+        si = <int64_t*> realloc(b.step, cap * sizeof(int64_t))
+        if si == NULL:
+            b.failed = 1
+            return
+        b.step = si
+        b.cap = cap
+    b.neuron[b.n] = neuron
+    b.step[b.n] = step
+    b.n += 1
+
+
+cdef inline Py_ssize_t _lower_bound(const int32_t* post, Py_ssize_t a, Py_ssize_t b,
+                                    Py_ssize_t x) noexcept nogil:
+    """The first index in [a, b) with post >= x (post sorted there)."""
+    cdef Py_ssize_t mid
+    while a < b:
+        mid = a + (b - a) // 2
+        if post[mid] < x:
+            a = mid + 1
+        else:
+            b = mid
+    return a
+
+
+cdef void _deliver(Ctx* ctx, const Queue* q, Py_ssize_t lo_n, Py_ssize_t hi_n,
+                   Py_ssize_t off) noexcept nogil:
+    """Add the synapses of queue q that target neurons lo_n .. hi_n - 1 into
+    their accumulators' slot ``off`` (= step in the window * n), walking the
+    queue backwards (the canonical order)."""
+    cdef Py_ssize_t e, a, b, s, m
+    cdef const Proj* P
+    cdef const int32_t* post
+    cdef const double* w
+    cdef double* acc
+    cdef double* dst
+    for e in range(q.n - 1, -1, -1):
+        P = &ctx.proj[q.e[e].proj]
+        post = P.post
+        a = q.e[e].start
+        b = a + q.e[e].length
+        if post[a] < lo_n:
+            a = _lower_bound(post, a, b, lo_n)
+        if a < b and post[b - 1] >= hi_n:
+            b = _lower_bound(post, a, b, hi_n)
+        if a >= b:
+            continue
+        w = P.w
+        acc = ctx.acc + (P.acc * ctx.window) * ctx.n + off
+        if P.unique and post[b - 1] - post[a] == b - 1 - a:   # consecutive targets: a dense column
+            dst = acc + post[a]
+            m = b - a
+            for s in range(m):
+                dst[s] = dst[s] + w[a + s]
+        else:
+            for s in range(a, b):
+                acc[post[s]] = acc[post[s]] + w[s]
+
+
+cdef void _window_inputs(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
+    """Step 1 of a window, the input half: the accumulators of partition p's
+    neurons for the steps kw0 .. kw1 - 1."""
+    cdef Py_ssize_t lo_n = ctx.part[p] * ctx.width
+    cdef Py_ssize_t hi_n = ctx.part[p + 1] * ctx.width
+    cdef Py_ssize_t a, kk, off, e, i, q
+    cdef int64_t k
+    cdef int cnt
+    cdef double* acc
+    cdef const PoissonIn* P
+    if hi_n > ctx.n:
+        hi_n = ctx.n
+    if hi_n <= lo_n:
+        return
+    for a in range(ctx.n_acc):
+        for kk in range(kw1 - kw0):
+            memset(&ctx.acc[(a * ctx.window + kk) * ctx.n + lo_n], 0,
+                   (hi_n - lo_n) * sizeof(double))
+    for k in range(kw0, kw1):
+        off = (k - kw0) * ctx.n
+        if ctx.ev_ptr != NULL:
+            acc = ctx.acc + (ctx.acc_current * ctx.window) * ctx.n + off
+            for e in range(ctx.ev_ptr[k - ctx.step0], ctx.ev_ptr[k - ctx.step0 + 1]):
+                i = ctx.ev_neuron[e]
+                if lo_n <= i < hi_n:
+                    acc[i] = acc[i] + ctx.ev_amp[e]
+        for q in range(ctx.n_poisson):
+            P = &ctx.poisson[q]
+            acc = ctx.acc + (P.acc * ctx.window) * ctx.n + off
+            for i in range(lo_n, hi_n):
+                cnt = _poisson(P.keys[i], <uint64_t> k, P.emlam, P.lam)
+                if cnt:
+                    acc[i] = acc[i] + P.weight * <double> cnt
+        _deliver(ctx, &ctx.queue[k % ctx.ring], lo_n, hi_n, off)
+
+
+cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step) noexcept nogil:
+    """Queue the synapse groups that spike (i, found at the end of step k)
+    drives, those that arrive at from_step or later; -1 if out of memory."""
+    cdef int pj
+    cdef int64_t s, e, end, arrive
+    cdef const Proj* P
+    cdef uint16_t di
+    for pj in range(ctx.n_proj - 1, -1, -1):
+        P = &ctx.proj[pj]
+        s = P.ptr[i]
+        end = P.ptr[i + 1]
+        while s < end:
+            di = P.didx[s]
+            e = s + 1
+            while e < end and P.didx[e] == di:
+                e += 1
+            arrive = k + P.dsteps[di]
+            if arrive >= from_step:
+                if _q_push(&ctx.queue[arrive % ctx.ring], s, <int32_t> (e - s), pj) != 0:
+                    return -1
+            s = e
+    return 0
+
+
+cdef int _push_window(Ctx* ctx, int64_t kw0, int64_t kw1) noexcept nogil:
+    """Step 2 of a window: the spikes it found, by step and then by neuron,
+    enter the history and queue their synapses; -1 if out of memory."""
+    cdef int64_t k
+    cdef Py_ssize_t p, e
+    cdef WinBuf* b
+    for k in range(kw0, kw1):
+        ctx.queue[k % ctx.ring].n = 0         # delivered
+        ctx.hist[k % ctx.ring].n = 0          # the slot now holds step k
+    for p in range(ctx.n_parts):
+        if ctx.win[p].failed:
+            return -1
+    for k in range(kw0, kw1):
+        for p in range(ctx.n_parts):
+            b = &ctx.win[p]
+            for e in range(b.n):
+                if b.step[e] != k:
+                    continue
+                if _q_push(&ctx.hist[k % ctx.ring], b.neuron[e], 0, 0) != 0:
+                    return -1
+                if _push_spike(ctx, b.neuron[e], k, kw1) != 0:
+                    return -1
+    for p in range(ctx.n_parts):
+        ctx.win[p].n = 0
+    return 0
+
+
+cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
+    """Step 1 of a window for partition p: its input, then its neurons."""
+    cdef Py_ssize_t blk
+    cdef SpikeBuf* buf = &ctx.bufs[p]
+    _window_inputs(ctx, p, kw0, kw1)
+    for blk in range(ctx.part[p], ctx.part[p + 1]):
+        if buf.capped or buf.diverged:
+            return              # the run is refused: no point going on
+        _advance_block(ctx, buf, blk, kw0, kw1)
+
+
+cdef inline void _net_step(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
+                           Py_ssize_t off, const double* src, double* Ik, double* Bk,
+                           double* Ih, double* I4, double* sg, double* v) noexcept nogil:
+    """The network input of one step for the lanes (slot ``off`` of the
+    accumulators; the ``nb`` lanes that hold neurons): v jumps by the voltage
+    input; B = src + the current input; the exponential synapses' currents
+    s_g jump by their input; the current is B + sum_g s_g at the stage times
+    t_k (Ik), t_k + dt/2 (Ih) and t_k + dt (I4) (s_g decays as exp(-t / tau_g)
+    over the step)."""
+    cdef Py_ssize_t j, g
+    cdef const double* acc
+    cdef double x, xh, x4
+    if ctx.acc_voltage >= 0:
+        acc = ctx.acc + (ctx.acc_voltage * ctx.window) * ctx.n + off + base
+        for j in range(nb):
+            v[j] = v[j] + acc[j]
+    for j in range(w):
+        Bk[j] = src[j]
+    if ctx.acc_current >= 0:
+        acc = ctx.acc + (ctx.acc_current * ctx.window) * ctx.n + off + base
+        for j in range(nb):
+            Bk[j] = Bk[j] + acc[j]
+    for g in range(ctx.n_exp):
+        acc = ctx.acc + ((ctx.first_exp + g) * ctx.window) * ctx.n + off + base
+        for j in range(nb):
+            sg[g * MAXW + j] = sg[g * MAXW + j] + acc[j]
+    if ctx.n_exp == 0:
+        for j in range(w):
+            Ik[j] = Bk[j]
+        return
+    for j in range(w):
+        x = Bk[j]
+        xh = Bk[j]
+        x4 = Bk[j]
+        for g in range(ctx.n_exp):
+            x = x + sg[g * MAXW + j]
+            xh = xh + sg[g * MAXW + j] * ctx.exp_half[g]
+            x4 = x4 + sg[g * MAXW + j] * ctx.exp_full[g]
+        Ik[j] = x
+        Ih[j] = xh
+        I4[j] = x4
 
 
 cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                             int64_t k1, Py_ssize_t w, prm_t mode) noexcept nogil:
     """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive,
-    absolute step indices).
+    absolute step indices). In a network run, k0 .. k1 is one window and the
+    step's input comes from the accumulators (see _window_inputs).
 
     ``mode`` only selects the specialization: shared (double) or per-lane
     (pointer) parameters."""
@@ -1071,7 +1486,12 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef uint64_t masks[NMASK]
     cdef double v0_[MAXW]
     cdef double u0_[MAXW]
-    cdef double Ik[MAXW]          # current of the step (time-varying input)
+    cdef double Ik[MAXW]          # current of the step (time-varying or network input)
+    cdef double Bk[MAXW]          # its part held over the step (network runs)
+    cdef double Ih_[MAXW]         # the current at t_k + dt/2 and t_k + dt (exponential synapses)
+    cdef double I4_[MAXW]
+    cdef double sg[MAX_EXP * MAXW]   # the exponential synapses' currents
+    cdef uint64_t keys[MAXW]      # the noise streams
     cdef double k07_[MAXW]
     cdef double vr07_[MAXW]
     cdef double vt07_[MAXW]
@@ -1083,16 +1503,24 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef int accom = ctx.accom, horner = ctx.horner
     cdef bint variant = accom != 0 or horner != 0
     cdef bint varying = ctx.varying != 0
+    cdef bint net = ctx.net != 0
+    cdef bint jumps = net and ctx.acc_voltage >= 0
+    cdef int n_exp = ctx.n_exp
     cdef bint locate = ctx.locate != 0, interp = ctx.interp != 0
     cdef double q2 = ctx.q2, q1 = ctx.q1, q0 = ctx.q0
     cdef double tnum = ctx.tnum, tden = ctx.tden
     cdef double* Icur = &I[0]
+    cdef double* Ihc
+    cdef double* I4c
+    cdef const double* src
+    cdef WinBuf* win = NULL
     cdef uint64_t bits
     cdef prm_t a, dta, b, c, d, peak
     cdef Py_ssize_t base = blk * w
     cdef Py_ssize_t nb = ctx.n - base
-    cdef Py_ssize_t j, src
+    cdef Py_ssize_t j, src_i, g, p
     cdef int64_t k, km, step0 = ctx.step0
+    cdef int nsp
     cdef uint64_t fired, valid
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef int method = ctx.method
@@ -1104,22 +1532,36 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef bint sample
     if nb > w:
         nb = w
-    if varying:
+    if varying or net:
         Icur = &Ik[0]
+    Ihc = Icur
+    I4c = Icur
+    if n_exp:
+        Ihc = &Ih_[0]
+        I4c = &I4_[0]
+    src = &Ik[0] if varying else &I[0]
+    if net:
+        p = 0
+        while ctx.part[p + 1] <= blk:
+            p += 1
+        win = &ctx.win[p]
     valid = (~(<uint64_t> 0)) >> (64 - nb)     # lanes that hold real neurons
     # load; padding lanes repeat lane 0 so they hold valid numbers
     for j in range(w):
-        src = base + j if j < nb else base
-        v[j] = ctx.v[src]
-        u[j] = ctx.u[src]
-        I[j] = ctx.current[src]
-        peak_[j] = ctx.peak[src if ctx.shared_params == 0 else 0]
+        src_i = base + j if j < nb else base
+        v[j] = ctx.v[src_i]
+        u[j] = ctx.u[src_i]
+        I[j] = ctx.current[src_i]
+        peak_[j] = ctx.peak[src_i if ctx.shared_params == 0 else 0]
         if f07:
-            k07_[j] = ctx.k07[src]
-            vr07_[j] = ctx.vr07[src]
-            vt07_[j] = ctx.vt07[src]
-            dtc07_[j] = ctx.dtc07[src]
-            invc07_[j] = ctx.invc07[src]
+            k07_[j] = ctx.k07[src_i]
+            vr07_[j] = ctx.vr07[src_i]
+            vt07_[j] = ctx.vt07[src_i]
+            dtc07_[j] = ctx.dtc07[src_i]
+            invc07_[j] = ctx.invc07[src_i]
+        for g in range(n_exp):
+            sg[g * MAXW + j] = ctx.syn[g * ctx.n + src_i]
+    _noise_keys(ctx, base, nb, keys)
     if prm_t is double:
         if f07:
             k07 = ctx.k07[0]
@@ -1137,12 +1579,12 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         peak = ctx.peak[0]
     else:
         for j in range(w):
-            src = base + j if j < nb else base
-            a_[j] = ctx.a[src]
-            dta_[j] = dt * ctx.a[src]
-            b_[j] = ctx.b[src]
-            c_[j] = ctx.c[src]
-            d_[j] = ctx.d[src]
+            src_i = base + j if j < nb else base
+            a_[j] = ctx.a[src_i]
+            dta_[j] = dt * ctx.a[src_i]
+            b_[j] = ctx.b[src_i]
+            c_[j] = ctx.c[src_i]
+            d_[j] = ctx.d[src_i]
         k07 = k07_
         vr07 = vr07_
         vt07 = vt07_
@@ -1158,21 +1600,23 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         # spikes with times inside the step: handled lane by lane, at once
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
+            if varying:
+                _fill_current(ctx, base, nb, w, k, I, Ik, keys)
+            if net:
+                _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
             for j in range(w):
                 v0_[j] = v[j]
                 u0_[j] = u[j]
-            if varying:
-                _fill_current(ctx, base, nb, w, k, I, Ik)
             if f07:
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
-                                   hi, lo, v, u, vpre, vpk, Icur, k07, vr07, vt07, dtc07, invc07,
-                                   a, dta, b, c, d, peak) & valid
+                                   hi, lo, v, u, vpre, vpk, Icur, Ihc, I4c, k07, vr07, vt07,
+                                   dtc07, invc07, a, dta, b, c, d, peak) & valid
             else:
                 fired = _step(variant, q2, q1, q0, method, interp or (sample and pre_wanted), w,
-                              dt, hi, lo, v, u, vpre, Icur, a, dta, b, c, d, peak,
+                              dt, hi, lo, v, u, vpre, Icur, Ihc, I4c, a, dta, b, c, d, peak,
                               accom, horner) & valid
-            if k == step0 and locate:
-                for j in range(nb):
+            if locate and (k == step0 or jumps):
+                for j in range(nb):          # a state at or above the peak spikes at once
                     if v0_[j] >= peak_[j]:
                         fired = fired | ((<uint64_t> 1) << j)
             bits = fired
@@ -1182,14 +1626,29 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 if locate:
                     _fill_lane(&L, ctx, Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
                                peak_[j], _p(k07, j), _p(vr07, j), _p(vt07, j), _p(invc07, j))
-                    _rk4_spiking_step(buf, <int32_t> (base + j), k, _time(k, tnum, tden),
-                                      _time(k + 1, tnum, tden), dt, v0_[j], u0_[j],
-                                      &L, hi, lo, &v[j], &u[j], &vpk[j])
+                    if n_exp:
+                        L.I = Bk[j]
+                        L.n_exp = n_exp
+                        for g in range(n_exp):
+                            L.s[g] = sg[g * MAXW + j]
+                            L.rate[g] = ctx.exp_rate[g]
+                    nsp = _rk4_spiking_step(buf, <int32_t> (base + j), k, _time(k, tnum, tden),
+                                            _time(k + 1, tnum, tden), dt, v0_[j], u0_[j],
+                                            &L, hi, lo, &v[j], &u[j], &vpk[j])
                     vpre[j] = vpk[j]
+                    if net:
+                        while nsp > 0:
+                            _win_push(win, <int32_t> (base + j), k)
+                            nsp -= 1
                 else:
                     _push_one(buf, <int32_t> (base + j),
                               _interp_time(_time(k, tnum, tden), _time(k + 1, tnum, tden), dt,
                                            v0_[j], vpre[j], peak_[j]))
+                    if net:
+                        _win_push(win, <int32_t> (base + j), k)
+            for g in range(n_exp):
+                for j in range(w):
+                    sg[g * MAXW + j] = sg[g * MAXW + j] * ctx.exp_full[g]
             if sample:
                 _sample(ctx, base, nb, k, fired, v, u, vpre, shown_peak)
             if (k - k0) % NMASK == NMASK - 1:
@@ -1203,15 +1662,27 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             if varying:
-                _fill_current(ctx, base, nb, w, k, I, Ik)
+                _fill_current(ctx, base, nb, w, k, I, Ik, keys)
+            if net:
+                _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
             if f07:
                 fired = _step_2007(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre,
-                                   vpk, Icur, k07, vr07, vt07, dtc07, invc07, a, dta, b, c, d,
-                                   peak) & valid
+                                   vpk, Icur, Ihc, I4c, k07, vr07, vt07, dtc07, invc07, a, dta,
+                                   b, c, d, peak) & valid
             else:
                 fired = _step(variant, q2, q1, q0, method, sample and pre_wanted, w, dt, hi, lo,
-                              v, u, vpre, Icur, a, dta, b, c, d, peak, accom, horner) & valid
+                              v, u, vpre, Icur, Ihc, I4c, a, dta, b, c, d, peak, accom,
+                              horner) & valid
             masks[k - km] = fired
+            if net:
+                bits = fired
+                while bits != 0:
+                    j = _ctz(bits)
+                    bits = bits & (bits - 1)
+                    _win_push(win, <int32_t> (base + j), k)
+                for g in range(n_exp):
+                    for j in range(w):
+                        sg[g * MAXW + j] = sg[g * MAXW + j] * ctx.exp_full[g]
             if sample:
                 _sample(ctx, base, nb, k, fired, v, u, vpre, shown_peak)
             if k - km == NMASK - 1:
@@ -1223,6 +1694,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     for j in range(nb):
         ctx.v[base + j] = v[j]
         ctx.u[base + j] = u[j]
+        for g in range(n_exp):
+            ctx.syn[g * ctx.n + base + j] = sg[g * MAXW + j]
 
 
 cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
@@ -1252,24 +1725,26 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and (
         ctx.v_at_spike == SHOW_OVERSHOOT or (ctx.v_at_spike == SHOW_PEAK and moving))
     cdef bint sample
+    cdef uint64_t key[1]
     vpk = peak
+    _noise_keys(ctx, i, 1, key)
     if locate or interp:
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             vs0 = v
             us0 = u
             if varying:
-                _fill_current(ctx, i, 1, 1, k, &I0, &I)
+                _fill_current(ctx, i, 1, 1, k, &I0, &I, key)
             if f07:
                 tpk = vpk
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1, dt,
-                                   hi, lo, &v, &u, &vpre, &tpk, &I, ctx.k07[i], ctx.vr07[i],
+                                   hi, lo, &v, &u, &vpre, &tpk, &I, &I, &I, ctx.k07[i], ctx.vr07[i],
                                    ctx.vt07[i], ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d,
                                    peak)
             else:
                 fired = _step_one(variant, q2, q1, q0, method, interp or (sample and pre_wanted),
-                                  dt, hi, lo, &v, &u, &vpre, I, a, dta, b, c, d, peak, accom,
-                                  horner)
+                                  dt, hi, lo, &v, &u, &vpre, I, I, I, a, dta, b, c, d, peak,
+                                  accom, horner)
             if k == step0 and locate and vs0 >= peak:
                 fired = 1
             if fired:
@@ -1307,15 +1782,15 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             if varying:
-                _fill_current(ctx, i, 1, 1, k, &I0, &I)
+                _fill_current(ctx, i, 1, 1, k, &I0, &I, key)
             if f07:
                 tpk = peak
                 fired = _step_2007(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u,
-                                   &vpre, &tpk, &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i],
+                                   &vpre, &tpk, &I, &I, &I, ctx.k07[i], ctx.vr07[i], ctx.vt07[i],
                                    ctx.dtc07[i], ctx.invc07[i], a, dta, b, c, d, peak)
             else:
                 fired = _step_one(variant, q2, q1, q0, method, sample and pre_wanted, dt, hi, lo,
-                                  &v, &u, &vpre, I, a, dta, b, c, d, peak, accom, horner)
+                                  &v, &u, &vpre, I, I, I, a, dta, b, c, d, peak, accom, horner)
             masks[k - km] = fired
             if sample:
                 tv = v   # copies: the addresses of v, u never escape, so they stay in registers
@@ -1388,6 +1863,12 @@ cdef class Run:
     cdef const double[:, ::1] _own
     cdef const uint64_t[::1] _ids
     cdef const int64_t[::1] _part
+    cdef const double[::1] _zx, _zr, _zf
+    cdef double[::1] _acc, _syn
+    cdef const double[::1] _efull, _ehalf, _erate, _ev_amp
+    cdef const int64_t[::1] _ev_ptr
+    cdef const int32_t[::1] _ev_neuron
+    cdef object _keep                 # the plan's network arrays, referenced while running
     cdef readonly int n_threads
     cdef readonly Py_ssize_t n_parts
 
@@ -1432,6 +1913,11 @@ cdef class Run:
             if plan.neuron_ids is not None:
                 self._ids = plan.neuron_ids
                 self.ctx.ids = &self._ids[0]
+        if plan.zig_x is not None:
+            self._zx, self._zr, self._zf = plan.zig_x, plan.zig_r, plan.zig_f
+            self.ctx.zig_x = &self._zx[0]
+            self.ctx.zig_r = &self._zr[0]
+            self.ctx.zig_f = &self._zf[0]
         self.ctx.varying = (plan.wave is not None or plan.own is not None
                             or plan.noise is not None)
         self.ctx.q2 = plan.q2
@@ -1467,6 +1953,9 @@ cdef class Run:
             raise MemoryError("izhic: cannot allocate spike buffers")
         for i in range(self.ctx.n_bufs):
             _pool_take(&self.ctx.bufs[i])
+        net = plan.network
+        if net is not None:
+            self._setup_network(net)
         if plan.rec_row is not None:
             self._rec_row = plan.rec_row
             self.ctx.rec_row = &self._rec_row[0]
@@ -1481,6 +1970,82 @@ cdef class Run:
                 self.ctx.tr_u = &self._tr_u[0, 0]
                 self.ctx.n_samples = plan.tr_u.shape[1]
 
+    def _setup_network(self, net):
+        """The network part of the plan (izhic._plan.NetworkPlan)."""
+        cdef Py_ssize_t i, j
+        cdef const int64_t[::1] ptr
+        cdef const int32_t[::1] post
+        cdef const double[::1] wt
+        cdef const uint16_t[::1] didx
+        cdef const int32_t[::1] dsteps
+        cdef const uint64_t[::1] keys
+        cdef const int32_t[::1] h_neuron
+        cdef const int64_t[::1] h_step
+        cdef Ctx* ctx = &self.ctx
+        self._keep = net
+        ctx.net = 1
+        ctx.window = net.window
+        ctx.ring = net.ring
+        ctx.n_acc = net.n_acc
+        self._acc = net.acc
+        ctx.acc = &self._acc[0]
+        ctx.acc_current = net.acc_current
+        ctx.acc_voltage = net.acc_voltage
+        ctx.n_exp = net.n_exp
+        ctx.first_exp = net.first_exp
+        if net.n_exp:
+            self._syn = net.syn
+            ctx.syn = &self._syn[0]
+            self._efull, self._ehalf, self._erate = net.exp_full, net.exp_half, net.exp_rate
+            ctx.exp_full = &self._efull[0]
+            ctx.exp_half = &self._ehalf[0]
+            ctx.exp_rate = &self._erate[0]
+        if net.ev_ptr is not None:
+            self._ev_ptr, self._ev_neuron, self._ev_amp = net.ev_ptr, net.ev_neuron, net.ev_amp
+            ctx.ev_ptr = &self._ev_ptr[0]
+            ctx.ev_neuron = &self._ev_neuron[0] if self._ev_neuron.shape[0] else NULL
+            ctx.ev_amp = &self._ev_amp[0] if self._ev_amp.shape[0] else NULL
+        ctx.n_proj = len(net.projections)
+        if ctx.n_proj:
+            ctx.proj = <Proj*> malloc(ctx.n_proj * sizeof(Proj))
+            if ctx.proj == NULL:
+                raise MemoryError("izhic: cannot allocate the synapse tables")
+            for i, pr in enumerate(net.projections):
+                ptr, post, wt, didx, dsteps = pr.ptr, pr.post, pr.weight, pr.didx, pr.dsteps
+                ctx.proj[i].ptr = &ptr[0]
+                ctx.proj[i].post = &post[0] if post.shape[0] else NULL
+                ctx.proj[i].w = &wt[0] if wt.shape[0] else NULL
+                ctx.proj[i].didx = &didx[0] if didx.shape[0] else NULL
+                ctx.proj[i].dsteps = &dsteps[0]
+                ctx.proj[i].acc = pr.acc
+                ctx.proj[i].unique = pr.unique_targets
+        ctx.n_poisson = len(net.poisson)
+        if ctx.n_poisson:
+            ctx.poisson = <PoissonIn*> malloc(ctx.n_poisson * sizeof(PoissonIn))
+            if ctx.poisson == NULL:
+                raise MemoryError("izhic: cannot allocate the Poisson inputs")
+            for i, pq in enumerate(net.poisson):
+                keys = pq.keys
+                ctx.poisson[i].acc = pq.acc
+                ctx.poisson[i].weight = pq.weight
+                ctx.poisson[i].lam = pq.lam
+                ctx.poisson[i].emlam = pq.emlam
+                ctx.poisson[i].keys = &keys[0]
+        ctx.queue = <Queue*> malloc(ctx.ring * sizeof(Queue))
+        ctx.hist = <Queue*> malloc(ctx.ring * sizeof(Queue))
+        ctx.win = <WinBuf*> malloc(ctx.n_parts * sizeof(WinBuf))
+        if ctx.queue == NULL or ctx.hist == NULL or ctx.win == NULL:
+            raise MemoryError("izhic: cannot allocate the spike queues")
+        memset(ctx.queue, 0, ctx.ring * sizeof(Queue))
+        memset(ctx.hist, 0, ctx.ring * sizeof(Queue))
+        memset(ctx.win, 0, ctx.n_parts * sizeof(WinBuf))
+        # spikes still in flight from the state the run continues
+        h_neuron, h_step = net.in_flight_neuron, net.in_flight_step
+        for j in range(h_neuron.shape[0]):
+            if (_q_push(&ctx.hist[h_step[j] % ctx.ring], h_neuron[j], 0, 0) != 0 or
+                    _push_spike(ctx, h_neuron[j], h_step[j], ctx.step0) != 0):
+                raise MemoryError("izhic: cannot allocate the spike queues")
+
     def __dealloc__(self):
         cdef Py_ssize_t i
         if self.ctx.bufs != NULL:
@@ -1488,6 +2053,23 @@ cdef class Run:
                 _pool_give(&self.ctx.bufs[i])
             free(self.ctx.bufs)
             self.ctx.bufs = NULL
+        if self.ctx.queue != NULL:
+            for i in range(self.ctx.ring):
+                free(self.ctx.queue[i].e)
+                free(self.ctx.hist[i].e)
+            free(self.ctx.queue)
+            free(self.ctx.hist)
+            self.ctx.queue = NULL
+        if self.ctx.win != NULL:
+            for i in range(self.ctx.n_parts):
+                free(self.ctx.win[i].neuron)
+                free(self.ctx.win[i].step)
+            free(self.ctx.win)
+            self.ctx.win = NULL
+        free(self.ctx.proj)
+        self.ctx.proj = NULL
+        free(self.ctx.poisson)
+        self.ctx.poisson = NULL
 
     @property
     def width(self):
@@ -1511,18 +2093,64 @@ cdef class Run:
         cdef Py_ssize_t p, np_ = self.n_parts
         cdef Ctx* ctx = &self.ctx
         cdef int nt = self.n_threads
-        cdef int64_t a0 = ctx.step0 + k0, a1 = ctx.step0 + k1
+        cdef int64_t a0 = ctx.step0 + k0, a1 = ctx.step0 + k1, kw0, kw1
+        cdef int failed = 0
         with nogil:
-            if nt == 1 or np_ == 1:
+            if ctx.net:
+                kw0 = a0
+                while kw0 < a1 and not failed:
+                    kw1 = kw0 + ctx.window
+                    if kw1 > a1:
+                        kw1 = a1
+                    if nt == 1 or np_ == 1:
+                        for p in range(np_):
+                            _window_part(ctx, p, kw0, kw1)
+                    else:
+                        for p in prange(np_, schedule="static", num_threads=nt):
+                            _window_part(ctx, p, kw0, kw1)
+                    if _push_window(ctx, kw0, kw1) != 0:
+                        failed = 1
+                    for p in range(np_):
+                        if ctx.bufs[p].capped or ctx.bufs[p].diverged:
+                            kw1 = a1          # refused: stop at this window
+                    kw0 = kw1
+            elif nt == 1 or np_ == 1:
                 for p in range(np_):
                     _advance_part(ctx, p, a0, a1)
             else:
                 for p in prange(np_, schedule="static", num_threads=nt):
                     _advance_part(ctx, p, a0, a1)
+        if failed:
+            return False
         for p in range(ctx.n_bufs):
             if ctx.bufs[p].failed:
                 return False
         return True
+
+    def in_flight_count(self, int64_t k_end, int64_t max_delay):
+        """How many spikes were found in steps k_end - max_delay .. k_end - 1
+        (those that may still arrive after k_end)."""
+        cdef Ctx* ctx = &self.ctx
+        cdef int64_t k, k_first = k_end - max_delay if k_end > max_delay else 0
+        cdef Py_ssize_t n = 0
+        if not ctx.net:
+            return 0
+        for k in range(k_first, k_end):
+            n += ctx.hist[k % ctx.ring].n
+        return n
+
+    def in_flight_fill(self, int32_t[::1] neurons, int64_t[::1] steps, int64_t k_end,
+                       int64_t max_delay):
+        """Write those spikes (see in_flight_count) as (neuron, step), by step and
+        then in the order they were found."""
+        cdef Ctx* ctx = &self.ctx
+        cdef int64_t k, k_first = k_end - max_delay if k_end > max_delay else 0
+        cdef Py_ssize_t e, m = 0
+        for k in range(k_first, k_end):
+            for e in range(ctx.hist[k % ctx.ring].n):
+                neurons[m] = <int32_t> ctx.hist[k % ctx.ring].e[e].start
+                steps[m] = k
+                m += 1
 
     def capped(self):
         """(count, first step, its neuron) of the steps cut short because a

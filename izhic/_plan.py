@@ -17,10 +17,11 @@ from typing import Optional
 
 import numpy as np
 
-from . import _checks, _core, inputs
-from .models import METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
+from . import _checks, _core, _noise, inputs
 from ._time import MAX_STEPS, step_times, time_grid
+from .models import METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
 from .result import State
+from .synapses import Synapses
 
 __all__ = ["Plan", "build_plan", "MAX_STEPS", "time_grid"]
 
@@ -33,6 +34,202 @@ _WORK_PER_THREAD = 1 << 21
 # neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
 _CHUNK_WORK = 1 << 23
 _MAXW = 64
+
+
+#: A window of a network run is at most this many steps (its input
+#: accumulators hold one value per neuron and step).
+MAX_WINDOW = 32
+#: exponential synapses: distinct time constants in one run (izhic._core.MAX_EXP)
+MAX_EXP = 4
+#: Poisson input: most arrivals expected per neuron and step (the inverse
+#: transform draws cost about that many operations)
+MAX_POISSON_MEAN = 100.0
+
+
+@dataclass(eq=False)
+class ProjPlan:
+    """One Synapses object as the kernel reads it."""
+
+    ptr: np.ndarray
+    post: np.ndarray
+    weight: np.ndarray
+    didx: np.ndarray
+    dsteps: np.ndarray
+    acc: int
+    unique_targets: bool        # no group hits a target twice
+
+
+@dataclass(eq=False)
+class PoissonPlan:
+    acc: int
+    weight: float
+    lam: float
+    emlam: float
+    keys: np.ndarray
+
+
+@dataclass(eq=False)
+class NetworkPlan:
+    """The network input of a run: synapses, events, Poisson input.
+
+    Accumulator ``a`` holds the input of one kind for every neuron and every
+    step of a window: ``acc[(a * window + step_in_window) * n + neuron]``.
+    """
+
+    window: int
+    ring: int
+    max_delay: int
+    n_acc: int
+    acc: np.ndarray
+    acc_current: int
+    acc_voltage: int
+    n_exp: int
+    first_exp: int
+    taus: tuple
+    syn: np.ndarray                 # (n_exp * n,) the exponential synapses' currents (state)
+    exp_full: np.ndarray
+    exp_half: np.ndarray
+    exp_rate: np.ndarray
+    projections: list
+    synapses: tuple
+    poisson: list
+    ev_ptr: Optional[np.ndarray]
+    ev_neuron: Optional[np.ndarray]
+    ev_amp: Optional[np.ndarray]
+    in_flight_neuron: np.ndarray
+    in_flight_step: np.ndarray
+    fingerprint: str
+
+
+def _vector_keys(seed, ids, stream):
+    """izhic._noise.stream_key for every neuron (uint64 arithmetic wraps)."""
+    def mix(z):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+    with np.errstate(over="ignore"):
+        return np.ascontiguousarray(mix(mix(ids + np.uint64(stream)) ^ np.uint64(seed)))
+
+
+def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, state):
+    """The NetworkPlan of a run, or None when it has no network input."""
+    if synapses is None:
+        synapses = ()
+    elif isinstance(synapses, Synapses):
+        synapses = (synapses,)
+    elif isinstance(synapses, (list, tuple)):
+        synapses = tuple(synapses)
+    else:
+        raise TypeError(f"synapses: expected an izhic.Synapses or a list of them, got "
+                        f"{type(synapses).__name__}")
+    for i, syn in enumerate(synapses):
+        if not isinstance(syn, Synapses):
+            raise TypeError(f"synapses[{i}]: expected an izhic.Synapses, got "
+                            f"{type(syn).__name__}")
+        if syn.n_neurons != n:
+            raise ValueError(f"synapses[{i}]: connects {syn.n_neurons} neurons, the run has {n}")
+    if poisson is None:
+        poisson = ()
+    elif isinstance(poisson, inputs.PoissonInput):
+        poisson = (poisson,)
+    elif isinstance(poisson, (list, tuple)):
+        poisson = tuple(poisson)
+        for i, q in enumerate(poisson):
+            if not isinstance(q, inputs.PoissonInput):
+                raise TypeError(f"poisson[{i}]: expected izhic.inputs.poisson(...), got "
+                                f"{type(q).__name__}")
+    else:
+        raise TypeError(f"poisson: expected izhic.inputs.poisson(...) or a list of them, got "
+                        f"{type(poisson).__name__}")
+    if not synapses and not poisson and events is None:
+        if state is not None and state.network is not None:
+            raise ValueError("state: comes from a network run; pass the same synapses=")
+        return None
+
+    # accumulators: one per kind (the exponential kind: one per time constant)
+    kinds = [(s.kind, s.tau) for s in synapses] + [(q.kind, q.tau) for q in poisson]
+    if events is not None:
+        kinds.append(("current", None))
+    taus = sorted({tau for kind, tau in kinds if kind == "exponential"})
+    if len(taus) > MAX_EXP:
+        raise ValueError(f"synapses: at most {MAX_EXP} time constants of exponential synapses "
+                         f"in one run, got {len(taus)} ({', '.join(f'{t:g}' for t in taus)} ms)")
+    acc_index, n_acc = {}, 0
+    for key in (("current", None), ("voltage", None)):
+        if key in kinds:
+            acc_index[key] = n_acc
+            n_acc += 1
+    first_exp = n_acc
+    for tau in taus:
+        acc_index[("exponential", tau)] = n_acc
+        n_acc += 1
+
+    steps = [s.delay_steps(dt) for s in synapses]
+    present = [st for s, st in zip(synapses, steps) if s.n_synapses]
+    max_delay = max((int(st.max()) for st in present), default=1)
+    min_delay = min((int(st.min()) for st in present), default=MAX_WINDOW)
+    window = max(1, min(min_delay, MAX_WINDOW))
+    projections = [ProjPlan(s._ptr, s._post, s._weight, s._didx, st, acc_index[(s.kind, s.tau)],
+                            not s.multapses)
+                   for s, st in zip(synapses, steps)]
+
+    _checks.fits_in_memory(f"synapses: the input of {n} neurons over a window of {window} "
+                           "steps", 8 * n_acc * window * n)
+    acc = np.zeros(n_acc * window * n)
+
+    rates = np.array([1.0 / tau for tau in taus])
+    exp_full = np.array([math.exp(-dt * r) for r in rates])
+    exp_half = np.array([math.exp(-(0.5 * dt) * r) for r in rates])
+    fingerprint = ",".join(s.fingerprint() for s in synapses)
+    if state is not None and state.network is not None:
+        if state.network != fingerprint or state.syn.shape[0] != len(taus) * n:
+            raise ValueError("state: comes from a run with other synapses; pass the same "
+                             "synapses= to continue it")
+        syn = np.array(state.syn, dtype=np.float64)
+        in_n, in_s = state.in_flight
+    else:
+        if state is not None and synapses:
+            raise ValueError("state: comes from a run without these synapses (a continuation "
+                             "keeps the network it started with)")
+        syn = np.zeros(len(taus) * n)
+        in_n, in_s = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+
+    plans = []
+    if poisson:
+        if seed is None:
+            raise ValueError("seed: Poisson input needs a seed")
+        id_arr = np.arange(n, dtype=np.uint64) if ids is None else ids
+    for q_i, q in enumerate(poisson):
+        lam = q.mean_arrivals(dt)
+        if lam > MAX_POISSON_MEAN:
+            raise ValueError(f"poisson[{q_i}]: {q.n_sources} sources x {q.rate:g} Hz expect "
+                             f"{lam:g} arrivals per step of dt={dt:g} ms; at most "
+                             f"{MAX_POISSON_MEAN:g} (use fewer sources with a larger weight, or "
+                             "a current with noise)")
+        plans.append(PoissonPlan(acc_index[(q.kind, q.tau)], q.weight, lam, math.exp(-lam),
+                                 _vector_keys(seed, id_arr, _noise.C_POISSON + q_i)))
+
+    ev_ptr = ev_neuron = ev_amp = None
+    if events is not None:
+        k = events.steps(dt)
+        if events.n_events and events.neuron.max() >= n:
+            raise ValueError(f"current: an event targets neuron {int(events.neuron.max())}, "
+                             f"the run has {n}")
+        inside = (k >= step0) & (k < step0 + n_steps)
+        k = k[inside] - step0
+        order = np.argsort(k, kind="stable")
+        ev_neuron = np.ascontiguousarray(events.neuron[inside][order], dtype=np.int32)
+        ev_amp = np.ascontiguousarray(events.amplitude[inside][order], dtype=np.float64)
+        ev_ptr = np.searchsorted(k[order], np.arange(n_steps + 1)).astype(np.int64)
+    return NetworkPlan(
+        window=window, ring=max_delay + 1, max_delay=max_delay, n_acc=n_acc, acc=acc,
+        acc_current=acc_index.get(("current", None), -1),
+        acc_voltage=acc_index.get(("voltage", None), -1), n_exp=len(taus),
+        first_exp=first_exp, taus=tuple(taus), syn=syn, exp_full=exp_full,
+        exp_half=exp_half, exp_rate=rates, projections=projections, synapses=synapses,
+        poisson=plans, ev_ptr=ev_ptr, ev_neuron=ev_neuron, ev_amp=ev_amp,
+        in_flight_neuron=np.ascontiguousarray(in_n, dtype=np.int32),
+        in_flight_step=np.ascontiguousarray(in_s, dtype=np.int64), fingerprint=fingerprint)
 
 
 @dataclass(eq=False)
@@ -106,6 +303,12 @@ class Plan:
     # what the run was built from (for error diagnosis and the oracles)
     stimulus: object = None
     initial: tuple = ()
+    # random numbers (noise, Poisson input): the ziggurat's tables
+    zig_x: Optional[np.ndarray] = None
+    zig_r: Optional[np.ndarray] = None
+    zig_f: Optional[np.ndarray] = None
+    # network input
+    network: Optional[NetworkPlan] = None
 
     @property
     def t_start(self):
@@ -270,7 +473,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
                record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
                noise_kind="white", seed=None, neuron_ids=None, n_threads=None, state=None,
-               for_kernel=True):
+               synapses=None, poisson=None, for_kernel=True):
     """Check every argument of :func:`izhic.simulate` and build its :class:`Plan`.
 
     ``for_kernel=False`` skips what only the compiled kernel needs (blocks,
@@ -310,7 +513,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                              f"dt (got {dt!r})")
         step0 = state.step
         v0, u0 = state.v, state.u
-        if seed is None and noise is not None and state.seed is not None:
+        if seed is None and (noise is not None or poisson is not None) and state.seed is not None:
             seed = state.seed
     n_steps = n_steps_of(duration, dt, step0)
 
@@ -338,9 +541,9 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                              f"{float(noise_arr.max())!r}")
         if noise_arr.ndim == 1:
             sizes["noise"] = noise_arr.size
-    elif seed is not None:
-        raise ValueError("seed: given without noise; the run draws no random numbers "
-                         "(pass noise=..., or leave seed out)")
+    elif seed is not None and poisson is None:
+        raise ValueError("seed: given without noise or Poisson input; the run draws no "
+                         "random numbers (pass noise=..., or leave seed out)")
     if state is not None and not sizes and n_neurons is None:
         n_neurons = state.n_neurons
     n = _n_neurons(n_neurons, sizes)
@@ -377,13 +580,16 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
 
     seed_used = None
     scale = None
-    if noise_arr is not None:
+    if noise_arr is not None or poisson is not None:
         seed_used = checked_seed(seed)
+    if noise_arr is not None:
         scale = noise_arr / np.sqrt(dt) if noise_kind == "white" else noise_arr
         scale = _per_neuron(np.asarray(scale), n)
     ids = None
     if neuron_ids is not None:
         ids = _checks.neuron_ids("neuron_ids", neuron_ids, n)
+    network = _network_plan(synapses, poisson, stim.events, n, dt, step0, n_steps, seed_used,
+                            ids, state)
 
     rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n)
     n_samples = n_steps // stride + 1
@@ -413,8 +619,10 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         v=_state_copy(v_init, n), u=_state_copy(u_init, n),
         record=rec_names, record_neurons=rec_idx if rec_names else None, stride=stride,
         v_at_spike=v_at_spike, v_at_spike_code=_core.V_AT_SPIKE_CODES[v_at_spike],
-        warnings=tuple(warnings), stimulus=stim, initial=(v_init, u_init),
+        warnings=tuple(warnings), stimulus=stim, initial=(v_init, u_init), network=network,
     )
+    if scale is not None or (network is not None and network.poisson):
+        plan.zig_x, plan.zig_r, plan.zig_f = _noise.ZIG_X, _noise.ZIG_R, _noise.ZIG_F
     if isinstance(m, Izhikevich2003):
         plan.q2, plan.q1, plan.q0 = m.quadratic, m.linear, m.constant
         plan.accommodation, plan.horner = m.accommodation, m.horner
@@ -450,7 +658,9 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
             plan.tr_u[:, 0] = plan.u[rec_idx]
 
     # -- blocks, partitions, threads ----------------------------------------------
-    width = _MAXW if n >= 4 * _MAXW else (8 if n > 1 else 1)
+    # (network runs advance in blocks of 8 or 64 lanes: there is no
+    # single-neuron path for them)
+    width = _MAXW if n >= 4 * _MAXW else (8 if n > 1 or network is not None else 1)
     n_blocks = (n + width - 1) // width
     if auto_threads:
         # a thread needs enough work to pay for waking it and for the barrier
@@ -464,4 +674,6 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         blk[rec_idx // width] = 1
         plan.blk_rec = blk
     plan.chunk = max(1, _CHUNK_WORK // n)
+    if network is not None:         # whole windows per chunk
+        plan.chunk = max(network.window, plan.chunk - plan.chunk % network.window)
     return plan

@@ -30,9 +30,10 @@ import numbers
 import numpy as np
 
 from . import _checks
+from .synapses import _kind
 
-__all__ = ["Stimulus", "Waveform", "constant", "step", "pulse", "pulses", "ramp", "sampled",
-           "function"]
+__all__ = ["Stimulus", "Waveform", "Events", "PoissonInput", "constant", "step", "pulse",
+           "pulses", "ramp", "sampled", "function", "events", "poisson"]
 
 
 class Waveform:
@@ -411,11 +412,12 @@ class Stimulus:
 
     __array_ufunc__ = None
 
-    def __init__(self, offset=0.0, shared=None, own=None, n_own=None):
+    def __init__(self, offset=0.0, shared=None, own=None, n_own=None, events=None):
         self.offset = offset
         self.shared = shared
         self.own = own
         self.n_own = n_own
+        self.events = events
 
     def __repr__(self):
         parts = [f"offset={_checks._show(self.offset, 30)}"]
@@ -423,21 +425,28 @@ class Stimulus:
             parts.append(f"shared={self.shared.description}")
         if self.own is not None:
             parts.append(f"own={self.n_own} waveforms")
+        if self.events is not None:
+            parts.append(f"events={self.events.n_events}")
         return f"Stimulus({', '.join(parts)})"
 
     def __add__(self, other):
+        if isinstance(other, Events):
+            return self + Stimulus(events=other)
         if isinstance(other, Waveform):
             shared = other if self.shared is None else self.shared + other
-            return Stimulus(self.offset, shared, self.own, self.n_own)
+            return Stimulus(self.offset, shared, self.own, self.n_own, self.events)
         if isinstance(other, Stimulus):
             if self.own is not None and other.own is not None:
                 raise ValueError("current: at most one per-neuron sampled waveform")
             shared = self.shared if other.shared is None else (
                 other.shared if self.shared is None else self.shared + other.shared)
+            events = self.events if other.events is None else (
+                other.events if self.events is None else self.events + other.events)
             return Stimulus(np.add(self.offset, other.offset), shared,
                             self.own if self.own is not None else other.own,
-                            self.n_own if self.own is not None else other.n_own)
-        return Stimulus(np.add(self.offset, other), self.shared, self.own, self.n_own)
+                            self.n_own if self.own is not None else other.n_own, events)
+        return Stimulus(np.add(self.offset, other), self.shared, self.own, self.n_own,
+                        self.events)
 
     __radd__ = __add__
 
@@ -447,7 +456,8 @@ class Stimulus:
             own = self.own
             return Stimulus(np.multiply(self.offset, k),
                             None if self.shared is None else k * self.shared,
-                            None if own is None else (lambda t: k * own(t)), self.n_own)
+                            None if own is None else (lambda t: k * own(t)), self.n_own,
+                            None if self.events is None else k * self.events)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -469,3 +479,187 @@ class Stimulus:
             if arr is not None and not np.isfinite(arr).all():
                 raise ValueError(f"current: the {name} has non-finite values")
         return shared, own
+
+
+class Events:
+    """Sparse current events: ``amplitude[i]`` is added to the current of
+    neuron ``neuron[i]`` in the step that starts at ``time[i]`` (a whole
+    multiple of dt), for that step only. Build with :func:`events`; add to a
+    current (``5.0 + izhic.inputs.events(...)``).
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> ev = inputs.events([0, 1], [2.0, 5.0], 20.0)
+    >>> ev
+    Events(2 events, t = 2 .. 5 ms)
+    >>> (ev + inputs.events([1], [1.0], -3.0)).n_events
+    3
+    """
+
+    __array_ufunc__ = None
+
+    def __init__(self, neuron, time, amplitude):
+        self.neuron = neuron
+        self.time = time
+        self.amplitude = amplitude
+
+    @property
+    def n_events(self):
+        return int(self.neuron.size)
+
+    def __repr__(self):
+        if not self.n_events:
+            return "Events(0 events)"
+        return (f"Events({self.n_events} events, t = {self.time.min():g} .. "
+                f"{self.time.max():g} ms)")
+
+    def __add__(self, other):
+        if isinstance(other, Events):
+            return Events(np.concatenate([self.neuron, other.neuron]),
+                          np.concatenate([self.time, other.time]),
+                          np.concatenate([self.amplitude, other.amplitude]))
+        if isinstance(other, (Stimulus, Waveform)):
+            return Stimulus(events=self) + other
+        return Stimulus(offset=other, events=self)
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            return Events(self.neuron, self.time, self.amplitude * float(other))
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def steps(self, dt):
+        """The step each event acts in (int64); ValueError naming ``time`` when a
+        time is not a whole multiple of dt."""
+        x = self.time / dt
+        k = np.rint(x)
+        bad = np.flatnonzero(np.abs(x - k) > 1e-9 * np.maximum(1.0, np.abs(x)))
+        if bad.size:
+            t = float(self.time[bad[0]])
+            raise ValueError(f"current: the event time {t!r} ms is not a whole multiple of "
+                             f"dt={dt!r} ms (nearest: {math.floor(t / dt) * dt:g} or "
+                             f"{math.ceil(t / dt) * dt:g} ms)")
+        return k.astype(np.int64)
+
+
+def events(neuron, time, amplitude):
+    """Sparse current events (one pulse of one step each).
+
+    Parameters
+    ----------
+    neuron : array_like of int
+        The neuron of each event.
+    time : float or array_like
+        The start of the step each event acts in (ms, >= 0, a whole multiple
+        of the run's dt).
+    amplitude : float or array_like
+        Added to that neuron's current for that step (model units), on top of
+        the rest of the input; events in one step add up, in the order given.
+
+    Returns
+    -------
+    Events
+
+    Examples
+    --------
+    Izhikevich's spnet gives one random neuron I = 20 each ms:
+
+    >>> import numpy as np
+    >>> from izhic import inputs
+    >>> kicks = np.random.default_rng(0).integers(0, 1000, 1000)
+    >>> ev = inputs.events(kicks, np.arange(1000.0), 20.0)
+    >>> ev.n_events
+    1000
+    """
+    neuron = np.asarray(neuron)
+    if neuron.ndim != 1 or (neuron.size and neuron.dtype.kind not in "iu"):
+        raise TypeError(f"neuron: expected a 1-D array of neuron indices, got "
+                        f"{_checks._show(neuron)}")
+    neuron = neuron.astype(np.int64)
+    if neuron.size and neuron.min() < 0:
+        raise ValueError(f"neuron: indices must be >= 0, got {int(neuron.min())}")
+    n = neuron.size
+    time = np.array(np.broadcast_to(_checks.real_array("time", time), (n,)), dtype=np.float64)
+    if n and time.min() < 0:
+        raise ValueError(f"time: must be >= 0, got {float(time.min())!r}")
+    amplitude = np.array(np.broadcast_to(_checks.real_array("amplitude", amplitude), (n,)),
+                         dtype=np.float64)
+    return Events(neuron, time, amplitude)
+
+
+class PoissonInput:
+    """Poisson spike input, independent for every neuron: built by :func:`poisson`.
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> inputs.poisson(rate=5.0, weight=0.5, n_sources=100)
+    PoissonInput(100 sources x 5 Hz, weight 0.5, kind='current')
+    """
+
+    def __init__(self, rate, weight, kind, tau, n_sources):
+        self.rate, self.weight, self.kind, self.tau, self.n_sources = (rate, weight, kind, tau,
+                                                                       n_sources)
+
+    def __repr__(self):
+        tau = f", tau={self.tau:g} ms" if self.tau is not None else ""
+        return (f"PoissonInput({self.n_sources} sources x {self.rate:g} Hz, weight "
+                f"{self.weight:g}, kind={self.kind!r}{tau})")
+
+    def mean_arrivals(self, dt):
+        """Expected arrivals per neuron per step."""
+        return self.n_sources * self.rate * dt / 1000.0
+
+
+def poisson(rate, weight, kind="current", tau=None, n_sources=1):
+    """Poisson spike input to every neuron, through a synapse kind (NEST's
+    ``poisson_generator``, Brian2's ``PoissonInput``).
+
+    Each neuron receives its own ``n_sources`` independent Poisson trains of
+    ``rate`` each; in each step the number of arrivals is drawn from a
+    Poisson distribution of mean ``n_sources * rate * dt`` (counter-based:
+    the same for any thread count, keyed by the seed and the neuron), and
+    ``weight`` times that number enters the step as the synapse ``kind`` says
+    (see :mod:`izhic.synapses`). Pass it as ``simulate(..., poisson=...)``
+    (one or a list), with ``seed=``.
+
+    Parameters
+    ----------
+    rate : float
+        Rate of one source (Hz), >= 0.
+    weight : float
+        Weight of one arrival.
+    kind : {"current", "voltage", "exponential"}
+        How an arrival acts.
+    tau : float, optional
+        Time constant (ms) of ``"exponential"``.
+    n_sources : int, default 1
+        Independent sources per neuron.
+
+    Returns
+    -------
+    PoissonInput
+
+    Examples
+    --------
+    100 sources of 10 Hz, each arrival a jump of 2 mV:
+
+    >>> import izhic
+    >>> res = izhic.simulate("RS", 0.0, 1000.0, 0.1, n_neurons=50, seed=1,
+    ...                      poisson=izhic.inputs.poisson(rate=10.0, weight=2.0,
+    ...                                                   kind="voltage", n_sources=100))
+    >>> 0 < res.spike_times.n_spikes
+    True
+    """
+    rate = _checks.real_scalar("rate", rate, nonnegative=True)
+    weight = _checks.real_scalar("weight", weight)
+    kind, tau = _kind(kind, tau)
+    if isinstance(n_sources, (bool, np.bool_)) or not isinstance(n_sources, numbers.Integral):
+        raise TypeError(f"n_sources: expected an int, got {_checks._show(n_sources)}")
+    if n_sources < 1:
+        raise ValueError(f"n_sources: must be >= 1, got {n_sources}")
+    return PoissonInput(rate, weight, kind, tau, int(n_sources))

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _checks, _core
+from . import _checks, _core, _noise
 from ._plan import _n_neurons, as_stimulus, build_plan
 from ._time import step_times
 from .models import as_model
@@ -76,20 +76,10 @@ def _clamp1(x):
 # the noise: a counter-based hash (splitmix64's finalizer) and Box-Muller
 # ---------------------------------------------------------------------------
 
-_MASK64 = (1 << 64) - 1
-_GOLDEN64 = 0x9E3779B97F4A7C15
-
-
-def _mix64(z):
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
-    return z ^ (z >> 31)
-
-
 def normal_noise(seed, neuron, step):
-    """The standard normal number izhic's noise uses for (seed, neuron, step):
-    a counter-based hash (splitmix64's finalizer) and Box-Muller, with the C
-    library's log/cos/sqrt (which Python's math module calls), bit for bit.
+    """The standard normal number izhic's noise uses for (seed, neuron, step)
+    (:func:`izhic._noise.normal`: a counter-based ziggurat, bit for bit the
+    kernel's).
 
     Examples
     --------
@@ -97,11 +87,7 @@ def normal_noise(seed, neuron, step):
     >>> normal_noise(1, 0, 0) == normal_noise(1, 0, 0) != normal_noise(1, 0, 1)
     True
     """
-    h1 = _mix64(seed ^ _mix64(neuron ^ _mix64((step + _GOLDEN64) & _MASK64)))
-    h2 = _mix64((h1 + _GOLDEN64) & _MASK64)
-    u1 = ((h1 >> 11) + 1.0) * 2.0 ** -53
-    u2 = (h2 >> 11) * 2.0 ** -53
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(6.283185307179586 * u2)
+    return _noise.normal(seed, neuron, step)
 
 
 # ---------------------------------------------------------------------------
@@ -110,20 +96,26 @@ def normal_noise(seed, neuron, step):
 
 def _rk4_stages(m, v, u, current, h, clamp):
     """One classic RK4 step of length h: the same expressions, in the same
-    order, as the kernel's RK4 lanes (k1 + 2 k2 + 2 k3 + k4, left to right)."""
+    order, as the kernel's RK4 lanes (k1 + 2 k2 + 2 k3 + k4, left to right).
+    ``current``: held over the step, or (at t, at t + h/2, at t + h)."""
+    ia, ib, ic = current if isinstance(current, tuple) else (current, current, current)
     h2, h6 = 0.5 * h, h / 6.0
-    kv, ku = m.dv(v, u, current), m.du(v, u)
+    kv, ku = m.dv(v, u, ia), m.du(v, u)
     av, au = kv, ku
     for stage, hs in enumerate((h2, h2, h)):            # stages 2, 3, 4
         x, y = clamp(v + hs * kv), u + hs * ku
-        kv, ku = m.dv(x, y, current), m.du(x, y)
+        kv, ku = m.dv(x, y, ib if stage < 2 else ic), m.du(x, y)
         if stage < 2:
             av, au = av + 2.0 * kv, au + 2.0 * ku
     return v + h6 * (av + kv), u + h6 * (au + ku)
 
 
 def _grid_step(m, method, v, u, dt, current):
-    """(v1, u1) before any reset, v1 clamped as the kernel clamps it."""
+    """(v1, u1) before any reset, v1 clamped as the kernel clamps it; the
+    Euler-type methods hold the current of t_k (``current[0]`` when the
+    stage currents are given)."""
+    if method != "rk4" and method != "rk4_grid" and isinstance(current, tuple):
+        current = current[0]
     if method == "euler":
         return _clamp(m.euler_v(v, u, current, dt)), m.euler_u(u, v, dt)
     if method == "izhikevich2004":
@@ -143,10 +135,31 @@ def _grid_step(m, method, v, u, dt, current):
 # floats are IEEE doubles without fused multiply-add, so the bits agree.
 # ---------------------------------------------------------------------------
 
-def _rk4_locate(m, I, v, u, H):
+class _StepCurrent:
+    """The current of one neuron through a step, t ms into it: held (``I``),
+    or I + sum_g s_g exp(-t rate_g) with exponential synapses (the kernel's
+    _I_at)."""
+
+    def __init__(self, I, s=(), rates=()):
+        self.I, self.s, self.rates = I, tuple(s), tuple(rates)
+
+    def at(self, t):
+        x = self.I
+        for s, r in zip(self.s, self.rates):
+            x = x + s * math.exp(-t * r)
+        return x
+
+    def stages(self, t0, h):
+        if not self.s:
+            return self.I
+        return (self.at(t0), self.at(t0 + 0.5 * h), self.at(t0 + h))
+
+
+def _rk4_locate(m, I, v, u, H, t0=0.0):
     """theta in (0, H] where one RK4 step of length theta from (v, u) reaches
     the cut-off (given v < peak <= v_RK4(H)), and the state there: Newton from
-    theta = 0 with the crossing's slope, kept inside the bracket."""
+    theta = 0 with the crossing's slope, kept inside the bracket. ``I``: the
+    step's current (a _StepCurrent), ``t0``: the sub-step's start."""
     tlo, thi, th = 0.0, H, 0.0
     vt, ut = v, u
     for _ in range(60):
@@ -155,20 +168,23 @@ def _rk4_locate(m, I, v, u, H):
             thi = th
         else:
             tlo = th
-        slope = m.crossing_slope(vt, ut, I)
+        slope = m.crossing_slope(vt, ut, I.at(t0 + th) if I.s else I.I)
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tlo < tn < thi):
             tn = 0.5 * (tlo + thi)
         if abs(tn - th) <= 1e-10 and th > 0.0:
             break
         th = tn
-        vt, ut = _rk4_stages(m, v, u, I, th, _clamp1)
+        vt, ut = _rk4_stages(m, v, u, I.stages(t0, th), th, _clamp1)
     return th, vt, ut
 
 
 def _rk4_spiking_step(m, I, t0, t1, dt, v, u):
     """Step [t0, t1] from (v, u), redone in two RK4 sub-steps: spike times and
-    the state at its end (time measured from the start of the step)."""
+    the state at its end (time measured from the start of the step). ``I``: a
+    number (held) or a _StepCurrent."""
+    if not isinstance(I, _StepCurrent):
+        I = _StepCurrent(I)
     s = 0.0
     times = []
     if v >= m.peak(u):
@@ -178,7 +194,7 @@ def _rk4_spiking_step(m, I, t0, t1, dt, v, u):
         h = (dt - s) / 2
         crossing = False
         for _ in range(2):
-            v1, u1 = _rk4_stages(m, v, u, I, h, _clamp1)
+            v1, u1 = _rk4_stages(m, v, u, I.stages(s, h), h, _clamp1)
             if v1 >= m.peak(u1):
                 crossing = True
                 break
@@ -188,7 +204,7 @@ def _rk4_spiking_step(m, I, t0, t1, dt, v, u):
             break
         if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
             raise ValueError("current: too many spikes within one step")
-        th, vx, ux = _rk4_locate(m, I, v, u, h)
+        th, vx, ux = _rk4_locate(m, I, v, u, h, s)
         s = s + th
         times.append(min(t0 + s, t1))
         v, u = m.reset(vx, ux)
@@ -215,21 +231,23 @@ def _step_current(plan, k):
     if plan.noise is not None:
         ids = range(plan.n) if plan.neuron_ids is None else plan.neuron_ids
         step = plan.step0 + k
+        keys = [_noise.stream_key(plan.seed, int(i)) for i in ids]
         current = current + plan.noise * np.array(
-            [normal_noise(plan.seed, int(i), step) for i in ids])
+            [_noise.normal_from_key(key, step) for key in keys])
     return current
 
 
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                    n_neurons=None, v0=None, u0=None, noise=None, noise_kind="white",
-                   seed=None, spike_time=None, neuron_ids=None, state=None):
+                   seed=None, spike_time=None, neuron_ids=None, state=None, synapses=None,
+                   poisson=None):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
 
     Parameters
     ----------
-    model, current, duration, dt, method, n_neurons, v0, u0, noise, noise_kind, seed, spike_time, neuron_ids, state
-        As in :func:`izhic.simulate` (every model form and method; give
-        ``seed`` with noise to compare runs).
+    model, current, duration, dt, method, n_neurons, v0, u0, noise, noise_kind, seed, spike_time, neuron_ids, state, synapses, poisson
+        As in :func:`izhic.simulate` (every model form and method, networks
+        of every synapse kind; give ``seed`` with noise to compare runs).
 
     Returns
     -------
@@ -273,8 +291,73 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None
     """
     plan = build_plan(model, current, duration, dt, method, n_neurons=n_neurons, v0=v0, u0=u0,
                       noise=noise, noise_kind=noise_kind, seed=seed, neuron_ids=neuron_ids,
-                      spike_time=spike_time, state=state, n_threads=1, for_kernel=False)
+                      spike_time=spike_time, state=state, n_threads=1, synapses=synapses,
+                      poisson=poisson, for_kernel=False)
     return run_plan_numpy(plan)
+
+
+class _NetworkInput:
+    """The network input of a NumPy run, step by step, in the documented order:
+    per accumulator, the current events, then the Poisson inputs, then the
+    synaptic arrivals (newest spikes first; among the spikes of one step,
+    decreasing neuron index; for one spike the Synapses objects in order;
+    within one, storage order)."""
+
+    def __init__(self, plan):
+        net = plan.network
+        self.net, self.n, self.step0 = net, plan.n, plan.step0
+        self.history = {}                     # step -> neurons that spiked (in order)
+        for i, k in zip(net.in_flight_neuron.tolist(), net.in_flight_step.tolist()):
+            self.history.setdefault(k, []).append(i)
+        self.groups = []                      # per projection: (pre, steps) -> synapse indices
+        for pr in net.projections:
+            pre = np.repeat(np.arange(self.n), np.diff(pr.ptr))
+            steps = pr.dsteps[pr.didx]
+            table = {}
+            for idx, key in enumerate(zip(pre.tolist(), steps.tolist())):
+                table.setdefault(key, []).append(idx)
+            self.groups.append(table)
+        self.poisson_keys = [q.keys.tolist() for q in net.poisson]
+
+    def accumulate(self, k):
+        """The accumulators of absolute step k: a list of (n,) arrays."""
+        net, n = self.net, self.n
+        acc = [np.zeros(n) for _ in range(net.n_acc)]
+        if net.ev_ptr is not None:
+            local = k - self.step0
+            for e in range(net.ev_ptr[local], net.ev_ptr[local + 1]):
+                i = int(net.ev_neuron[e])
+                acc[net.acc_current][i] = acc[net.acc_current][i] + net.ev_amp[e]
+        for q, keys in zip(net.poisson, self.poisson_keys):
+            target = acc[q.acc]
+            for i in range(n):
+                cnt = _noise.poisson_count(keys[i], k, q.emlam, q.lam)
+                if cnt:
+                    target[i] = target[i] + q.weight * float(cnt)
+        for m in range(1, net.max_delay + 1):
+            for i in reversed(self.history.get(k - m, ())):
+                for pr, table in zip(net.projections, self.groups):
+                    target = acc[pr.acc]
+                    for idx in table.get((i, m), ()):
+                        target[pr.post[idx]] = target[pr.post[idx]] + pr.weight[idx]
+        return acc
+
+    def step_input(self, acc, current, v, syn):
+        """-> (v after the jumps, B, (I at t_k, t_k + dt/2, t_k + dt) or I held)."""
+        net = self.net
+        if net.acc_voltage >= 0:
+            v = v + acc[net.acc_voltage]
+        B = current + acc[net.acc_current] if net.acc_current >= 0 else current
+        if not net.n_exp:
+            return v, B, B
+        for g in range(net.n_exp):
+            syn[g] = syn[g] + acc[net.first_exp + g]
+        x = xh = x4 = B
+        for g in range(net.n_exp):
+            x = x + syn[g]
+            xh = xh + syn[g] * net.exp_half[g]
+            x4 = x4 + syn[g] * net.exp_full[g]
+        return v, B, (x, xh, x4)
 
 
 def run_plan_numpy(plan):
@@ -283,31 +366,50 @@ def run_plan_numpy(plan):
     m = plan.model.broadcast(n)
     v, u = plan.v.copy(), plan.u.copy()
     trains = [[] for _ in range(n)]
+    net = None if plan.network is None else _NetworkInput(plan)
+    syn = None if net is None else [plan.network.syn[g * n:(g + 1) * n].copy()
+                                    for g in range(plan.network.n_exp)]
+    jumps = net is not None and plan.network.acc_voltage >= 0
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(plan.n_steps):
             kk = plan.step0 + k
             t0, t1 = float(step_times(kk, dt)), float(step_times(kk + 1, dt))
             current = _step_current(plan, k)
+            stage_current = current
+            if net is not None:
+                v, B, stage_current = net.step_input(net.accumulate(kk), current, v, syn)
             v_start, u_start = v, u
-            v1, u1 = _grid_step(m, method, v, u, dt, current)
+            v1, u1 = _grid_step(m, method, v, u, dt, stage_current)
             fired = v1 >= m.peak(u1)
+            spiked = []
             if method == "rk4":     # locate the crossings inside the step
                 v, u = np.maximum(v1, -VBIG), u1
-                redo = fired | (v_start >= m.peak(u_start)) if k == 0 else fired
+                redo = fired | (v_start >= m.peak(u_start)) if (k == 0 or jumps) else fired
                 for i in np.flatnonzero(redo):
-                    times, v[i], u[i] = _rk4_spiking_step(m.take(int(i)), float(current[i]),
-                                                          t0, t1, dt, float(v_start[i]),
-                                                          float(u_start[i]))
+                    if net is not None and plan.network.n_exp:
+                        lane = _StepCurrent(float(B[i]), [float(x[i]) for x in syn],
+                                            plan.network.exp_rate.tolist())
+                    else:
+                        lane = float((stage_current[0] if isinstance(stage_current, tuple)
+                                      else stage_current)[i])
+                    times, v[i], u[i] = _rk4_spiking_step(m.take(int(i)), lane, t0, t1, dt,
+                                                          float(v_start[i]), float(u_start[i]))
                     trains[i].extend(times)
-                continue
-            reset_v, reset_u = m.reset(v1, u1)
-            v = np.where(fired, reset_v, np.maximum(v1, -VBIG))
-            u = np.where(fired, reset_u, u1)
-            if fired.any():
-                peak = np.broadcast_to(m.peak(u1), (n,))
-                for i in np.flatnonzero(fired):
-                    trains[i].append(_interp_time(t0, t1, dt, v_start[i], v1[i], peak[i])
-                                     if plan.interpolate else t1)
+                    spiked += [int(i)] * len(times)
+            else:
+                reset_v, reset_u = m.reset(v1, u1)
+                v = np.where(fired, reset_v, np.maximum(v1, -VBIG))
+                u = np.where(fired, reset_u, u1)
+                if fired.any():
+                    peak = np.broadcast_to(m.peak(u1), (n,))
+                    for i in np.flatnonzero(fired):
+                        trains[i].append(_interp_time(t0, t1, dt, v_start[i], v1[i], peak[i])
+                                         if plan.interpolate else t1)
+                    spiked = np.flatnonzero(fired).tolist()
+            if net is not None:
+                net.history[kk] = spiked
+                for g in range(plan.network.n_exp):
+                    syn[g] = syn[g] * plan.network.exp_full[g]
     return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
 
 

@@ -139,7 +139,17 @@ class State:
     dt : float
         The step (ms); a continuation must use the same.
     seed : int or None
-        Seed of the noise, used by the continuation unless it gives its own.
+        Seed of the noise and Poisson input, used by the continuation unless
+        it gives its own.
+    in_flight : (ndarray, ndarray) or None
+        Network runs: the spikes still travelling to their targets, as
+        (neurons, steps found in); the continuation delivers them.
+    syn : ndarray or None
+        Network runs with exponential synapses: their currents, shape
+        (n_time_constants * n_neurons,).
+    network : str or None
+        Network runs: what identifies the connections; a continuation must
+        pass the same ``synapses=``.
     """
 
     v: np.ndarray
@@ -147,6 +157,9 @@ class State:
     step: int
     dt: float
     seed: Optional[int] = None
+    in_flight: Optional[tuple] = None
+    syn: Optional[np.ndarray] = None
+    network: Optional[str] = None
 
     def __post_init__(self):
         object.__setattr__(self, "v", _frozen_copy(self.v) if self.v.flags.writeable

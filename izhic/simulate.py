@@ -78,7 +78,7 @@ def _diagnose(plan, step, neuron, what, diverged=False):
             finer_plan = build_plan(m, offset if stim.shared is None else offset + stim.shared,
                                     round(span / finer) * finer, finer, plan.method, v0=v0,
                                     u0=u0, n_threads=1)
-            _run(finer_plan, diagnose=False)
+            _run(finer_plan, diagnose=False)   # (without the network: the neuron alone)
         except (ValueError, MemoryError):
             pass
         else:
@@ -126,14 +126,20 @@ def _run(plan, progress=False, diagnose=True):
     run.count(offsets)
     times = np.empty(int(offsets[-1]), dtype=np.float64)
     run.fill(times, offsets, offsets[:plan.n].copy())
-    return times, offsets
+    in_flight = None
+    if plan.network is not None:
+        k_end = plan.step0 + plan.n_steps
+        count = run.in_flight_count(k_end, plan.network.max_delay)
+        in_flight = (np.empty(count, dtype=np.int32), np.empty(count, dtype=np.int64))
+        run.in_flight_fill(*in_flight, k_end, plan.network.max_delay)
+    return times, offsets, in_flight
 
 
 def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
              n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
              record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
              noise_kind="white", seed=None, neuron_ids=None, n_threads=None, state=None,
-             progress=False):
+             synapses=None, poisson=None, progress=False):
     """Simulate a population of independent Izhikevich neurons.
 
     Parameters
@@ -275,19 +281,22 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                       record=record, record_neurons=record_neurons, record_dt=record_dt,
                       v_at_spike=v_at_spike, spike_time=spike_time, noise=noise,
                       noise_kind=noise_kind, seed=seed, neuron_ids=neuron_ids,
-                      n_threads=n_threads, state=state)
+                      n_threads=n_threads, state=state, synapses=synapses, poisson=poisson)
     for text in plan.warnings:
         warnings.warn(text, AccuracyWarning, stacklevel=2)
-    times, offsets = _run(plan, progress)
-    return result_of(plan, times, offsets)
+    times, offsets, in_flight = _run(plan, progress)
+    return result_of(plan, times, offsets, in_flight)
 
 
-def result_of(plan, times, offsets):
+def result_of(plan, times, offsets, in_flight=None):
     """The SimulationResult of a finished plan."""
     v, u = plan.v, plan.u
     v.flags.writeable = False
     u.flags.writeable = False
-    state = State(v, u, plan.step0 + plan.n_steps, plan.dt, plan.seed)
+    net = plan.network
+    state = State(v, u, plan.step0 + plan.n_steps, plan.dt, plan.seed,
+                  in_flight=in_flight, syn=None if net is None else net.syn.copy(),
+                  network=None if net is None else net.fingerprint)
     return SimulationResult(
         spike_times=SpikeTrains(times, offsets), duration=plan.duration, dt=plan.dt,
         method=plan.method, n_neurons=plan.n, v_final=v, u_final=u, t=plan.t,
