@@ -287,6 +287,7 @@ ctypedef struct Ctx:
     int shared_params             # a, b, c, d, peak: one value for all neurons
     double dt
     int64_t step0               # absolute index of the run's first step
+    int64_t k_end               # and of the step after its last
     double tnum, tden           # reported time of step boundary k: (k * tnum) / tden
     int n_parts                 # partitions of the blocks (one spike buffer each)
     const int64_t* part         # partition p holds blocks part[p] .. part[p + 1] - 1
@@ -296,11 +297,12 @@ ctypedef struct Ctx:
     const double* c
     const double* d
     const double* peak
+    const double* dta           # dt * a (network runs with per-neuron parameters; padded)
     const double* current       # per-neuron offset (constant part of the input)
     const double* wave          # shared waveform, one value per step (NULL: none)
     const double* own           # per-neuron waveforms [step, neuron] (NULL: none)
     const double* noise         # per-neuron noise amplitude per step (NULL: none)
-    const uint64_t* ids         # identity of each neuron in the noise stream (NULL: its index)
+    const uint64_t* noise_keys  # each neuron's noise stream key (izhic._noise.stream_key)
     uint64_t seed
     int varying                 # any of wave, own, noise
     double q2, q1, q0           # v' = q2 v^2 + q1 v + q0 - u + I (shared by the run)
@@ -877,11 +879,11 @@ cdef inline double _interp_time(double t0, double t1, double dt, double v_start,
 
 
 cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
-                               Py_ssize_t k, const double* I0, double* Ik,
-                               const uint64_t* keys) noexcept nogil:
+                               Py_ssize_t k, const double* I0, double* Ik) noexcept nogil:
     """The current of step k (absolute) for the lanes: offset + shared(t_k) +
     own_i(t_k) + noise_i(k), added in this order (as izhic.reference does); the
-    waveforms hold this run's steps only. ``keys``: the lanes' noise streams."""
+    waveforms hold this run's steps only; the noise comes from each neuron's
+    stream (its key, computed with the plan)."""
     cdef Py_ssize_t j
     cdef double s
     for j in range(w):
@@ -895,18 +897,8 @@ cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssiz
             Ik[j] = Ik[j] + ctx.own[(k - ctx.step0) * ctx.n + base + j]
     if ctx.noise != NULL:
         for j in range(nb):
-            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(keys[j], <uint64_t> k, ctx.zig_x,
-                                                           ctx.zig_r, ctx.zig_f)
-
-
-cdef inline void _noise_keys(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, uint64_t* keys) noexcept nogil:
-    """The noise stream key of each lane (izhic._noise.stream_key)."""
-    cdef Py_ssize_t j
-    if ctx.noise == NULL:
-        return
-    for j in range(nb):
-        keys[j] = _key(ctx.seed, <uint64_t> (base + j) if ctx.ids == NULL else ctx.ids[base + j],
-                       C_STREAM)
+            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(ctx.noise_keys[base + j], <uint64_t> k,
+                                                           ctx.zig_x, ctx.zig_r, ctx.zig_f)
 
 
 cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, bint horner,
@@ -1363,7 +1355,7 @@ cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step) noexcept
     """Queue the synapse groups that spike (i, found at the end of step k)
     drives, those that arrive at from_step or later; -1 if out of memory."""
     cdef int pj
-    cdef int64_t s, e, end, arrive
+    cdef int64_t s, e, end, arrive, step, lo, hi, mid
     cdef const Proj* P
     cdef uint16_t di
     for pj in range(ctx.n_proj - 1, -1, -1):
@@ -1372,9 +1364,21 @@ cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step) noexcept
         end = P.ptr[i + 1]
         while s < end:
             di = P.didx[s]
-            e = s + 1
-            while e < end and P.didx[e] == di:
-                e += 1
+            # the end of this delay's group: gallop, then bisect (a row is
+            # sorted by delay; a dense row is one group of n synapses)
+            step = 1
+            lo = s
+            while lo + step < end and P.didx[lo + step] == di:
+                lo = lo + step
+                step = 2 * step
+            hi = lo + step if lo + step < end else end
+            while hi - lo > 1:          # didx[lo] == di, didx[hi] != di (or hi == end)
+                mid = lo + (hi - lo) // 2
+                if P.didx[mid] == di:
+                    lo = mid
+                else:
+                    hi = mid
+            e = hi
             arrive = k + P.dsteps[di]
             if arrive >= from_step:
                 if _q_push(&ctx.queue[arrive % ctx.ring], s, <int32_t> (e - s), pj) != 0:
@@ -1421,6 +1425,20 @@ cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcep
         _advance_block(ctx, buf, blk, kw0, kw1)
 
 
+cdef inline void _held_plus_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb,
+                                    Py_ssize_t w, Py_ssize_t off, const double* src,
+                                    double* out) noexcept nogil:
+    """out = the held current src + the current synapses' input (slot off)."""
+    cdef Py_ssize_t j
+    cdef const double* acc
+    for j in range(w):
+        out[j] = src[j]
+    if ctx.acc_current >= 0:
+        acc = ctx.acc + (ctx.acc_current * ctx.window) * ctx.n + off + base
+        for j in range(nb):
+            out[j] = out[j] + acc[j]
+
+
 cdef inline void _net_step(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
                            Py_ssize_t off, const double* src, double* Ik, double* Bk,
                            double* Ih, double* I4, double* sg, double* v) noexcept nogil:
@@ -1437,20 +1455,14 @@ cdef inline void _net_step(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t 
         acc = ctx.acc + (ctx.acc_voltage * ctx.window) * ctx.n + off + base
         for j in range(nb):
             v[j] = v[j] + acc[j]
-    for j in range(w):
-        Bk[j] = src[j]
-    if ctx.acc_current >= 0:
-        acc = ctx.acc + (ctx.acc_current * ctx.window) * ctx.n + off + base
-        for j in range(nb):
-            Bk[j] = Bk[j] + acc[j]
+    if ctx.n_exp == 0:              # the held current alone
+        _held_plus_current(ctx, base, nb, w, off, src, Ik)
+        return
+    _held_plus_current(ctx, base, nb, w, off, src, Bk)
     for g in range(ctx.n_exp):
         acc = ctx.acc + ((ctx.first_exp + g) * ctx.window) * ctx.n + off + base
         for j in range(nb):
             sg[g * MAXW + j] = sg[g * MAXW + j] + acc[j]
-    if ctx.n_exp == 0:
-        for j in range(w):
-            Ik[j] = Bk[j]
-        return
     for j in range(w):
         x = Bk[j]
         xh = Bk[j]
@@ -1491,7 +1503,6 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef double Ih_[MAXW]         # the current at t_k + dt/2 and t_k + dt (exponential synapses)
     cdef double I4_[MAXW]
     cdef double sg[MAX_EXP * MAXW]   # the exponential synapses' currents
-    cdef uint64_t keys[MAXW]      # the noise streams
     cdef double k07_[MAXW]
     cdef double vr07_[MAXW]
     cdef double vt07_[MAXW]
@@ -1546,22 +1557,35 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
             p += 1
         win = &ctx.win[p]
     valid = (~(<uint64_t> 0)) >> (64 - nb)     # lanes that hold real neurons
-    # load; padding lanes repeat lane 0 so they hold valid numbers
-    for j in range(w):
-        src_i = base + j if j < nb else base
-        v[j] = ctx.v[src_i]
-        u[j] = ctx.u[src_i]
-        I[j] = ctx.current[src_i]
-        peak_[j] = ctx.peak[src_i if ctx.shared_params == 0 else 0]
-        if f07:
+    # load (loops without branches, so they vectorize); padding lanes repeat
+    # lane 0 so they hold valid numbers
+    for j in range(nb):
+        v[j] = ctx.v[base + j]
+        u[j] = ctx.u[base + j]
+        I[j] = ctx.current[base + j]
+    for j in range(nb, w):
+        v[j] = ctx.v[base]
+        u[j] = ctx.u[base]
+        I[j] = ctx.current[base]
+    if ctx.shared_params:
+        for j in range(w):
+            peak_[j] = ctx.peak[0]
+    else:
+        for j in range(nb):
+            peak_[j] = ctx.peak[base + j]
+        for j in range(nb, w):
+            peak_[j] = ctx.peak[base]
+    if f07 and ctx.dta == NULL:
+        for j in range(w):
+            src_i = base + j if j < nb else base
             k07_[j] = ctx.k07[src_i]
             vr07_[j] = ctx.vr07[src_i]
             vt07_[j] = ctx.vt07[src_i]
             dtc07_[j] = ctx.dtc07[src_i]
             invc07_[j] = ctx.invc07[src_i]
-        for g in range(n_exp):
-            sg[g * MAXW + j] = ctx.syn[g * ctx.n + src_i]
-    _noise_keys(ctx, base, nb, keys)
+    for g in range(n_exp):
+        for j in range(w):
+            sg[g * MAXW + j] = ctx.syn[g * ctx.n + (base + j if j < nb else base)]
     if prm_t is double:
         if f07:
             k07 = ctx.k07[0]
@@ -1577,6 +1601,21 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         c = ctx.c[0]
         d = ctx.d[0]
         peak = ctx.peak[0]
+    elif ctx.dta != NULL:
+        # a network block, advanced one window at a time: its parameters are
+        # read in place (the plan pads them to whole blocks) instead of being
+        # copied every window
+        k07 = ctx.k07 + base
+        vr07 = ctx.vr07 + base
+        vt07 = ctx.vt07 + base
+        dtc07 = ctx.dtc07 + base
+        invc07 = ctx.invc07 + base
+        a = ctx.a + base
+        dta = ctx.dta + base
+        b = ctx.b + base
+        c = ctx.c + base
+        d = ctx.d + base
+        peak = ctx.peak + base
     else:
         for j in range(w):
             src_i = base + j if j < nb else base
@@ -1601,7 +1640,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             if varying:
-                _fill_current(ctx, base, nb, w, k, I, Ik, keys)
+                _fill_current(ctx, base, nb, w, k, I, Ik)
             if net:
                 _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
             for j in range(w):
@@ -1662,7 +1701,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             if varying:
-                _fill_current(ctx, base, nb, w, k, I, Ik, keys)
+                _fill_current(ctx, base, nb, w, k, I, Ik)
             if net:
                 _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
             if f07:
@@ -1690,7 +1729,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 _check_range(buf, base, nb, v, u, k)
                 km = k + 1
         _flush(buf, base, masks, km, k1 - km, tnum, tden)
-    _check_range(buf, base, nb, v, u, k1 - 1)
+    if not net or (k1 - step0) % NMASK < k1 - k0 or k1 == ctx.k_end:
+        _check_range(buf, base, nb, v, u, k1 - 1)
     for j in range(nb):
         ctx.v[base + j] = v[j]
         ctx.u[base + j] = u[j]
@@ -1725,16 +1765,14 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and (
         ctx.v_at_spike == SHOW_OVERSHOOT or (ctx.v_at_spike == SHOW_PEAK and moving))
     cdef bint sample
-    cdef uint64_t key[1]
     vpk = peak
-    _noise_keys(ctx, i, 1, key)
     if locate or interp:
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             vs0 = v
             us0 = u
             if varying:
-                _fill_current(ctx, i, 1, 1, k, &I0, &I, key)
+                _fill_current(ctx, i, 1, 1, k, &I0, &I)
             if f07:
                 tpk = vpk
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), 1, dt,
@@ -1782,7 +1820,7 @@ cdef void _run_one(Ctx* ctx, SpikeBuf* buf, Py_ssize_t i, int64_t k0,
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
             if varying:
-                _fill_current(ctx, i, 1, 1, k, &I0, &I, key)
+                _fill_current(ctx, i, 1, 1, k, &I0, &I)
             if f07:
                 tpk = peak
                 fired = _step_2007(ctx, method, sample and pre_wanted, 1, dt, hi, lo, &v, &u,
@@ -1854,7 +1892,7 @@ cdef class Run:
     the state arrays ``plan.v`` and ``plan.u`` are advanced in place.
     """
     cdef Ctx ctx
-    cdef const double[::1] _a, _b, _c, _d, _peak, _current
+    cdef const double[::1] _a, _b, _c, _d, _peak, _current, _dta
     cdef double[::1] _v, _u
     cdef const int32_t[::1] _rec_row
     cdef const char[::1] _blk_rec
@@ -1888,6 +1926,7 @@ cdef class Run:
         self.ctx.shared_params = plan.shared_params
         self.ctx.dt = plan.dt
         self.ctx.step0 = plan.step0
+        self.ctx.k_end = plan.step0 + plan.n_steps
         self.ctx.tnum = plan.time_num
         self.ctx.tden = plan.time_den
         self.ctx.vbig = VBIG
@@ -1896,6 +1935,9 @@ cdef class Run:
         self.ctx.c = &self._c[0]
         self.ctx.d = &self._d[0]
         self.ctx.peak = &self._peak[0]
+        if plan.dta is not None:
+            self._dta = plan.dta
+            self.ctx.dta = &self._dta[0]
         self.ctx.current = &self._current[0]
         self.ctx.v = &self._v[0]
         self.ctx.u = &self._u[0]
@@ -1910,9 +1952,8 @@ cdef class Run:
             self._noise = plan.noise
             self.ctx.noise = &self._noise[0]
             self.ctx.seed = plan.seed
-            if plan.neuron_ids is not None:
-                self._ids = plan.neuron_ids
-                self.ctx.ids = &self._ids[0]
+            self._ids = plan.noise_keys
+            self.ctx.noise_keys = &self._ids[0]
         if plan.zig_x is not None:
             self._zx, self._zr, self._zf = plan.zig_x, plan.zig_r, plan.zig_f
             self.ctx.zig_x = &self._zx[0]

@@ -279,6 +279,7 @@ class Plan:
     noise: Optional[np.ndarray] = None      # per-neuron scale of N(0, 1) per step
     seed: Optional[int] = None
     neuron_ids: Optional[np.ndarray] = None
+    noise_keys: Optional[np.ndarray] = None  # each neuron's noise stream key
     # state (our own copies, advanced in place)
     v: Optional[np.ndarray] = None
     u: Optional[np.ndarray] = None
@@ -309,6 +310,7 @@ class Plan:
     zig_f: Optional[np.ndarray] = None
     # network input
     network: Optional[NetworkPlan] = None
+    dta: Optional[np.ndarray] = None    # dt * a per neuron (network blocks, padded)
 
     @property
     def t_start(self):
@@ -623,6 +625,9 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     )
     if scale is not None or (network is not None and network.poisson):
         plan.zig_x, plan.zig_r, plan.zig_f = _noise.ZIG_X, _noise.ZIG_R, _noise.ZIG_F
+    if scale is not None:
+        plan.noise_keys = _vector_keys(seed_used, np.arange(n, dtype=np.uint64) if ids is None
+                                       else ids, _noise.C_STREAM)
     if isinstance(m, Izhikevich2003):
         plan.q2, plan.q1, plan.q0 = m.quadratic, m.linear, m.constant
         plan.accommodation, plan.horner = m.accommodation, m.horner
@@ -676,4 +681,21 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     plan.chunk = max(1, _CHUNK_WORK // n)
     if network is not None:         # whole windows per chunk
         plan.chunk = max(network.window, plan.chunk - plan.chunk % network.window)
+        if not plan.shared_params:
+            # network blocks read their parameters in place, every window: the
+            # arrays run to the end of the last block (padding repeats its lane 0)
+            n_pad = n_blocks * width
+            names = ["a", "b", "c", "d", "v_peak"] + (
+                ["k07", "vr07", "vt07", "dtc07", "invc07"] if plan.form2007 else [])
+            for name in names:
+                setattr(plan, name, _padded(getattr(plan, name), n_pad, width))
+            plan.dta = dt * plan.a
     return plan
+
+
+def _padded(arr, n_pad, width):
+    """``arr`` (n,) extended to n_pad entries with the last block's lane 0."""
+    out = np.empty(n_pad)
+    out[:arr.size] = arr
+    out[arr.size:] = arr[(arr.size - 1) // width * width]
+    return out

@@ -344,13 +344,17 @@ class Synapses:
     def fingerprint(self):
         """A short text that identifies the connections (not the weights): what
         a continued run checks it is given the same network."""
+        cached = getattr(self, "_fingerprint", None)
+        if cached is not None:
+            return cached
         import hashlib
 
         h = hashlib.sha1()
         for arr in (self._ptr, self._post, self._didx, self._delays):
             h.update(np.ascontiguousarray(arr).view(np.uint8))
         h.update(f"{self.kind}:{self.tau}:{self.n_neurons}".encode())
-        return h.hexdigest()[:16]
+        self._fingerprint = h.hexdigest()[:16]      # the connections never change
+        return self._fingerprint
 
     def __repr__(self):
         if self._delays.size:
