@@ -92,6 +92,16 @@ cdef extern from *:
     #else
     static inline int izhic_ctz(unsigned long long x) { return __builtin_ctzll(x); }
     #endif
+    /* A hint to fetch a cache line ahead of use (the synapse tables are read
+       at random places, one miss after another otherwise). */
+    #if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
+    /* as asm: gcc's vectorizer drops __builtin_prefetch from loops it vectorizes */
+    #define izhic_prefetch(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char*)(p)))
+    #elif defined(__GNUC__) || defined(__clang__)
+    #define izhic_prefetch(p) __builtin_prefetch((const void*)(p))
+    #else
+    #define izhic_prefetch(p) ((void)0)
+    #endif
     /* Random numbers: counter-based (izhic/_noise.py is the reference, bit for
        bit). A neuron's stream key is mix64(mix64(id + stream) ^ seed); the
        bits of step k are mix64(key + (k + 1) * GOLDEN) (SplitMix64 from the
@@ -142,6 +152,38 @@ cdef extern from *:
         if (fabs(u) < R[i]) return x;
         return izhic_zig_slow(h, i, u, x, X, R, F);
     }
+    /* out[j] += scale[j] * normal(keys[j], step) for n <= 64 lanes, the same
+       numbers as izhic_normal: the fast path for every lane first (a loop
+       without branches, so it vectorizes), then the rare lanes that need the
+       slow path. */
+    static inline void izhic_add_normals(long n, const unsigned long long* keys,
+                                         unsigned long long step, const double* scale,
+                                         double* out, const double* X, const double* R,
+                                         const double* F) {
+        double x[64];
+        int slow[64];
+        int any = 0;
+        const unsigned long long sk = (step + 1) * IZHIC_GOLDEN;
+        for (long j = 0; j < n; j++) {
+            unsigned long long h = izhic_mix64(keys[j] + sk);
+            int i = (int)(h & 0xFF);
+            double u = 2.0 * izhic_unit(h) - 1.0;
+            x[j] = u * X[i];
+            slow[j] = !(fabs(u) < R[i]);
+            any |= slow[j];
+        }
+        if (any) {
+            for (long j = 0; j < n; j++) {
+                if (slow[j]) {
+                    unsigned long long h = izhic_mix64(keys[j] + sk);
+                    int i = (int)(h & 0xFF);
+                    double u = 2.0 * izhic_unit(h) - 1.0;
+                    x[j] = izhic_zig_slow(h, i, u, u * X[i], X, R, F);
+                }
+            }
+        }
+        for (long j = 0; j < n; j++) out[j] = out[j] + scale[j] * x[j];
+    }
     /* Poisson arrivals of mean lam in one step, by inverse transform (the
        smallest n with U < sum_{j<=n} e^-lam lam^j / j!) */
     static inline int izhic_poisson(unsigned long long key, unsigned long long step,
@@ -172,6 +214,10 @@ cdef extern from *:
     double _clamp "izhic_clamp"(double x, double hi, double lo) noexcept nogil
     double _lower "izhic_lower"(double x, double lo) noexcept nogil
     int _ctz "izhic_ctz"(uint64_t x) noexcept nogil
+    void _prefetch "izhic_prefetch"(const void* p) noexcept nogil
+    void _add_normals "izhic_add_normals"(long n, const uint64_t* keys, uint64_t step,
+                                          const double* scale, double* out, const double* X,
+                                          const double* R, const double* F) noexcept nogil
     uint64_t _key "izhic_key"(uint64_t seed, uint64_t neuron, uint64_t stream) noexcept nogil
     double _normal "izhic_normal"(uint64_t key, uint64_t step, const double* X, const double* R,
                                   const double* F) noexcept nogil
@@ -193,6 +239,8 @@ cdef enum:
     MAXW = 64          # widest block (lanes)
     MAX_EXP = 4        # exponential synapses: at most this many time constants in one run
     NMASK = 256        # steps between two spike extractions
+    PREFETCH = 24       # delivery: queue entries fetched ahead
+    MAX_PARTS = 1024    # network runs: partitions (one per thread)
 
 # method codes (keep in sync with izhic.simulate.METHODS)
 cdef enum:
@@ -239,10 +287,11 @@ ctypedef struct SpikeBuf:
 
 ctypedef struct Proj:
     # one Synapses object: pre-major rows grouped by delay (izhic.synapses)
-    const int64_t* ptr          # neuron i's synapses: ptr[i] .. ptr[i + 1] - 1
-    const int32_t* post         # sorted within each (pre, delay) group
+    const int64_t* gptr         # neuron i's (pre, delay) groups: gptr[i] .. gptr[i + 1] - 1
+    const int64_t* gstart       # group g's synapses: gstart[g] .. gstart[g + 1] - 1
+    const uint16_t* gdidx       # group g's delay: dsteps[gdidx[g]]
+    const int32_t* post         # sorted within each group
     const double* w
-    const uint16_t* didx        # index of each synapse's delay in dsteps
     const int32_t* dsteps       # delays in steps
     int acc                     # the accumulator it feeds
     int unique                  # no (pre, delay) group hits a target twice
@@ -256,6 +305,7 @@ ctypedef struct PoissonIn:
 
 ctypedef struct QEntry:
     int64_t start               # synapses start .. start + length - 1 of projection proj
+    int64_t step                # the step the spike was found in
     int32_t length
     int32_t proj
 
@@ -355,8 +405,9 @@ ctypedef struct Ctx:
     const double* ev_amp
     int n_poisson
     PoissonIn* poisson
-    int64_t ring                # queue slots (> the longest delay, in steps)
-    Queue* queue                # queue[k % ring]: the synapse ranges that act in step k
+    int64_t ring                # queue slots (>= the longest delay + the window, in steps)
+    Queue* queue                # queue[(k % ring) * n_parts + p]: the synapse ranges that
+                                # act in step k, from the spikes of partition p's neurons
     Queue* hist                 # hist[k % ring]: the neurons that spiked in step k (in order)
     WinBuf* win                 # per partition: the spikes of the window (neuron, step)
 
@@ -896,9 +947,8 @@ cdef inline void _fill_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssiz
         for j in range(nb):
             Ik[j] = Ik[j] + ctx.own[(k - ctx.step0) * ctx.n + base + j]
     if ctx.noise != NULL:
-        for j in range(nb):
-            Ik[j] = Ik[j] + ctx.noise[base + j] * _normal(ctx.noise_keys[base + j], <uint64_t> k,
-                                                           ctx.zig_x, ctx.zig_r, ctx.zig_f)
+        _add_normals(nb, &ctx.noise_keys[base], <uint64_t> k, &ctx.noise[base], Ik,
+                     ctx.zig_x, ctx.zig_r, ctx.zig_f)
 
 
 cdef inline uint64_t _step_form(int method, bint store_pre, bint accom, bint horner,
@@ -1227,7 +1277,8 @@ cdef inline void _fill_lane(Lane* L, Ctx* ctx, double I, double a, double b, dou
 # do not depend on the thread count.
 # ---------------------------------------------------------------------------
 
-cdef int _q_push(Queue* q, int64_t start, int32_t length, int32_t proj) noexcept nogil:
+cdef int _q_push(Queue* q, int64_t start, int32_t length, int32_t proj,
+                 int64_t step) noexcept nogil:
     cdef Py_ssize_t cap
     cdef QEntry* e
     if q.n == q.cap:
@@ -1238,6 +1289,7 @@ cdef int _q_push(Queue* q, int64_t start, int32_t length, int32_t proj) noexcept
         q.e = e
         q.cap = cap
     q.e[q.n].start = start
+    q.e[q.n].step = step
     q.e[q.n].length = length
     q.e[q.n].proj = proj
     q.n += 1
@@ -1281,38 +1333,84 @@ cdef inline Py_ssize_t _lower_bound(const int32_t* post, Py_ssize_t a, Py_ssize_
     return a
 
 
-cdef void _deliver(Ctx* ctx, const Queue* q, Py_ssize_t lo_n, Py_ssize_t hi_n,
-                   Py_ssize_t off) noexcept nogil:
-    """Add the synapses of queue q that target neurons lo_n .. hi_n - 1 into
-    their accumulators' slot ``off`` (= step in the window * n), walking the
-    queue backwards (the canonical order)."""
-    cdef Py_ssize_t e, a, b, s, m
-    cdef const Proj* P
-    cdef const int32_t* post
+cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_ssize_t hi_n,
+                                Py_ssize_t off) noexcept nogil:
+    """Add the synapses of one queue entry that target neurons lo_n .. hi_n - 1
+    into their accumulators' slot ``off`` (= step in the window * n)."""
+    cdef Py_ssize_t a, b, s, m
+    cdef const Proj* P = &ctx.proj[q.proj]
+    cdef const int32_t* post = P.post
     cdef const double* w
     cdef double* acc
     cdef double* dst
-    for e in range(q.n - 1, -1, -1):
-        P = &ctx.proj[q.e[e].proj]
-        post = P.post
-        a = q.e[e].start
-        b = a + q.e[e].length
-        if post[a] < lo_n:
-            a = _lower_bound(post, a, b, lo_n)
-        if a < b and post[b - 1] >= hi_n:
-            b = _lower_bound(post, a, b, hi_n)
-        if a >= b:
-            continue
-        w = P.w
-        acc = ctx.acc + (P.acc * ctx.window) * ctx.n + off
-        if P.unique and post[b - 1] - post[a] == b - 1 - a:   # consecutive targets: a dense column
-            dst = acc + post[a]
-            m = b - a
-            for s in range(m):
-                dst[s] = dst[s] + w[a + s]
-        else:
-            for s in range(a, b):
-                acc[post[s]] = acc[post[s]] + w[s]
+    a = q.start
+    b = a + q.length
+    if post[a] < lo_n:
+        a = _lower_bound(post, a, b, lo_n)
+    if a < b and post[b - 1] >= hi_n:
+        b = _lower_bound(post, a, b, hi_n)
+    if a >= b:
+        return
+    w = P.w
+    acc = ctx.acc + (P.acc * ctx.window) * ctx.n + off
+    if P.unique and post[b - 1] - post[a] == b - 1 - a:   # consecutive targets: a dense column
+        dst = acc + post[a]
+        m = b - a
+        for s in range(m):
+            dst[s] = dst[s] + w[a + s]
+    else:
+        for s in range(a, b):
+            acc[post[s]] = acc[post[s]] + w[s]
+
+
+cdef inline void _prefetch_entry(Ctx* ctx, const QEntry* q) noexcept nogil:
+    cdef const Proj* P = &ctx.proj[q.proj]
+    cdef int64_t last = q.start + q.length - 1
+    _prefetch(&P.post[q.start])
+    _prefetch(&P.w[q.start])
+    if q.length <= 16:          # a short group: its last lines too (a long one streams)
+        _prefetch(&P.post[last])
+        _prefetch(&P.w[last])
+
+
+cdef void _deliver(Ctx* ctx, Py_ssize_t slot, Py_ssize_t lo_n, Py_ssize_t hi_n,
+                   Py_ssize_t off) noexcept nogil:
+    """Add the synapses queued in ``slot`` that target neurons lo_n .. hi_n - 1
+    into their accumulators' slot ``off``, in the canonical order: the
+    sub-queues of the partitions merged backwards (newest spikes first; among
+    the spikes of one step the later partitions, which hold the higher neuron
+    indices, first; each sub-queue backwards)."""
+    cdef Py_ssize_t np_ = ctx.n_parts, p, e
+    cdef const Queue* q
+    cdef int64_t step, best
+    cdef Py_ssize_t cur[MAX_PARTS]
+    if np_ == 1:
+        q = &ctx.queue[slot]
+        for e in range(q.n - 1, -1, -1):
+            if e >= PREFETCH:          # the entry PREFETCH ahead: its targets and weights
+                _prefetch_entry(ctx, &q.e[e - PREFETCH])
+            _deliver_entry(ctx, &q.e[e], lo_n, hi_n, off)
+        return
+    for p in range(np_):
+        cur[p] = ctx.queue[slot * np_ + p].n - 1
+    while True:
+        best = -1
+        for p in range(np_):
+            if cur[p] >= 0:
+                step = ctx.queue[slot * np_ + p].e[cur[p]].step
+                if step > best:
+                    best = step
+        if best < 0:
+            return
+        for p in range(np_ - 1, -1, -1):
+            q = &ctx.queue[slot * np_ + p]
+            e = cur[p]
+            while e >= 0 and q.e[e].step == best:
+                if e >= PREFETCH:
+                    _prefetch_entry(ctx, &q.e[e - PREFETCH])
+                _deliver_entry(ctx, &q.e[e], lo_n, hi_n, off)
+                e -= 1
+            cur[p] = e
 
 
 cdef void _window_inputs(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
@@ -1348,66 +1446,92 @@ cdef void _window_inputs(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexc
                 cnt = _poisson(P.keys[i], <uint64_t> k, P.emlam, P.lam)
                 if cnt:
                     acc[i] = acc[i] + P.weight * <double> cnt
-        _deliver(ctx, &ctx.queue[k % ctx.ring], lo_n, hi_n, off)
+        _deliver(ctx, k % ctx.ring, lo_n, hi_n, off)
 
 
-cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step) noexcept nogil:
-    """Queue the synapse groups that spike (i, found at the end of step k)
-    drives, those that arrive at from_step or later; -1 if out of memory."""
+cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step,
+                     Py_ssize_t p) noexcept nogil:
+    """Queue the synapse groups that spike (i, found at the end of step k; i in
+    partition p) drives, those that arrive at from_step or later, into p's
+    sub-queues; -1 if out of memory."""
     cdef int pj
-    cdef int64_t s, e, end, arrive, step, lo, hi, mid
+    cdef int64_t g, s, arrive
     cdef const Proj* P
-    cdef uint16_t di
     for pj in range(ctx.n_proj - 1, -1, -1):
         P = &ctx.proj[pj]
-        s = P.ptr[i]
-        end = P.ptr[i + 1]
-        while s < end:
-            di = P.didx[s]
-            # the end of this delay's group: gallop, then bisect (a row is
-            # sorted by delay; a dense row is one group of n synapses)
-            step = 1
-            lo = s
-            while lo + step < end and P.didx[lo + step] == di:
-                lo = lo + step
-                step = 2 * step
-            hi = lo + step if lo + step < end else end
-            while hi - lo > 1:          # didx[lo] == di, didx[hi] != di (or hi == end)
-                mid = lo + (hi - lo) // 2
-                if P.didx[mid] == di:
-                    lo = mid
-                else:
-                    hi = mid
-            e = hi
-            arrive = k + P.dsteps[di]
+        for g in range(P.gptr[i], P.gptr[i + 1]):
+            arrive = k + P.dsteps[P.gdidx[g]]
             if arrive >= from_step:
-                if _q_push(&ctx.queue[arrive % ctx.ring], s, <int32_t> (e - s), pj) != 0:
+                s = P.gstart[g]
+                if _q_push(&ctx.queue[(arrive % ctx.ring) * ctx.n_parts + p], s,
+                           <int32_t> (P.gstart[g + 1] - s), pj, k) != 0:
                     return -1
-            s = e
     return 0
 
 
+cdef inline Py_ssize_t _part_of(const Ctx* ctx, int32_t i) noexcept nogil:
+    """The partition that holds neuron i."""
+    cdef Py_ssize_t p = 0, blk = i // ctx.width
+    while ctx.part[p + 1] <= blk:
+        p += 1
+    return p
+
+
+cdef void _prefetch_rows(Ctx* ctx, const WinBuf* b, int64_t k) noexcept nogil:
+    """Fetch the group tables of the spikes in b found in step k ahead of
+    _push_spike (two passes: the rows' first groups, then the groups)."""
+    cdef Py_ssize_t e, pj
+    cdef const Proj* P
+    cdef int32_t i
+    for pj in range(ctx.n_proj):
+        P = &ctx.proj[pj]
+        for e in range(b.n):
+            if b.step[e] == k:
+                _prefetch(&P.gptr[b.neuron[e]])
+    for pj in range(ctx.n_proj):
+        P = &ctx.proj[pj]
+        for e in range(b.n):
+            if b.step[e] == k:
+                i = b.neuron[e]
+                _prefetch(&P.gdidx[P.gptr[i]])
+                _prefetch(&P.gstart[P.gptr[i]])
+
+
+cdef void _push_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
+    """Step 2 of a window for partition p: the spikes it found, by step and
+    then by neuron, queue their synapses into p's sub-queues (the steps they
+    arrive in are past the window and, as ring >= max_delay + window, not
+    the slots other partitions are delivering from)."""
+    cdef int64_t k
+    cdef Py_ssize_t e
+    cdef WinBuf* b = &ctx.win[p]
+    for k in range(kw0, kw1):
+        _prefetch_rows(ctx, b, k)
+        for e in range(b.n):
+            if b.step[e] == k and not b.failed:
+                if _push_spike(ctx, b.neuron[e], k, kw1, p) != 0:
+                    b.failed = 1
+
+
 cdef int _push_window(Ctx* ctx, int64_t kw0, int64_t kw1) noexcept nogil:
-    """Step 2 of a window: the spikes it found, by step and then by neuron,
-    enter the history and queue their synapses; -1 if out of memory."""
+    """After a window (serial): the spikes it found, by step and then by neuron,
+    enter the history; the window's slots are emptied for reuse; -1 if out of
+    memory."""
     cdef int64_t k
     cdef Py_ssize_t p, e
     cdef WinBuf* b
-    for k in range(kw0, kw1):
-        ctx.queue[k % ctx.ring].n = 0         # delivered
-        ctx.hist[k % ctx.ring].n = 0          # the slot now holds step k
     for p in range(ctx.n_parts):
         if ctx.win[p].failed:
             return -1
     for k in range(kw0, kw1):
         for p in range(ctx.n_parts):
+            ctx.queue[(k % ctx.ring) * ctx.n_parts + p].n = 0     # delivered
+        ctx.hist[k % ctx.ring].n = 0          # the slot now holds step k
+        for p in range(ctx.n_parts):
             b = &ctx.win[p]
             for e in range(b.n):
-                if b.step[e] != k:
-                    continue
-                if _q_push(&ctx.hist[k % ctx.ring], b.neuron[e], 0, 0) != 0:
-                    return -1
-                if _push_spike(ctx, b.neuron[e], k, kw1) != 0:
+                if b.step[e] == k and _q_push(&ctx.hist[k % ctx.ring], b.neuron[e], 0, 0,
+                                              k) != 0:
                     return -1
     for p in range(ctx.n_parts):
         ctx.win[p].n = 0
@@ -1415,7 +1539,8 @@ cdef int _push_window(Ctx* ctx, int64_t kw0, int64_t kw1) noexcept nogil:
 
 
 cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
-    """Step 1 of a window for partition p: its input, then its neurons."""
+    """A window for partition p: its input, its neurons, then its spikes'
+    synapses into its sub-queues."""
     cdef Py_ssize_t blk
     cdef SpikeBuf* buf = &ctx.bufs[p]
     _window_inputs(ctx, p, kw0, kw1)
@@ -1423,6 +1548,7 @@ cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcep
         if buf.capped or buf.diverged:
             return              # the run is refused: no point going on
         _advance_block(ctx, buf, blk, kw0, kw1)
+    _push_part(ctx, p, kw0, kw1)
 
 
 cdef inline void _held_plus_current(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb,
@@ -1734,7 +1860,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     for j in range(nb):
         ctx.v[base + j] = v[j]
         ctx.u[base + j] = u[j]
-        for g in range(n_exp):
+    for g in range(n_exp):
+        for j in range(nb):
             ctx.syn[g * ctx.n + base + j] = sg[g * MAXW + j]
 
 
@@ -2014,10 +2141,11 @@ cdef class Run:
     def _setup_network(self, net):
         """The network part of the plan (izhic._plan.NetworkPlan)."""
         cdef Py_ssize_t i, j
-        cdef const int64_t[::1] ptr
+        cdef const int64_t[::1] gptr
+        cdef const int64_t[::1] gstart
         cdef const int32_t[::1] post
         cdef const double[::1] wt
-        cdef const uint16_t[::1] didx
+        cdef const uint16_t[::1] gdidx
         cdef const int32_t[::1] dsteps
         cdef const uint64_t[::1] keys
         cdef const int32_t[::1] h_neuron
@@ -2052,11 +2180,13 @@ cdef class Run:
             if ctx.proj == NULL:
                 raise MemoryError("izhic: cannot allocate the synapse tables")
             for i, pr in enumerate(net.projections):
-                ptr, post, wt, didx, dsteps = pr.ptr, pr.post, pr.weight, pr.didx, pr.dsteps
-                ctx.proj[i].ptr = &ptr[0]
+                gptr, gstart, gdidx = pr.gptr, pr.gstart, pr.gdidx
+                post, wt, dsteps = pr.post, pr.weight, pr.dsteps
+                ctx.proj[i].gptr = &gptr[0]
+                ctx.proj[i].gstart = &gstart[0]
+                ctx.proj[i].gdidx = &gdidx[0] if gdidx.shape[0] else NULL
                 ctx.proj[i].post = &post[0] if post.shape[0] else NULL
                 ctx.proj[i].w = &wt[0] if wt.shape[0] else NULL
-                ctx.proj[i].didx = &didx[0] if didx.shape[0] else NULL
                 ctx.proj[i].dsteps = &dsteps[0]
                 ctx.proj[i].acc = pr.acc
                 ctx.proj[i].unique = pr.unique_targets
@@ -2072,19 +2202,22 @@ cdef class Run:
                 ctx.poisson[i].lam = pq.lam
                 ctx.poisson[i].emlam = pq.emlam
                 ctx.poisson[i].keys = &keys[0]
-        ctx.queue = <Queue*> malloc(ctx.ring * sizeof(Queue))
+        if ctx.n_parts > MAX_PARTS:
+            raise ValueError(f"n_threads: a network run has at most {MAX_PARTS} partitions")
+        ctx.queue = <Queue*> malloc(ctx.ring * ctx.n_parts * sizeof(Queue))
         ctx.hist = <Queue*> malloc(ctx.ring * sizeof(Queue))
         ctx.win = <WinBuf*> malloc(ctx.n_parts * sizeof(WinBuf))
         if ctx.queue == NULL or ctx.hist == NULL or ctx.win == NULL:
             raise MemoryError("izhic: cannot allocate the spike queues")
-        memset(ctx.queue, 0, ctx.ring * sizeof(Queue))
+        memset(ctx.queue, 0, ctx.ring * ctx.n_parts * sizeof(Queue))
         memset(ctx.hist, 0, ctx.ring * sizeof(Queue))
         memset(ctx.win, 0, ctx.n_parts * sizeof(WinBuf))
         # spikes still in flight from the state the run continues
         h_neuron, h_step = net.in_flight_neuron, net.in_flight_step
         for j in range(h_neuron.shape[0]):
-            if (_q_push(&ctx.hist[h_step[j] % ctx.ring], h_neuron[j], 0, 0) != 0 or
-                    _push_spike(ctx, h_neuron[j], h_step[j], ctx.step0) != 0):
+            if (_q_push(&ctx.hist[h_step[j] % ctx.ring], h_neuron[j], 0, 0, h_step[j]) != 0 or
+                    _push_spike(ctx, h_neuron[j], h_step[j], ctx.step0,
+                                _part_of(ctx, h_neuron[j])) != 0):
                 raise MemoryError("izhic: cannot allocate the spike queues")
 
     def __dealloc__(self):
@@ -2095,8 +2228,9 @@ cdef class Run:
             free(self.ctx.bufs)
             self.ctx.bufs = NULL
         if self.ctx.queue != NULL:
-            for i in range(self.ctx.ring):
+            for i in range(self.ctx.ring * self.ctx.n_parts):
                 free(self.ctx.queue[i].e)
+            for i in range(self.ctx.ring):
                 free(self.ctx.hist[i].e)
             free(self.ctx.queue)
             free(self.ctx.hist)

@@ -50,10 +50,11 @@ MAX_POISSON_MEAN = 100.0
 class ProjPlan:
     """One Synapses object as the kernel reads it."""
 
-    ptr: np.ndarray
+    gptr: np.ndarray            # neuron i's groups: gptr[i] .. gptr[i + 1] - 1
+    gstart: np.ndarray          # group g's synapses: gstart[g] .. gstart[g + 1] - 1
+    gdidx: np.ndarray           # group g's delay: dsteps[gdidx[g]]
     post: np.ndarray
     weight: np.ndarray
-    didx: np.ndarray
     dsteps: np.ndarray
     acc: int
     unique_targets: bool        # no group hits a target twice
@@ -169,8 +170,8 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
     max_delay = max((int(st.max()) for st in present), default=1)
     min_delay = min((int(st.min()) for st in present), default=MAX_WINDOW)
     window = max(1, min(min_delay, MAX_WINDOW))
-    projections = [ProjPlan(s._ptr, s._post, s._weight, s._didx, st, acc_index[(s.kind, s.tau)],
-                            not s.multapses)
+    projections = [ProjPlan(s._gptr, s._gstart, s._gdidx, s._post, s._weight, st,
+                            acc_index[(s.kind, s.tau)], not s.multapses)
                    for s, st in zip(synapses, steps)]
 
     _checks.fits_in_memory(f"synapses: the input of {n} neurons over a window of {window} "
@@ -222,7 +223,7 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
         ev_amp = np.ascontiguousarray(events.amplitude[inside][order], dtype=np.float64)
         ev_ptr = np.searchsorted(k[order], np.arange(n_steps + 1)).astype(np.int64)
     return NetworkPlan(
-        window=window, ring=max_delay + 1, max_delay=max_delay, n_acc=n_acc, acc=acc,
+        window=window, ring=max_delay + window, max_delay=max_delay, n_acc=n_acc, acc=acc,
         acc_current=acc_index.get(("current", None), -1),
         acc_voltage=acc_index.get(("voltage", None), -1), n_exp=len(taus),
         first_exp=first_exp, taus=tuple(taus), syn=syn, exp_full=exp_full,

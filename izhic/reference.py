@@ -311,8 +311,9 @@ class _NetworkInput:
             self.history.setdefault(k, []).append(i)
         self.groups = []                      # per projection: (pre, steps) -> synapse indices
         for pr in net.projections:
-            pre = np.repeat(np.arange(self.n), np.diff(pr.ptr))
-            steps = pr.dsteps[pr.didx]
+            sizes = np.diff(pr.gstart)
+            pre = np.repeat(np.repeat(np.arange(self.n), np.diff(pr.gptr)), sizes)
+            steps = np.repeat(pr.dsteps[pr.gdidx], sizes)
             table = {}
             for idx, key in enumerate(zip(pre.tolist(), steps.tolist())):
                 table.setdefault(key, []).append(idx)
