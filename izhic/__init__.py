@@ -6,7 +6,7 @@
 >>> res.spike_times[2][:3]
 array([ 3.75, 29.  , 75.  ])
 """
-from . import inputs, reference
+from . import connect, inputs, reference
 from ._version import __version__
 from .analysis import FICurve, fi_curve, fixed_points, nullclines, rheobase
 from .models import (METHODS, PRESETS_2003, PRESETS_2007, AccuracyWarning, Izhikevich2003,
@@ -21,6 +21,7 @@ __all__ = [
     "PRESETS_2007", "preset", "State", "AccuracyWarning", "Synapses",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
     "fi_curve", "rheobase", "FICurve", "nullclines", "fixed_points", "inputs", "sweep",
+    "connect",
 ]
 
 

@@ -1731,11 +1731,18 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         # a network block, advanced one window at a time: its parameters are
         # read in place (the plan pads them to whole blocks) instead of being
         # copied every window
-        k07 = ctx.k07 + base
-        vr07 = ctx.vr07 + base
-        vt07 = ctx.vt07 + base
-        dtc07 = ctx.dtc07 + base
-        invc07 = ctx.invc07 + base
+        if f07:
+            k07 = ctx.k07 + base
+            vr07 = ctx.vr07 + base
+            vt07 = ctx.vt07 + base
+            dtc07 = ctx.dtc07 + base
+            invc07 = ctx.invc07 + base
+        else:                   # not read (the 2003 form), but valid addresses
+            k07 = k07_
+            vr07 = vr07_
+            vt07 = vt07_
+            dtc07 = dtc07_
+            invc07 = invc07_
         a = ctx.a + base
         dta = ctx.dta + base
         b = ctx.b + base

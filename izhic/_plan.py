@@ -197,8 +197,6 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
 
     plans = []
     if poisson:
-        if seed is None:
-            raise ValueError("seed: Poisson input needs a seed")
         id_arr = np.arange(n, dtype=np.uint64) if ids is None else ids
     for q_i, q in enumerate(poisson):
         lam = q.mean_arrivals(dt)
@@ -327,6 +325,8 @@ def as_stimulus(current):
         return current
     if isinstance(current, inputs.Waveform):
         return inputs.Stimulus(shared=current)
+    if isinstance(current, inputs.Events):
+        return inputs.Stimulus(events=current)
     return inputs.Stimulus(offset=current)
 
 
@@ -549,6 +549,10 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                          "random numbers (pass noise=..., or leave seed out)")
     if state is not None and not sizes and n_neurons is None:
         n_neurons = state.n_neurons
+    if state is None and not sizes and n_neurons is None and synapses is not None:
+        first = synapses[0] if isinstance(synapses, (list, tuple)) and synapses else synapses
+        if isinstance(first, Synapses):
+            n_neurons = first.n_neurons      # the network's size sets the population's
     n = _n_neurons(n_neurons, sizes)
     if state is not None and state.n_neurons != n:
         raise ValueError(f"state: holds {state.n_neurons} neurons, the run has {n}")
