@@ -133,7 +133,8 @@ def bench_group():
 
 @pytest.fixture(scope="session")
 def measure():
-    """``measure(benchmark, group, name, fn, work, warm=None)``: time ``fn`` (see :func:`timed`)."""
+    """``measure(benchmark, group, name, fn, work, warm=None, min_rounds=3)``: time ``fn``
+    (see :func:`timed`)."""
     return timed
 
 
@@ -146,13 +147,13 @@ MIN_ROUNDS = 3
 MAX_ROUNDS = 200
 
 
-def timed(benchmark, group, name, fn, work, warm=None):
+def timed(benchmark, group, name, fn, work, warm=None, min_rounds=MIN_ROUNDS):
     """Warm up, then time ``fn`` with ``benchmark.pedantic``; -> (warm-up result, median s).
 
     The warm-up is one untimed call whose result is returned (for the
     correctness checks) and whose duration sets the number of rounds: as many
-    as fit in about ``TARGET_S`` seconds, between ``MIN_ROUNDS`` and
-    ``MAX_ROUNDS``. ``warm=(result, seconds)`` stands for a warm-up already
+    as fit in about ``TARGET_S`` seconds, between ``min_rounds`` (default
+    ``MIN_ROUNDS``) and ``MAX_ROUNDS``. ``warm=(result, seconds)`` stands for a warm-up already
     made (the same call, just before): no extra call then. ``work`` (neuron-steps
     unless the group says otherwise) goes to the summary and to ``extra_info``.
     The median is None under ``--benchmark-disable`` (``fn`` runs once, untimed).
@@ -163,7 +164,7 @@ def timed(benchmark, group, name, fn, work, warm=None):
         elapsed = time.perf_counter() - start
     else:
         first, elapsed = warm
-    rounds = int(min(MAX_ROUNDS, max(MIN_ROUNDS, TARGET_S / max(elapsed, 1e-9))))
+    rounds = int(min(MAX_ROUNDS, max(min_rounds, TARGET_S / max(elapsed, 1e-9))))
     benchmark.group = group
     benchmark.name = name
     benchmark.pedantic(fn, rounds=rounds, iterations=1, warmup_rounds=0)

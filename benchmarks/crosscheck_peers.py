@@ -34,6 +34,10 @@ convention: t is the step at whose start v >= 30 was found, t = 1..T):
   resolution 1 ms, one thread, ``I_e`` = the current; NEST's delay d = the
   oracle's delay m (a spike emitted in step k is in the input of step k + d);
   NEST stamps a spike with the end of the step that produced it: t = stamp + 1;
+* ``izhic``: izhic's network kernel, ``izhic.simulate`` with
+  ``izhic.Synapses(pre, post, weight, delay)`` (kind ``"current"``),
+  ``method="izhikevich2003"`` (net.m's update), dt = 1 ms, one thread; izhic
+  reports a spike at the end of the step that produced it: t = time + 1;
 * ``brian2``: Brian2 (Cython runtime) with net.m's update in ``run_regularly``
   (``when="groups"``), threshold v >= 30, reset, ``on_pre: Isyn_post += w``
   and the input cleared after each update; Brian2's delay = m - 1 ms (a spike
@@ -44,9 +48,9 @@ convention: t is the step at whose start v >= 30 was found, t = 1..T):
   t = stamp + 2.
 
 For each pair it prints the first spike that differs (t, neuron) and how
-many ms the trains stay identical, and it saves all trains to the .npz.
-``--add module:function`` adds a column (e.g. izhic's network once it
-exists); the function has the signature above.
+many ms the trains stay identical, then a table of izhic against every other
+column (ms identical), and it saves all trains to the .npz. ``--add
+module:function`` adds a column; the function has the signature above.
 """
 from __future__ import annotations
 
@@ -64,6 +68,7 @@ HERE = Path(__file__).resolve().parent
 
 
 sys.path.insert(0, str(HERE))
+from network_loops import izhic_spikes  # noqa: E402
 from network_loops import oracles as _oracles  # noqa: E402  (tests/network_oracles.py)
 
 
@@ -108,6 +113,15 @@ def run_oracle_push(pre, post, weight, delay, params, current, T):
 def run_oracle_nest_push(pre, post, weight, delay, params, current, T):
     return _oracles().run_delays(params, pre, post, weight, delay, T, current,
                                  _update_nest, order="push").spikes
+
+
+def run_izhic(pre, post, weight, delay, params, current, T):
+    import izhic
+    syn = izhic.Synapses(pre, post, weight, np.asarray(delay, dtype=float),
+                         n_neurons=params.a.size)
+    res = izhic.simulate(izhic.Izhikevich2003(*params), current, float(T), 1.0,
+                         "izhikevich2003", n_threads=1, synapses=syn)
+    return izhic_spikes(res, T)
 
 
 def _trains(neuron, t):
@@ -209,10 +223,12 @@ COLUMNS = {
     "oracle_nest_push": run_oracle_nest_push,
     "nest": run_nest,
     "brian2": run_brian2,
+    "izhic": run_izhic,
 }
 PAIRS = [("oracle", "nest"), ("oracle", "brian2"), ("nest", "brian2"),
          ("oracle_nest_arith", "nest"), ("oracle_nest_push", "nest"),
-         ("oracle_push", "brian2")]
+         ("oracle_push", "brian2"), ("izhic", "oracle"), ("izhic", "nest"),
+         ("izhic", "brian2")]
 
 
 # ---------------------------------------------------------------------------
@@ -231,6 +247,12 @@ def first_difference(x, y):
     return None
 
 
+def identical_ms(x, y, T):
+    """How many ms (steps) from the start the two trains are identical."""
+    first = first_difference(x, y)
+    return T if first is None else first[0] - 1
+
+
 def describe(name_x, x, name_y, y, T):
     first = first_difference(x, y)
     if first is None:
@@ -238,6 +260,17 @@ def describe(name_x, x, name_y, y, T):
     t, neuron = first
     return (f"  {name_x:>17s} vs {name_y:<7s}: first difference at t = {t} (neuron {neuron}): "
             f"identical for {t - 1} ms; {len(x)} vs {len(y)} spikes in all")
+
+
+def izhic_table(results, T):
+    """Lines: izhic against every other column, ms identical, one row per weight set."""
+    names = [n for n in next(iter(results.values())) if n != "izhic"]
+    lines = [f"izhic identical to ... for (ms of {T}):",
+             "  " + f"{'weights':8s}" + "".join(f"{n:>18s}" for n in names)]
+    for weights, trains in results.items():
+        cells = [f"{identical_ms(trains['izhic'], trains[n], T):>18d}" for n in names]
+        lines.append("  " + f"{weights:8s}" + "".join(cells))
+    return lines
 
 
 def _load_extra(spec):
@@ -260,7 +293,7 @@ def main(argv=None):
     for spec in args.add:
         name, fn = _load_extra(spec)
         columns[name] = fn
-    saved = {}
+    saved, results = {}, {}
     for weights in (["real", "dyadic"] if args.weights == "both" else [args.weights]):
         net = build_network(weights)
         print(f"weights {weights}: N = {net['params'].a.size}, {net['pre'].size} synapses, "
@@ -277,6 +310,9 @@ def main(argv=None):
         for x, y in PAIRS + extra:
             if x in trains and y in trains:
                 print(describe(x, trains[x], y, trains[y], args.T))
+        results[weights] = trains
+    if "izhic" in columns and len(columns) > 1:
+        print("\n".join(izhic_table(results, args.T)))
     np.savez_compressed(args.out, **saved)
     print(f"trains saved to {args.out} (keys <weights>_<column>; rows (t, neuron))")
 

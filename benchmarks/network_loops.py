@@ -59,6 +59,21 @@ def oracles():
     return mod
 
 
+def izhic_spikes(result, T):
+    """The spikes of an ``izhic.simulate`` result (dt = 1 ms) in the oracles' convention.
+
+    izhic reports a spike at the end of the step that produced it; the
+    oracles and the loops at the step t at whose start v >= 30 was found, one
+    step later: (t, neuron) = (izhic's time + 1, neuron), sorted by (t, neuron),
+    up to t = T (the last step's spikes fall after the oracles' loop).
+    """
+    times, neurons = result.raster()
+    spikes = np.column_stack([np.rint(times).astype(np.int64) + 1,
+                              np.asarray(neurons, dtype=np.int64)])
+    spikes = spikes[np.lexsort((spikes[:, 1], spikes[:, 0]))]
+    return spikes[spikes[:, 0] <= T]
+
+
 class LoopsUnavailable(RuntimeError):
     """No C compiler, or network_loops.c did not build."""
 

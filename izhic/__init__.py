@@ -13,6 +13,7 @@ from .models import (METHODS, PRESETS_2003, PRESETS_2007, AccuracyWarning, Izhik
                      Izhikevich2007, preset)
 from .result import SimulationResult, SpikeTrains, State
 from .simulate import simulate
+from .plasticity import STDP
 from .synapses import Synapses
 from .sweeps import sweep   # dask, xarray and zarr are imported when a sweep runs
 
@@ -21,7 +22,7 @@ __all__ = [
     "PRESETS_2007", "preset", "State", "AccuracyWarning", "Synapses",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
     "fi_curve", "rheobase", "FICurve", "nullclines", "fixed_points", "inputs", "sweep",
-    "connect",
+    "connect", "STDP",
 ]
 
 

@@ -63,7 +63,7 @@ from cython.parallel cimport prange, threadid
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
 from libc.math cimport fabs, exp
-from libc.stdint cimport int32_t, int64_t, uint16_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint64_t
 
 
 cdef extern from *:
@@ -200,6 +200,12 @@ cdef extern from *:
         return n;
     }
     static inline double izhic_sel(int cond, double a, double b) { return cond ? a : b; }
+    /* the neuron of random event j of step k (izhic._noise.kick_neuron) */
+    static inline long izhic_kick(unsigned long long key, unsigned long long k,
+                                  unsigned long long j, unsigned long long per, long n) {
+        unsigned long long h = izhic_mix64(key + (k * per + j + 1) * IZHIC_GOLDEN);
+        return (long)((double)(h >> 11) * 0x1.0p-53 * (double)n);
+    }
     #ifdef _OPENMP
     #include <omp.h>
     static int izhic_max_threads(void) { return omp_get_max_threads(); }
@@ -215,6 +221,8 @@ cdef extern from *:
     double _lower "izhic_lower"(double x, double lo) noexcept nogil
     int _ctz "izhic_ctz"(uint64_t x) noexcept nogil
     void _prefetch "izhic_prefetch"(const void* p) noexcept nogil
+    long _kick "izhic_kick"(uint64_t key, uint64_t k, uint64_t j, uint64_t per,
+                            long n) noexcept nogil
     void _add_normals "izhic_add_normals"(long n, const uint64_t* keys, uint64_t step,
                                           const double* scale, double* out, const double* X,
                                           const double* R, const double* F) noexcept nogil
@@ -295,6 +303,17 @@ ctypedef struct Proj:
     const int32_t* dsteps       # delays in steps
     int acc                     # the accumulator it feeds
     int unique                  # no (pre, delay) group hits a target twice
+    # plasticity (rule != 0): w is the run's own copy, changed through wm
+    int rule
+    double* wm
+    const uint8_t* mask         # plastic synapses (NULL: all)
+    double* sd                  # izhikevich2006: the derivatives
+    double* apre                # additive: each synapse's presynaptic trace, at step tpre
+    int64_t* tpre
+    const int64_t* in_ptr       # the plastic synapses onto neuron i: in_ptr[i] .. in_ptr[i+1]-1
+    const int64_t* in_syn       # (their storage positions,
+    const int32_t* in_pre       #  presynaptic neurons
+    const int32_t* in_dly       #  and delays in steps)
 
 
 ctypedef struct PoissonIn:
@@ -410,6 +429,19 @@ ctypedef struct Ctx:
                                 # act in step k, from the spikes of partition p's neurons
     Queue* hist                 # hist[k % ring]: the neurons that spiked in step k (in order)
     WinBuf* win                 # per partition: the spikes of the window (neuron, step)
+    # random events (izhic.inputs.random_events): kick_n neurons a step
+    uint64_t kick_key
+    int kick_n
+    double kick_amp
+    # plasticity (izhic.plasticity): rule 0 none, 1 izhikevich2006, 2 additive
+    int rule
+    double tr_amp, tr_decay, ltd_ratio, bias, sd_decay, w_min, w_max
+    double tau_plus, tau_minus, a_plus, a_minus
+    int64_t interval            # izhikevich2006: steps between weight updates
+    double* traces              # izhikevich2006: traces[(k % n_cols) * n + i] = x_i in step k
+    int64_t n_cols
+    double* apost               # additive: each neuron's trace, at the step tpost
+    int64_t* tpost
 
 
 cdef int _grow(SpikeBuf* buf) noexcept nogil:
@@ -1333,10 +1365,44 @@ cdef inline Py_ssize_t _lower_bound(const int32_t* post, Py_ssize_t a, Py_ssize_
     return a
 
 
+cdef inline double _clip(double x, double lo, double hi) noexcept nogil:
+    return lo if x < lo else (hi if x > hi else x)
+
+
+cdef inline double _decayed(double x, int64_t steps, double dt, double tau) noexcept nogil:
+    """x after ``steps`` steps of exponential decay (exact: exp of the time)."""
+    if x == 0.0:
+        return 0.0
+    return x * exp(-(<double> steps * dt) / tau)
+
+
+cdef inline void _depress(Ctx* ctx, const Proj* P, Py_ssize_t a, Py_ssize_t b,
+                          int64_t k) noexcept nogil:
+    """The plasticity of arrivals a .. b - 1 of P in step k (their targets are
+    this partition's)."""
+    cdef Py_ssize_t s
+    cdef int32_t i
+    cdef const double* x = NULL
+    if P.rule == 1:
+        x = ctx.traces + (k % ctx.n_cols) * ctx.n
+    for s in range(a, b):
+        if P.mask != NULL and P.mask[s] == 0:
+            continue
+        i = P.post[s]
+        if P.rule == 1:        # sd -= ltd_ratio * the target's trace in step k
+            P.sd[s] = P.sd[s] - ctx.ltd_ratio * x[i]
+        else:                  # the synapse's pre trace gains a_plus; w loses the post trace
+            P.apre[s] = _decayed(P.apre[s], k - P.tpre[s], ctx.dt, ctx.tau_plus) + ctx.a_plus
+            P.tpre[s] = k
+            P.wm[s] = _clip(P.wm[s] - _decayed(ctx.apost[i], k - ctx.tpost[i], ctx.dt,
+                                               ctx.tau_minus), ctx.w_min, ctx.w_max)
+
+
 cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_ssize_t hi_n,
-                                Py_ssize_t off) noexcept nogil:
+                                Py_ssize_t off, int64_t k) noexcept nogil:
     """Add the synapses of one queue entry that target neurons lo_n .. hi_n - 1
-    into their accumulators' slot ``off`` (= step in the window * n)."""
+    into their accumulators' slot ``off`` (= step in the window * n), for
+    step k; then their plasticity, if any."""
     cdef Py_ssize_t a, b, s, m
     cdef const Proj* P = &ctx.proj[q.proj]
     cdef const int32_t* post = P.post
@@ -1361,6 +1427,8 @@ cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_s
     else:
         for s in range(a, b):
             acc[post[s]] = acc[post[s]] + w[s]
+    if P.rule:
+        _depress(ctx, P, a, b, k)
 
 
 cdef inline void _prefetch_entry(Ctx* ctx, const QEntry* q) noexcept nogil:
@@ -1374,7 +1442,7 @@ cdef inline void _prefetch_entry(Ctx* ctx, const QEntry* q) noexcept nogil:
 
 
 cdef void _deliver(Ctx* ctx, Py_ssize_t slot, Py_ssize_t lo_n, Py_ssize_t hi_n,
-                   Py_ssize_t off) noexcept nogil:
+                   Py_ssize_t off, int64_t k) noexcept nogil:
     """Add the synapses queued in ``slot`` that target neurons lo_n .. hi_n - 1
     into their accumulators' slot ``off``, in the canonical order: the
     sub-queues of the partitions merged backwards (newest spikes first; among
@@ -1389,7 +1457,7 @@ cdef void _deliver(Ctx* ctx, Py_ssize_t slot, Py_ssize_t lo_n, Py_ssize_t hi_n,
         for e in range(q.n - 1, -1, -1):
             if e >= PREFETCH:          # the entry PREFETCH ahead: its targets and weights
                 _prefetch_entry(ctx, &q.e[e - PREFETCH])
-            _deliver_entry(ctx, &q.e[e], lo_n, hi_n, off)
+            _deliver_entry(ctx, &q.e[e], lo_n, hi_n, off, k)
         return
     for p in range(np_):
         cur[p] = ctx.queue[slot * np_ + p].n - 1
@@ -1408,7 +1476,7 @@ cdef void _deliver(Ctx* ctx, Py_ssize_t slot, Py_ssize_t lo_n, Py_ssize_t hi_n,
             while e >= 0 and q.e[e].step == best:
                 if e >= PREFETCH:
                     _prefetch_entry(ctx, &q.e[e - PREFETCH])
-                _deliver_entry(ctx, &q.e[e], lo_n, hi_n, off)
+                _deliver_entry(ctx, &q.e[e], lo_n, hi_n, off, k)
                 e -= 1
             cur[p] = e
 
@@ -1439,6 +1507,13 @@ cdef void _window_inputs(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexc
                 i = ctx.ev_neuron[e]
                 if lo_n <= i < hi_n:
                     acc[i] = acc[i] + ctx.ev_amp[e]
+        if ctx.kick_n:
+            acc = ctx.acc + (ctx.acc_current * ctx.window) * ctx.n + off
+            for e in range(ctx.kick_n):
+                i = _kick(ctx.kick_key, <uint64_t> k, <uint64_t> e, <uint64_t> ctx.kick_n,
+                          ctx.n)
+                if lo_n <= i < hi_n:
+                    acc[i] = acc[i] + ctx.kick_amp
         for q in range(ctx.n_poisson):
             P = &ctx.poisson[q]
             acc = ctx.acc + (P.acc * ctx.window) * ctx.n + off
@@ -1446,7 +1521,7 @@ cdef void _window_inputs(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexc
                 cnt = _poisson(P.keys[i], <uint64_t> k, P.emlam, P.lam)
                 if cnt:
                     acc[i] = acc[i] + P.weight * <double> cnt
-        _deliver(ctx, k % ctx.ring, lo_n, hi_n, off)
+        _deliver(ctx, k % ctx.ring, lo_n, hi_n, off, k)
 
 
 cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step,
@@ -1455,15 +1530,18 @@ cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step,
     partition p) drives, those that arrive at from_step or later, into p's
     sub-queues; -1 if out of memory."""
     cdef int pj
-    cdef int64_t g, s, arrive
+    cdef int64_t g, s, d, slot, k_slot = k % ctx.ring
     cdef const Proj* P
     for pj in range(ctx.n_proj - 1, -1, -1):
         P = &ctx.proj[pj]
         for g in range(P.gptr[i], P.gptr[i + 1]):
-            arrive = k + P.dsteps[P.gdidx[g]]
-            if arrive >= from_step:
+            d = P.dsteps[P.gdidx[g]]
+            if k + d >= from_step:
+                slot = k_slot + d                   # (k + d) % ring: d < ring
+                if slot >= ctx.ring:
+                    slot = slot - ctx.ring
                 s = P.gstart[g]
-                if _q_push(&ctx.queue[(arrive % ctx.ring) * ctx.n_parts + p], s,
+                if _q_push(&ctx.queue[slot * ctx.n_parts + p], s,
                            <int32_t> (P.gstart[g + 1] - s), pj, k) != 0:
                     return -1
     return 0
@@ -1536,6 +1614,83 @@ cdef int _push_window(Ctx* ctx, int64_t kw0, int64_t kw1) noexcept nogil:
     for p in range(ctx.n_parts):
         ctx.win[p].n = 0
     return 0
+
+
+cdef void _update_weights(Ctx* ctx) noexcept nogil:
+    """izhikevich2006, at the end of an interval: w = clip((bias + w) + sd),
+    sd *= sd_decay, for every plastic synapse."""
+    cdef Py_ssize_t pj, s, n_syn
+    cdef Proj* P
+    for pj in range(ctx.n_proj):
+        P = &ctx.proj[pj]
+        if P.rule != 1:
+            continue
+        n_syn = P.gstart[P.gptr[ctx.n]]
+        for s in range(n_syn):
+            if P.mask != NULL and P.mask[s] == 0:
+                continue
+            P.wm[s] = _clip((ctx.bias + P.wm[s]) + P.sd[s], ctx.w_min, ctx.w_max)
+            P.sd[s] = ctx.sd_decay * P.sd[s]
+
+
+cdef void _plastic_part(Ctx* ctx, Py_ssize_t p, int64_t k) noexcept nogil:
+    """After step k, for partition p's neurons: their traces, then the
+    potentiation of the synapses onto the neurons that fired in step k."""
+    cdef Py_ssize_t lo_n = ctx.part[p] * ctx.width
+    cdef Py_ssize_t hi_n = ctx.part[p + 1] * ctx.width
+    cdef const WinBuf* b = &ctx.win[p]
+    cdef Py_ssize_t i, e, pj, q
+    cdef int64_t s, col, now = (k + 1) % ctx.n_cols if ctx.rule == 1 else 0
+    cdef double* xn
+    cdef const double* xo
+    cdef Proj* P
+    if hi_n > ctx.n:
+        hi_n = ctx.n
+    if ctx.rule == 1:          # x(k + 1) = decay x(k), or the amplitude for a spike
+        xn = ctx.traces + ((k + 1) % ctx.n_cols) * ctx.n
+        xo = ctx.traces + (k % ctx.n_cols) * ctx.n
+        for i in range(lo_n, hi_n):
+            xn[i] = ctx.tr_decay * xo[i]
+        for e in range(b.n):
+            if b.step[e] == k:
+                xn[b.neuron[e]] = ctx.tr_amp
+    for e in range(b.n):
+        if b.step[e] != k:
+            continue
+        i = b.neuron[e]
+        if ctx.rule == 2:
+            ctx.apost[i] = _decayed(ctx.apost[i], k + 1 - ctx.tpost[i], ctx.dt,
+                                    ctx.tau_minus) + ctx.a_minus
+            ctx.tpost[i] = k + 1
+        for pj in range(ctx.n_proj):
+            P = &ctx.proj[pj]
+            if P.rule == 1:
+                _potentiate_2006(P, P.in_ptr[i], P.in_ptr[i + 1], k, now, ctx.traces, ctx.n,
+                                 ctx.n_cols)
+            elif P.rule == 2:
+                for q in range(P.in_ptr[i], P.in_ptr[i + 1]):
+                    s = P.in_syn[q]
+                    P.wm[s] = _clip(P.wm[s] + _decayed(P.apre[s], k + 1 - P.tpre[s], ctx.dt,
+                                                       ctx.tau_plus), ctx.w_min, ctx.w_max)
+
+
+cdef inline void _potentiate_2006(Proj* P, int64_t q0, int64_t q1, int64_t k, int64_t now,
+                                  const double* traces, Py_ssize_t n,
+                                  int64_t n_cols) noexcept nogil:
+    """sd += the pre trace as seen at the synapse (delay steps before step
+    k + 1), for the incoming synapses q0 .. q1 - 1 of a neuron that fired."""
+    cdef double* sd = P.sd
+    cdef const int64_t* in_syn = P.in_syn
+    cdef const int32_t* in_pre = P.in_pre
+    cdef const int32_t* in_dly = P.in_dly
+    cdef int64_t q, col, d
+    for q in range(q0, q1):
+        d = in_dly[q]
+        if k + 1 - d >= 0:                  # (before the run's start: 0)
+            col = now - d                   # (k + 1 - d) % n_cols, as d < n_cols
+            if col < 0:
+                col = col + n_cols
+            sd[in_syn[q]] = sd[in_syn[q]] + traces[col * n + in_pre[q]]
 
 
 cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
@@ -2145,6 +2300,61 @@ cdef class Run:
                 self.ctx.tr_u = &self._tr_u[0, 0]
                 self.ctx.n_samples = plan.tr_u.shape[1]
 
+    cdef _setup_plastic(self, Proj* P, pr):
+        """A plastic projection's arrays (the plan's, changed in place)."""
+        cdef double[::1] wm = pr.weight
+        cdef const uint8_t[::1] mask
+        cdef double[::1] sd, apre
+        cdef int64_t[::1] tpre
+        cdef const int64_t[::1] in_ptr = pr.in_ptr
+        cdef const int64_t[::1] in_syn = pr.in_syn
+        cdef const int32_t[::1] in_pre = pr.in_pre
+        cdef const int32_t[::1] in_dly = pr.in_dly
+        P.wm = &wm[0] if wm.shape[0] else NULL
+        P.w = P.wm
+        if pr.mask is not None:
+            mask = pr.mask
+            P.mask = &mask[0] if mask.shape[0] else NULL
+        if pr.sd is not None:
+            sd = pr.sd
+            P.sd = &sd[0] if sd.shape[0] else NULL
+        if pr.apre is not None:
+            apre, tpre = pr.apre, pr.tpre
+            P.apre = &apre[0] if apre.shape[0] else NULL
+            P.tpre = &tpre[0] if tpre.shape[0] else NULL
+        P.in_ptr = &in_ptr[0]
+        P.in_syn = &in_syn[0] if in_syn.shape[0] else NULL
+        P.in_pre = &in_pre[0] if in_pre.shape[0] else NULL
+        P.in_dly = &in_dly[0] if in_dly.shape[0] else NULL
+
+    def _setup_rule(self, net):
+        """The run's plasticity rule and random events."""
+        cdef Ctx* ctx = &self.ctx
+        cdef double[::1] traces, apost
+        cdef int64_t[::1] tpost
+        ctx.kick_key = net.kick_key
+        ctx.kick_n = net.kick_n
+        ctx.kick_amp = net.kick_amp
+        ctx.rule = net.rule
+        if not net.rule:
+            return
+        prm = net.stdp
+        ctx.w_min, ctx.w_max = prm["w_min"], prm["w_max"]
+        if net.rule == 1:
+            ctx.tr_amp, ctx.tr_decay = prm["trace_amplitude"], prm["trace_decay"]
+            ctx.ltd_ratio, ctx.bias = prm["ltd_ratio"], prm["bias"]
+            ctx.sd_decay = prm["derivative_decay"]
+            ctx.interval = net.interval
+            ctx.n_cols = net.n_cols
+            traces = net.traces
+            ctx.traces = &traces[0]
+        else:
+            ctx.tau_plus, ctx.tau_minus = prm["tau_plus"], prm["tau_minus"]
+            ctx.a_plus, ctx.a_minus = prm["a_plus"], prm["a_minus"]
+            apost, tpost = net.apost, net.tpost
+            ctx.apost = &apost[0]
+            ctx.tpost = &tpost[0]
+
     def _setup_network(self, net):
         """The network part of the plan (izhic._plan.NetworkPlan)."""
         cdef Py_ssize_t i, j
@@ -2186,6 +2396,7 @@ cdef class Run:
             ctx.proj = <Proj*> malloc(ctx.n_proj * sizeof(Proj))
             if ctx.proj == NULL:
                 raise MemoryError("izhic: cannot allocate the synapse tables")
+            memset(ctx.proj, 0, ctx.n_proj * sizeof(Proj))
             for i, pr in enumerate(net.projections):
                 gptr, gstart, gdidx = pr.gptr, pr.gstart, pr.gdidx
                 post, wt, dsteps = pr.post, pr.weight, pr.dsteps
@@ -2197,6 +2408,10 @@ cdef class Run:
                 ctx.proj[i].dsteps = &dsteps[0]
                 ctx.proj[i].acc = pr.acc
                 ctx.proj[i].unique = pr.unique_targets
+                ctx.proj[i].rule = pr.rule
+                if pr.rule:
+                    self._setup_plastic(&ctx.proj[i], pr)
+        self._setup_rule(net)
         ctx.n_poisson = len(net.poisson)
         if ctx.n_poisson:
             ctx.poisson = <PoissonIn*> malloc(ctx.n_poisson * sizeof(PoissonIn))
@@ -2290,6 +2505,15 @@ cdef class Run:
                     else:
                         for p in prange(np_, schedule="static", num_threads=nt):
                             _window_part(ctx, p, kw0, kw1)
+                    if ctx.rule:              # a plastic run: windows of one step
+                        if ctx.rule == 1 and (kw0 + 1) % ctx.interval == 0:
+                            _update_weights(ctx)
+                        if nt == 1 or np_ == 1:
+                            for p in range(np_):
+                                _plastic_part(ctx, p, kw0)
+                        else:
+                            for p in prange(np_, schedule="static", num_threads=nt):
+                                _plastic_part(ctx, p, kw0)
                     if _push_window(ctx, kw0, kw1) != 0:
                         failed = 1
                     for p in range(np_):

@@ -36,6 +36,7 @@ GOLDEN = 0x9E3779B97F4A7C15          # the SplitMix64 increment
 GOLDEN2 = 0xD1B54A32D192ED03         # for the extra bits of a rejected draw
 C_STREAM = 0xBF58476D1CE4E5B9       # the noise stream
 C_POISSON = 0x94D049BB133111EB      # the Poisson-input streams (+ the input's index)
+C_KICKS = 0x2545F4914F6CDD1D        # the random events (one stream for the population)
 
 ZIG_LAYERS = 256
 _R = 3.6541528853610088          # right edge of the base layer (256 layers)
@@ -68,6 +69,20 @@ def mix64(z):
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
     return z ^ (z >> 31)
+
+
+def mix64_array(z):
+    """mix64 of a uint64 array (wrapping arithmetic)."""
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def kick_neuron(key, k, j, per_step, n):
+    """The neuron of random event j of step k (izhic.inputs.RandomEvents)."""
+    h = mix64((key + (k * per_step + j + 1) * GOLDEN) & MASK64)
+    return int(float(h >> 11) * 2.0 ** -53 * n)
 
 
 def stream_key(seed, neuron, stream=C_STREAM):

@@ -18,9 +18,10 @@ from typing import Optional
 import numpy as np
 
 from . import _checks, _core, _noise, inputs
-from ._time import MAX_STEPS, step_times, time_grid
+from ._time import MAX_STEPS, n_steps_of, step_times, time_grid
 from .models import METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
 from .result import State
+from .plasticity import STDP
 from .synapses import Synapses
 
 __all__ = ["Plan", "build_plan", "MAX_STEPS", "time_grid"]
@@ -58,6 +59,16 @@ class ProjPlan:
     dsteps: np.ndarray
     acc: int
     unique_targets: bool        # no group hits a target twice
+    # plasticity (rule 0: none): the run's own weights and what the rule keeps
+    rule: int = 0
+    mask: Optional[np.ndarray] = None    # uint8 per synapse, or None: every synapse
+    sd: Optional[np.ndarray] = None      # izhikevich2006: the derivatives
+    apre: Optional[np.ndarray] = None    # additive: the synapses' presynaptic traces
+    tpre: Optional[np.ndarray] = None    # ... and the step of their last arrival
+    in_ptr: Optional[np.ndarray] = None  # the plastic synapses onto neuron i:
+    in_syn: Optional[np.ndarray] = None  # in_syn[in_ptr[i]:in_ptr[i+1]] (storage positions),
+    in_pre: Optional[np.ndarray] = None  # their presynaptic neurons
+    in_dly: Optional[np.ndarray] = None  # and their delays (steps)
 
 
 @dataclass(eq=False)
@@ -100,6 +111,17 @@ class NetworkPlan:
     in_flight_neuron: np.ndarray
     in_flight_step: np.ndarray
     fingerprint: str
+    single: bool = True                 # synapses= was one object (not a list)
+    kick_key: int = 0                   # random events (izhic.inputs.random_events)
+    kick_n: int = 0                     # per step (0: none)
+    kick_amp: float = 0.0
+    rule: int = 0                       # plasticity: 0 none, 1 izhikevich2006, 2 additive
+    stdp: Optional[dict] = None         # the rule's parameters
+    interval: int = 0                   # izhikevich2006: steps between weight updates
+    traces: Optional[np.ndarray] = None  # izhikevich2006: (n_cols * n) trace ring
+    n_cols: int = 0
+    apost: Optional[np.ndarray] = None  # additive: the neurons' traces
+    tpost: Optional[np.ndarray] = None  # ... and the step of their last spike
 
 
 def _vector_keys(seed, ids, stream):
@@ -112,8 +134,64 @@ def _vector_keys(seed, ids, stream):
         return np.ascontiguousarray(mix(mix(ids + np.uint64(stream)) ^ np.uint64(seed)))
 
 
-def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, state):
+def _incoming(syn, steps, mask):
+    """The plastic synapses onto each neuron (cached on the Synapses object):
+    (in_ptr, in_syn, in_pre, in_dly)."""
+    key = (steps.tobytes(), None if mask is None else mask.tobytes())
+    cache = syn.__dict__.setdefault("_incoming_cache", {})
+    if key not in cache:
+        post = syn._post
+        pos = np.arange(syn.n_synapses) if mask is None else np.flatnonzero(mask)
+        order = np.argsort(post[pos], kind="stable")
+        in_syn = np.ascontiguousarray(pos[order], dtype=np.int64)
+        dly = np.repeat(steps[syn._gdidx], np.diff(syn._gstart))
+        pre = np.repeat(np.repeat(np.arange(syn.n_neurons), np.diff(syn._gptr)),
+                        np.diff(syn._gstart))
+        in_ptr = np.searchsorted(post[in_syn], np.arange(syn.n_neurons + 1)).astype(np.int64)
+        cache.clear()                   # one entry: the last dt and mask
+        cache[key] = (in_ptr, in_syn, np.ascontiguousarray(pre[in_syn], dtype=np.int32),
+                      np.ascontiguousarray(dly[in_syn], dtype=np.int32))
+    return cache[key]
+
+
+def _rules_of(plasticity, synapses):
+    """The rule of each Synapses object (STDP or None) and the run's rule."""
+    if plasticity is None:
+        return [None] * len(synapses), None
+    if isinstance(plasticity, STDP):
+        rules = [plasticity] * len(synapses)
+    elif isinstance(plasticity, (list, tuple)):
+        rules = list(plasticity)
+        if len(rules) != len(synapses):
+            raise ValueError(f"plasticity: one rule (or None) per Synapses object: "
+                             f"{len(synapses)}, got {len(rules)}")
+        for i, r in enumerate(rules):
+            if r is not None and not isinstance(r, STDP):
+                raise TypeError(f"plasticity[{i}]: expected an izhic.STDP or None, got "
+                                f"{type(r).__name__}")
+    else:
+        raise TypeError(f"plasticity: expected an izhic.STDP or a list of them, got "
+                        f"{type(plasticity).__name__}")
+    given = [r for r in rules if r is not None]
+    if not synapses:
+        raise ValueError("plasticity: needs synapses=")
+    if not given:
+        return rules, None
+    first = given[0]
+    for r in given[1:]:
+        if (r.rule, r.params) != (first.rule, first.params):
+            raise ValueError("plasticity: one rule with one set of parameters per run")
+    for i, (r, syn) in enumerate(zip(rules, synapses)):
+        if r is not None and r.plastic is not None and r.plastic.size != syn.n_synapses:
+            raise ValueError(f"plasticity: the plastic mask has {r.plastic.size} entries, "
+                             f"synapses[{i}] has {syn.n_synapses} synapses")
+    return rules, first
+
+
+def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, state,
+                  random=None, plasticity=None):
     """The NetworkPlan of a run, or None when it has no network input."""
+    single = not isinstance(synapses, (list, tuple))
     if synapses is None:
         synapses = ()
     elif isinstance(synapses, Synapses):
@@ -142,14 +220,15 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
     else:
         raise TypeError(f"poisson: expected izhic.inputs.poisson(...) or a list of them, got "
                         f"{type(poisson).__name__}")
-    if not synapses and not poisson and events is None:
+    rules, stdp = _rules_of(plasticity, synapses)
+    if not synapses and not poisson and events is None and random is None:
         if state is not None and state.network is not None:
             raise ValueError("state: comes from a network run; pass the same synapses=")
         return None
 
     # accumulators: one per kind (the exponential kind: one per time constant)
     kinds = [(s.kind, s.tau) for s in synapses] + [(q.kind, q.tau) for q in poisson]
-    if events is not None:
+    if events is not None or random is not None:
         kinds.append(("current", None))
     taus = sorted({tau for kind, tau in kinds if kind == "exponential"})
     if len(taus) > MAX_EXP:
@@ -170,6 +249,8 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
     max_delay = max((int(st.max()) for st in present), default=1)
     min_delay = min((int(st.min()) for st in present), default=MAX_WINDOW)
     window = max(1, min(min_delay, MAX_WINDOW))
+    if stdp is not None:
+        window = 1              # the weights a step reads depend on the step before
     projections = [ProjPlan(s._gptr, s._gstart, s._gdidx, s._post, s._weight, st,
                             acc_index[(s.kind, s.tau)], not s.multapses)
                    for s, st in zip(synapses, steps)]
@@ -194,6 +275,9 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
                              "keeps the network it started with)")
         syn = np.zeros(len(taus) * n)
         in_n, in_s = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+
+    plastic = _plastic_plan(stdp, rules, synapses, steps, projections, n, dt, max_delay,
+                            state)
 
     plans = []
     if poisson:
@@ -228,7 +312,59 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
         exp_half=exp_half, exp_rate=rates, projections=projections, synapses=synapses,
         poisson=plans, ev_ptr=ev_ptr, ev_neuron=ev_neuron, ev_amp=ev_amp,
         in_flight_neuron=np.ascontiguousarray(in_n, dtype=np.int32),
-        in_flight_step=np.ascontiguousarray(in_s, dtype=np.int64), fingerprint=fingerprint)
+        in_flight_step=np.ascontiguousarray(in_s, dtype=np.int64), fingerprint=fingerprint,
+        kick_key=0 if random is None else _noise.stream_key(seed, 0, _noise.C_KICKS),
+        kick_n=0 if random is None else random.per_step,
+        kick_amp=0.0 if random is None else random.amplitude, single=single, **plastic)
+
+
+def _plastic_plan(stdp, rules, synapses, steps, projections, n, dt, max_delay, state):
+    """Fill the projections' plasticity arrays; -> the NetworkPlan's fields."""
+    saved = None if state is None else state.plastic
+    if stdp is None:
+        if saved is not None:
+            raise ValueError("state: comes from a plastic run; pass plasticity= to continue "
+                             "it (or syn.with_weights(res.weights) for fixed weights)")
+        return {}
+    code = 1 if stdp.rule == "izhikevich2006" else 2
+    if saved is not None and saved.get("rule") != stdp.rule:
+        raise ValueError(f"state: comes from a run with the {saved.get('rule')!r} rule, not "
+                         f"{stdp.rule!r}")
+    for i, (rule, syn, st, pr) in enumerate(zip(rules, synapses, steps, projections)):
+        if rule is None:
+            continue
+        pr.rule = code
+        mask = None if rule.plastic is None else rule.plastic.astype(np.uint8)
+        pr.mask = mask
+        w = saved["weights"][i] if saved is not None else None
+        pr.weight = np.array(syn._weight if w is None else w, dtype=np.float64)
+        if code == 1:
+            pr.sd = (np.zeros(syn.n_synapses) if saved is None
+                     else np.array(saved["sd"][i], dtype=np.float64))
+        else:
+            pr.apre = (np.zeros(syn.n_synapses) if saved is None
+                       else np.array(saved["apre"][i], dtype=np.float64))
+            pr.tpre = (np.zeros(syn.n_synapses, dtype=np.int64) if saved is None
+                       else np.array(saved["tpre"][i], dtype=np.int64))
+        pr.in_ptr, pr.in_syn, pr.in_pre, pr.in_dly = _incoming(syn, st, rule.plastic)
+    out = dict(rule=code, stdp=stdp.params)
+    if code == 1:
+        interval = stdp.update_interval / dt
+        if abs(interval - round(interval)) > 1e-9 * interval or round(interval) < 1:
+            raise ValueError(f"plasticity: update_interval={stdp.update_interval:g} ms is not "
+                             f"a whole number of steps of dt={dt:g} ms")
+        n_cols = max_delay + 2
+        traces = np.zeros(n_cols * n)
+        if saved is not None:
+            traces = np.array(saved["traces"], dtype=np.float64)
+            if traces.size != n_cols * n:
+                raise ValueError("state: its traces do not fit these synapses")
+        out.update(interval=int(round(interval)), traces=traces, n_cols=n_cols)
+    else:
+        out.update(apost=np.zeros(n) if saved is None else np.array(saved["apost"]),
+                   tpost=(np.zeros(n, dtype=np.int64) if saved is None
+                          else np.array(saved["tpost"], dtype=np.int64)))
+    return out
 
 
 @dataclass(eq=False)
@@ -327,6 +463,8 @@ def as_stimulus(current):
         return inputs.Stimulus(shared=current)
     if isinstance(current, inputs.Events):
         return inputs.Stimulus(events=current)
+    if isinstance(current, inputs.RandomEvents):
+        return inputs.Stimulus(random=current)
     return inputs.Stimulus(offset=current)
 
 
@@ -338,19 +476,6 @@ def checked_seed(seed):
     if not 0 <= seed < 1 << 64:
         raise ValueError(f"seed: must be in [0, 2**64), got {seed}")
     return int(seed)
-
-
-def n_steps_of(duration, dt, step0=0):
-    """Whole steps of dt in duration (ValueError naming duration otherwise)."""
-    n = duration / dt
-    if not step0 + n <= MAX_STEPS:
-        raise ValueError(f"duration: {duration!r} ms is {n:.3g} steps of dt={dt!r} ms; "
-                         f"at most {MAX_STEPS:.3g} steps from t = 0")
-    n_steps = round(n)
-    if abs(n - n_steps) > 1e-6:
-        raise ValueError(f"duration: {duration!r} ms is not a whole number of steps of "
-                         f"dt={dt!r} ms ({n:.10g} steps)")
-    return int(n_steps)
 
 
 def checked_method(model, method):
@@ -476,7 +601,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
                record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
                noise_kind="white", seed=None, neuron_ids=None, n_threads=None, state=None,
-               synapses=None, poisson=None, for_kernel=True):
+               synapses=None, poisson=None, plasticity=None, for_kernel=True):
     """Check every argument of :func:`izhic.simulate` and build its :class:`Plan`.
 
     ``for_kernel=False`` skips what only the compiled kernel needs (blocks,
@@ -516,7 +641,9 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                              f"dt (got {dt!r})")
         step0 = state.step
         v0, u0 = state.v, state.u
-        if seed is None and (noise is not None or poisson is not None) and state.seed is not None:
+        draws = (noise is not None or poisson is not None
+                 or as_stimulus(current).random is not None)
+        if seed is None and draws and state.seed is not None:
             seed = state.seed
     n_steps = n_steps_of(duration, dt, step0)
 
@@ -544,9 +671,9 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                              f"{float(noise_arr.max())!r}")
         if noise_arr.ndim == 1:
             sizes["noise"] = noise_arr.size
-    elif seed is not None and poisson is None:
-        raise ValueError("seed: given without noise or Poisson input; the run draws no "
-                         "random numbers (pass noise=..., or leave seed out)")
+    elif seed is not None and poisson is None and stim.random is None:
+        raise ValueError("seed: given without noise, Poisson input or random events; the run "
+                         "draws no random numbers (pass noise=..., or leave seed out)")
     if state is not None and not sizes and n_neurons is None:
         n_neurons = state.n_neurons
     if state is None and not sizes and n_neurons is None and synapses is not None:
@@ -587,7 +714,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
 
     seed_used = None
     scale = None
-    if noise_arr is not None or poisson is not None:
+    if noise_arr is not None or poisson is not None or stim.random is not None:
         seed_used = checked_seed(seed)
     if noise_arr is not None:
         scale = noise_arr / np.sqrt(dt) if noise_kind == "white" else noise_arr
@@ -596,7 +723,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     if neuron_ids is not None:
         ids = _checks.neuron_ids("neuron_ids", neuron_ids, n)
     network = _network_plan(synapses, poisson, stim.events, n, dt, step0, n_steps, seed_used,
-                            ids, state)
+                            ids, state, random=stim.random, plasticity=plasticity)
 
     rec_names, rec_idx, stride = _record_args(record, record_neurons, record_dt, dt, n)
     n_samples = n_steps // stride + 1

@@ -45,3 +45,14 @@ def step_times(steps, dt):
     return (np.asarray(steps, dtype=np.float64) * num) / den
 
 
+def n_steps_of(duration, dt, step0=0):
+    """Whole steps of dt in duration (ValueError naming duration otherwise)."""
+    n = duration / dt
+    if not step0 + n <= MAX_STEPS:
+        raise ValueError(f"duration: {duration!r} ms is {n:.3g} steps of dt={dt!r} ms; "
+                         f"at most {MAX_STEPS:.3g} steps from t = 0")
+    n_steps = round(n)
+    if abs(n - n_steps) > 1e-6:
+        raise ValueError(f"duration: {duration!r} ms is not a whole number of steps of "
+                         f"dt={dt!r} ms ({n:.10g} steps)")
+    return int(n_steps)

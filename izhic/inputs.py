@@ -412,12 +412,14 @@ class Stimulus:
 
     __array_ufunc__ = None
 
-    def __init__(self, offset=0.0, shared=None, own=None, n_own=None, events=None):
+    def __init__(self, offset=0.0, shared=None, own=None, n_own=None, events=None,
+                 random=None):
         self.offset = offset
         self.shared = shared
         self.own = own
         self.n_own = n_own
         self.events = events
+        self.random = random
 
     def __repr__(self):
         parts = [f"offset={_checks._show(self.offset, 30)}"]
@@ -427,14 +429,18 @@ class Stimulus:
             parts.append(f"own={self.n_own} waveforms")
         if self.events is not None:
             parts.append(f"events={self.events.n_events}")
+        if self.random is not None:
+            parts.append(f"random={self.random!r}")
         return f"Stimulus({', '.join(parts)})"
 
     def __add__(self, other):
         if isinstance(other, Events):
             return self + Stimulus(events=other)
+        if isinstance(other, RandomEvents):
+            return self + Stimulus(random=other)
         if isinstance(other, Waveform):
             shared = other if self.shared is None else self.shared + other
-            return Stimulus(self.offset, shared, self.own, self.n_own, self.events)
+            return Stimulus(self.offset, shared, self.own, self.n_own, self.events, self.random)
         if isinstance(other, Stimulus):
             if self.own is not None and other.own is not None:
                 raise ValueError("current: at most one per-neuron sampled waveform")
@@ -442,11 +448,14 @@ class Stimulus:
                 other.shared if self.shared is None else self.shared + other.shared)
             events = self.events if other.events is None else (
                 other.events if self.events is None else self.events + other.events)
+            if self.random is not None and other.random is not None:
+                raise ValueError("current: at most one random_events input")
             return Stimulus(np.add(self.offset, other.offset), shared,
                             self.own if self.own is not None else other.own,
-                            self.n_own if self.own is not None else other.n_own, events)
+                            self.n_own if self.own is not None else other.n_own, events,
+                            self.random if self.random is not None else other.random)
         return Stimulus(np.add(self.offset, other), self.shared, self.own, self.n_own,
-                        self.events)
+                        self.events, self.random)
 
     __radd__ = __add__
 
@@ -457,7 +466,8 @@ class Stimulus:
             return Stimulus(np.multiply(self.offset, k),
                             None if self.shared is None else k * self.shared,
                             None if own is None else (lambda t: k * own(t)), self.n_own,
-                            None if self.events is None else k * self.events)
+                            None if self.events is None else k * self.events,
+                            None if self.random is None else k * self.random)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -589,6 +599,107 @@ def events(neuron, time, amplitude):
     amplitude = np.array(np.broadcast_to(_checks.real_array("amplitude", amplitude), (n,)),
                          dtype=np.float64)
     return Events(neuron, time, amplitude)
+
+
+class RandomEvents:
+    """Each step, ``per_step`` neurons drawn uniformly (with repeats) get
+    ``amplitude`` added to their current for that step: spnet's thalamic
+    input (one neuron a ms, I = 20). Build with :func:`random_events`.
+
+    The draws are counter-based, keyed by the run's seed and the step, so
+    they are the same for any thread count and in chained runs; they act
+    after the explicit events and before the synaptic input of the step.
+    :meth:`events` gives the same input as explicit :class:`Events`.
+
+    Examples
+    --------
+    >>> from izhic import inputs
+    >>> kicks = inputs.random_events(20.0)
+    >>> kicks
+    RandomEvents(1 neuron a step, amplitude 20)
+    >>> ev = kicks.events(n_neurons=1000, duration=5.0, dt=1.0, seed=1)
+    >>> ev.time.tolist(), bool((ev.amplitude == 20.0).all())
+    ([0.0, 1.0, 2.0, 3.0, 4.0], True)
+    """
+
+    __array_ufunc__ = None
+
+    def __init__(self, amplitude, per_step):
+        self.amplitude = amplitude
+        self.per_step = per_step
+
+    def __repr__(self):
+        who = "1 neuron" if self.per_step == 1 else f"{self.per_step} neurons"
+        return f"RandomEvents({who} a step, amplitude {self.amplitude:g})"
+
+    def __add__(self, other):
+        return Stimulus(random=self) + other
+
+    __radd__ = __add__
+
+    def __mul__(self, other):
+        if isinstance(other, numbers.Real) and not isinstance(other, bool):
+            return RandomEvents(self.amplitude * float(other), self.per_step)
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def neurons(self, n_neurons, step0, n_steps, seed):
+        """The neurons drawn in steps step0 .. step0 + n_steps - 1: (n_steps,
+        per_step) int64."""
+        from . import _noise
+
+        key = _noise.stream_key(seed, 0, _noise.C_KICKS)
+        k = np.arange(step0, step0 + n_steps, dtype=np.uint64)[:, None]
+        j = np.arange(self.per_step, dtype=np.uint64)[None, :]
+        with np.errstate(over="ignore"):
+            h = _noise.mix64_array(np.uint64(key) + (k * np.uint64(self.per_step) + j
+                                                      + np.uint64(1)) * np.uint64(_noise.GOLDEN))
+        unit = (h >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+        return (unit * n_neurons).astype(np.int64)
+
+    def events(self, n_neurons, duration, dt, seed, t_start=0.0):
+        """The same input as explicit events, for ``duration`` ms from
+        ``t_start`` (a run of that seed and dt)."""
+        from ._time import n_steps_of, step_times
+
+        step0 = n_steps_of(t_start, dt)
+        n_steps = n_steps_of(duration, dt, step0)
+        who = self.neurons(int(n_neurons), step0, n_steps, int(seed))
+        k = np.repeat(np.arange(step0, step0 + n_steps), self.per_step)
+        return Events(who.reshape(-1), step_times(k, dt), np.full(k.size, self.amplitude))
+
+
+def random_events(amplitude, per_step=1):
+    """Random current events: each step, ``per_step`` neurons drawn uniformly
+    get ``amplitude`` for that step (spnet's thalamic input:
+    ``random_events(20.0)`` with dt = 1 ms). Give the run a ``seed``.
+
+    Parameters
+    ----------
+    amplitude : float
+        Current added to a drawn neuron for one step.
+    per_step : int, default 1
+        Neurons drawn each step (independently: one neuron may be drawn twice).
+
+    Returns
+    -------
+    RandomEvents
+
+    Examples
+    --------
+    >>> import izhic
+    >>> res = izhic.simulate("RS", izhic.inputs.random_events(200.0), 100.0, 1.0,
+    ...                      "izhikevich2003", n_neurons=10, seed=1)
+    >>> res.spike_times.n_spikes > 0
+    True
+    """
+    amplitude = _checks.real_scalar("amplitude", amplitude)
+    if isinstance(per_step, (bool, np.bool_)) or not isinstance(per_step, numbers.Integral):
+        raise TypeError(f"per_step: expected an int, got {_checks._show(per_step)}")
+    if per_step < 1:
+        raise ValueError(f"per_step: must be >= 1, got {per_step}")
+    return RandomEvents(amplitude, int(per_step))
 
 
 class PoissonInput:

@@ -22,6 +22,7 @@ about 5 ms (on this project's reference machine).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -30,7 +31,8 @@ from .models import Izhikevich2003
 from .simulate import simulate
 from .synapses import Synapses
 
-__all__ = ["Network2003", "network_2003"]
+__all__ = ["Network2003", "network_2003", "Polychronization2006", "polychronization_2006",
+           "spnet_network", "spnet_targets", "spnet_synapses", "spnet_model"]
 
 _SEGMENT = 1000        # steps of recorded thalamic input per kernel call
 
@@ -137,3 +139,412 @@ def network_2003(duration=1000.0, *, n_excitatory=800, n_inhibitory=200, seed=0,
     return Network2003(np.concatenate(times) if times else np.zeros(0),
                        np.concatenate(neurons) if neurons else np.zeros(0, dtype=np.int64),
                        n_excitatory, n_inhibitory, float(n_steps), seed)
+
+
+# ---------------------------------------------------------------------------
+# Izhikevich (2006): polychronization (spnet)
+# ---------------------------------------------------------------------------
+
+SPNET = dict(n_excitatory=800, n_inhibitory=200, n_synapses=100, max_delay=20,
+             w_excitatory=6.0, w_inhibitory=-5.0, w_max=10.0, kick=20.0)
+
+
+def spnet_targets(rng, n_excitatory=800, n_inhibitory=200, n_synapses=100):
+    """spnet's targets, (N, M) int64, drawn as spnet.cpp does: neuron by
+    neuron, excitatory ones M distinct targets among all neurons but
+    themselves, inhibitory ones M distinct excitatory targets.
+
+    (spnet.m draws with repeats and then, through MATLAB's indexed assignment
+    ``I(ind) = I(ind) + s``, counts only one of the repeated targets of a
+    (neuron, delay) group: 0.24% of the excitatory and 6% of the inhibitory
+    synapses are silently lost. spnet.cpp's draw has none of that.)
+    """
+    n = n_excitatory + n_inhibitory
+    post = np.empty((n, n_synapses), dtype=np.int64)
+    for i in range(n):
+        if i < n_excitatory:
+            r = rng.choice(n - 1, n_synapses, replace=False)
+            post[i] = r + (r >= i)
+        else:
+            post[i] = rng.choice(n_excitatory, n_synapses, replace=False)
+    return post
+
+
+def spnet_synapses(post, n_excitatory=800, max_delay=20, w_excitatory=6.0,
+                   w_inhibitory=-5.0):
+    """The Synapses of spnet's targets ``post`` (row n: neuron n's synapses):
+    (excitatory, inhibitory). Column m of an excitatory row has the delay
+    m // (M / max_delay) + 1 ms; inhibitory synapses 1 ms."""
+    n, m = post.shape
+    per = m // max_delay
+    cols = np.arange(m)
+    ne = n_excitatory
+    exc = Synapses(np.repeat(np.arange(ne), m), post[:ne].reshape(-1), w_excitatory,
+                   np.tile(cols // per + 1, ne).astype(np.float64), n_neurons=n)
+    inh = Synapses(np.repeat(np.arange(ne, n), m), post[ne:].reshape(-1), w_inhibitory, 1.0,
+                   n_neurons=n)
+    return exc, inh
+
+
+def spnet_model(n_excitatory=800, n_inhibitory=200):
+    """spnet's neurons: a = 0.02 / 0.1, b = 0.2, c = -65, d = 8 / 2, and its
+    polynomial ``(0.04 v + 5) v + 140`` (``horner=True``)."""
+    return Izhikevich2003(a=np.r_[np.full(n_excitatory, 0.02), np.full(n_inhibitory, 0.1)],
+                          b=0.2, c=-65.0,
+                          d=np.r_[np.full(n_excitatory, 8.0), np.full(n_inhibitory, 2.0)],
+                          horner=True)
+
+
+def spnet_network(seed=0):
+    """spnet's network from ``seed``: (model, synapses) with synapses one
+    :class:`izhic.Synapses` (all 100,000, storage order; its ``pre < 800``
+    are the excitatory, plastic ones) and the targets drawn by
+    :func:`spnet_targets` from ``numpy.random.default_rng(seed)``."""
+    ne, ni, m, dmax = (SPNET[k] for k in ("n_excitatory", "n_inhibitory", "n_synapses",
+                                            "max_delay"))
+    post = spnet_targets(np.random.default_rng(seed), ne, ni, m)
+    n = ne + ni
+    pre = np.repeat(np.arange(n), m)
+    delay = np.where(pre < ne, np.tile(np.arange(m) // (m // dmax) + 1, n), 1)
+    weight = np.where(pre < ne, SPNET["w_excitatory"], SPNET["w_inhibitory"])
+    syn = Synapses(pre, post.reshape(-1), weight, delay.astype(np.float64), n_neurons=n)
+    return spnet_model(ne, ni), syn
+
+
+#: Default times (ms) of the excitatory weight histograms: the start, 1 min, 10 min
+#: (the end is always added).
+WEIGHT_TIMES = (0.0, 60_000.0, 600_000.0)
+WEIGHT_EDGES = np.linspace(0.0, 10.0, 51)       # 0.2 wide bins over [0, w_max]
+_SPECTRUM_MS = 10_000                            # population counts kept for the spectrum
+_KEEP_SPIKES_UP_TO = 600_000.0                   # keep_spikes=None: every spike up to 10 min
+
+
+@dataclass(eq=False)
+class Polychronization2006:
+    """What :func:`polychronization_2006` ran and found.
+
+    Everything needed to rerun it elsewhere: ``synapses`` (pre, post, delay
+    and the *initial* weights), ``events`` (the thalamic input, when
+    ``keep_events=True``), ``seed``; and what came out: ``weights`` (final, in
+    the order of ``synapses``), ``state`` (to continue the run), the spikes
+    (all of them when kept, ``raster()``; always those of the first and the
+    last second), per-second spike counts, excitatory weight histograms at
+    ``weight_times`` and the population counts (1 ms bins) of the last 10 s.
+    ``complete`` is False when the run was interrupted (Ctrl-C): then
+    ``duration`` is what was computed.
+    """
+
+    seed: int
+    duration: float                  # ms computed
+    requested: float                 # ms asked for
+    synapses: Synapses
+    weights: np.ndarray
+    state: object
+    spikes_per_second: np.ndarray    # (seconds, 2): excitatory, inhibitory spikes in each second
+    weight_times: np.ndarray         # ms
+    weight_histograms: np.ndarray    # (len(weight_times), 50): counts of excitatory weights
+    first_second: tuple              # (times, neurons) of t <= 1000 ms
+    last_second: tuple               # (times, neurons) of the last second computed
+    tail_counts: np.ndarray          # spikes per 1 ms bin over the last <= 10 s
+    events: object = None            # izhic.inputs.Events, with keep_events=True
+    spikes: Optional[tuple] = None   # (times, neurons) in time order, with keep_spikes
+    complete: bool = True
+    wall_s: float = 0.0
+    n_excitatory: int = 800
+    n_inhibitory: int = 200
+
+    weight_edges = WEIGHT_EDGES
+
+    @property
+    def n_neurons(self):
+        return self.n_excitatory + self.n_inhibitory
+
+    @property
+    def excitatory(self):
+        """The excitatory (plastic) synapses: a boolean mask over ``synapses``."""
+        return self.synapses.pre < self.n_excitatory
+
+    def raster(self):
+        """``(times, neurons)`` of every spike, in time order (needs
+        ``keep_spikes``: a run longer than 10 min keeps only the first and
+        the last second, :attr:`first_second` and :attr:`last_second`)."""
+        if self.spikes is None:
+            raise ValueError("raster: this run did not keep its spikes; pass keep_spikes=True "
+                             "(first_second and last_second are always kept)")
+        return self.spikes
+
+    def rates(self):
+        """(seconds, excitatory rate, inhibitory rate): the rates (Hz) of each
+        second of model time (``seconds``: its end, in s)."""
+        n = self.spikes_per_second.shape[0]
+        return (np.arange(1, n + 1, dtype=np.float64),
+                self.spikes_per_second[:, 0] / self.n_excitatory,
+                self.spikes_per_second[:, 1] / self.n_inhibitory)
+
+    def weight_fractions(self, weights=None, low=0.5, high=9.5):
+        """Fractions of the excitatory weights below ``low``, in between and
+        above ``high`` (default: the final weights), and exactly at 0 and at
+        the cap: a dict."""
+        w = (self.weights if weights is None else np.asarray(weights))[self.excitatory]
+        cap = SPNET["w_max"]
+        return {"below": float(np.mean(w < low)), "between": float(np.mean((w >= low) &
+                                                                              (w <= high))),
+                "above": float(np.mean(w > high)), "zero": float(np.mean(w == 0.0)),
+                "cap": float(np.mean(w == cap))}
+
+    def spectrum(self, nperseg=1024):
+        """(frequencies in Hz, power) of the population rate over the last
+        <= 10 s (1 ms bins, mean removed, Welch's method)."""
+        from scipy.signal import welch
+
+        x = self.tail_counts.astype(np.float64)
+        if x.size < 16:
+            raise ValueError("spectrum: needs at least 16 ms of the run")
+        return welch(x - x.mean(), fs=1000.0, nperseg=min(nperseg, x.size))
+
+
+def _checkpoint_arrays(seed, requested, stats, state):
+    out = {f"state__{k}": v for k, v in state.to_arrays().items()}
+    out.update(seed=np.array(str(seed)), requested=np.float64(requested))
+    for key, value in stats.items():
+        out[f"stats__{key}"] = value
+    return out
+
+
+def _load_checkpoint(path, seed):
+    from .result import State
+
+    with np.load(path, allow_pickle=False) as f:
+        if str(f["seed"]) != str(seed):
+            raise ValueError(f"resume: the checkpoint {path!r} is of seed {str(f['seed'])}, "
+                             f"not {seed!r}")
+        state = State.from_arrays({k[7:]: f[k] for k in f.files if k.startswith("state__")})
+        stats = {k[7:]: f[k] for k in f.files if k.startswith("stats__")}
+    return state, stats
+
+
+def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_spikes=None,
+                          n_threads=None, progress=False, checkpoint=None,
+                          checkpoint_every=60_000.0, resume=False, weight_times=WEIGHT_TIMES,
+                          segment=10_000.0):
+    """Izhikevich's (2006) polychronization network (spnet), exactly.
+
+    1000 neurons (800 excitatory: a = 0.02, d = 8; 200 inhibitory: a = 0.1,
+    d = 2; b = 0.2, c = -65; v0 = -65, u0 = -13), 100 outgoing synapses each,
+    drawn as spnet.cpp does (distinct targets, no self-synapses; excitatory
+    onto any neuron, inhibitory onto excitatory neurons only): excitatory
+    weights 6 with delays 1-20 ms (5 synapses per delay), plastic under
+    :meth:`izhic.STDP.izhikevich2006` (cap 10); inhibitory -5, delay 1 ms,
+    fixed. Each ms one neuron drawn uniformly gets I = 20
+    (:func:`izhic.inputs.random_events`, from ``seed``). spnet's numerics:
+    net.m's two half steps of 0.5 ms (``method="izhikevich2003"``, dt = 1)
+    with spnet's polynomial ``(0.04 v + 5) v + 140`` (``horner=True``);
+    synaptic input summed in spnet's order. The spikes, weights and
+    derivatives equal those of spnet.m run on the same targets and input
+    (tests/test_plasticity.py checks 10 s against a NumPy loop of spnet.m).
+
+    Parameters
+    ----------
+    duration : float
+        Model time in ms (a whole number of seconds; default one minute).
+    seed : int
+        Seed of the connections (NumPy's ``default_rng(seed)``, as
+        :func:`spnet_targets` draws them) and of the thalamic input.
+    keep_events : bool
+        Keep the thalamic input as explicit events (``net.events``: one per
+        ms, 24 bytes each).
+    keep_spikes : bool or None
+        Keep every spike (``net.raster()``; ~16 bytes per spike, ~6,000
+        spikes per second of model time). None: when ``duration`` is at most
+        10 minutes. The first and the last second are always kept.
+    n_threads : int or None
+        Threads of the kernel (the result does not depend on them).
+    progress : bool
+        A progress bar over the seconds of model time (tqdm).
+    checkpoint : str or path, optional
+        A file (``.npz``) to which the run's state and statistics are saved
+        every ``checkpoint_every`` ms of model time, at the end and when
+        interrupted.
+    resume : bool
+        Continue from ``checkpoint`` if that file exists (its seed must be
+        this ``seed``): the result equals that of an uninterrupted run.
+    weight_times : sequence of float
+        Times (ms, whole seconds) of the excitatory weight histograms
+        (the end is added).
+    segment : float
+        Model time per kernel call (ms, whole seconds): Ctrl-C loses at most
+        the segment under way.
+
+    Returns
+    -------
+    Polychronization2006
+
+    Notes
+    -----
+    Ctrl-C stops the run within a fraction of a second; the result then
+    holds the completed segments (``complete=False``; a checkpoint, when
+    given, is written) and a RuntimeWarning says where it stopped.
+
+    Examples
+    --------
+    >>> net = polychronization_2006(2000.0, seed=1)
+    >>> net.spikes_per_second.shape, net.weights.shape
+    ((2, 2), (100000,))
+    """
+    import time
+    import warnings
+
+    from . import _checks
+    from .inputs import random_events
+    from .plasticity import STDP
+
+    duration = _checks.real_scalar("duration", duration)
+    seconds = duration / 1000.0
+    if not (duration >= 0 and seconds == round(seconds)):
+        raise ValueError(f"duration: a whole, non-negative number of seconds in ms, got "
+                         f"{duration!r}")
+    segment = _checks.real_scalar("segment", segment)
+    if not (segment >= 1000.0 and segment / 1000.0 == round(segment / 1000.0)):
+        raise ValueError(f"segment: a whole number of seconds (>= 1000 ms), got {segment!r}")
+    checkpoint_every = _checks.real_scalar("checkpoint_every", checkpoint_every)
+    if not checkpoint_every > 0:
+        raise ValueError(f"checkpoint_every: must be > 0, got {checkpoint_every!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
+        raise TypeError(f"seed: expected a non-negative int, got {seed!r}")
+    seed = int(seed)
+    wt = np.unique(np.asarray([_checks.real_scalar("weight_times", t) for t in weight_times],
+                              dtype=np.float64))
+    if wt.size and (np.any(wt < 0) or np.any(wt % 1000.0 != 0)):
+        raise ValueError(f"weight_times: whole seconds (ms) >= 0, got {list(weight_times)!r}")
+    wt = wt[wt <= duration]
+    if resume and checkpoint is None:
+        raise ValueError("resume: needs checkpoint= (the file to resume from)")
+    keep_spikes = duration <= _KEEP_SPIKES_UP_TO if keep_spikes is None else bool(keep_spikes)
+
+    model, syn = spnet_network(seed)
+    ne, ni = SPNET["n_excitatory"], SPNET["n_inhibitory"]
+    exc = syn.pre < ne
+    stdp = STDP.izhikevich2006(plastic=exc, w_max=SPNET["w_max"])
+    kicks = random_events(SPNET["kick"])
+    n = ne + ni
+
+    def histogram(w):
+        return np.histogram(w[exc], WEIGHT_EDGES)[0].astype(np.int64)
+
+    state = None
+    stats = {"per_second": np.zeros((0, 2), np.int64), "hist_t": np.zeros(0),
+             "hist": np.zeros((0, WEIGHT_EDGES.size - 1), np.int64),
+             "first_t": np.zeros(0), "first_i": np.zeros(0, np.int64),
+             "last_t": np.zeros(0), "last_i": np.zeros(0, np.int64),
+             "tail": np.zeros(0, np.int64), "spikes_t": np.zeros(0),
+             "spikes_i": np.zeros(0, np.int64), "wall_s": np.float64(0.0)}
+    if resume and checkpoint is not None:
+        import os
+
+        if os.path.exists(checkpoint):
+            state, saved = _load_checkpoint(checkpoint, seed)
+            if state.t > duration:
+                raise ValueError(f"resume: the checkpoint is at t = {state.t:g} ms, past "
+                                 f"duration={duration:g}")
+            if keep_spikes and saved["spikes_t"].size < saved["per_second"].sum():
+                raise ValueError("resume: the checkpoint kept no spikes; pass keep_spikes=False")
+            if saved["hist_t"].size and saved["hist_t"][-1] not in wt:
+                saved["hist_t"] = saved["hist_t"][:-1]      # the end of the saved run
+                saved["hist"] = saved["hist"][:-1]
+            stats.update(saved)
+    weights = syn.weight.copy() if state is None else np.array(state.plastic["weights"][0])
+    if state is None and 0.0 in wt:
+        stats["hist_t"] = np.r_[stats["hist_t"], 0.0]
+        stats["hist"] = np.vstack([stats["hist"], histogram(weights)])
+    done = 0.0 if state is None else state.t
+    times_parts = [stats["spikes_t"]]
+    neuron_parts = [stats["spikes_i"]]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=int(seconds), initial=int(done / 1000.0), unit="s",
+                   desc="polychronization_2006 (model s)", mininterval=0.25)
+    complete = True
+    last_saved = done
+    start = time.perf_counter()
+    wall0 = float(stats["wall_s"])
+
+    def save():
+        s = dict(stats)
+        if keep_spikes:
+            s["spikes_t"] = np.concatenate(times_parts)
+            s["spikes_i"] = np.concatenate(neuron_parts)
+        s["wall_s"] = np.float64(wall0 + time.perf_counter() - start)
+        np.savez(str(checkpoint) + ".tmp.npz", **_checkpoint_arrays(seed, duration, s, state))
+        import os
+
+        os.replace(str(checkpoint) + ".tmp.npz", checkpoint)
+
+    try:
+        while done < duration:
+            stop = min(duration, done + segment)
+            later = wt[wt > done]
+            if later.size and later[0] < stop:
+                stop = float(later[0])
+            kw = {"state": state} if state is not None else {"v0": -65.0, "u0": -13.0}
+            res = simulate(model, kicks, stop - done, 1.0, "izhikevich2003", seed=seed,
+                           synapses=syn, plasticity=stdp, n_threads=n_threads, **kw)
+            state = res.state
+            weights = res.weights
+            t, i = res.raster()
+            order = np.lexsort((i, t))
+            t, i = t[order], i[order]
+            sec = ((t - done - 1.0) // 1000.0).astype(np.int64)   # spikes at t_{k+1}: (done, stop]
+            n_sec = int(round((stop - done) / 1000.0))
+            counts = np.zeros((n_sec, 2), np.int64)
+            np.add.at(counts, (sec, (i >= ne).astype(np.int64)), 1)
+            stats["per_second"] = np.vstack([stats["per_second"], counts])
+            if done < 1000.0:
+                first = t <= 1000.0
+                stats["first_t"], stats["first_i"] = t[first], i[first]
+            last = t > stop - 1000.0
+            stats["last_t"], stats["last_i"] = t[last], i[last]
+            bins = np.bincount((t - done - 1.0).astype(np.int64),
+                               minlength=int(stop - done))
+            stats["tail"] = np.r_[stats["tail"], bins][-_SPECTRUM_MS:]
+            if stop in wt or stop == duration:
+                stats["hist_t"] = np.r_[stats["hist_t"], stop]
+                stats["hist"] = np.vstack([stats["hist"], histogram(weights)])
+            if keep_spikes:
+                times_parts.append(t)
+                neuron_parts.append(i)
+            done = stop
+            if bar is not None:
+                bar.update(int(round(n_sec)))
+            if checkpoint is not None and (done - last_saved >= checkpoint_every
+                                           or done == duration):
+                save()
+                last_saved = done
+    except KeyboardInterrupt:
+        complete = False
+        if checkpoint is not None and state is not None:
+            save()
+        warnings.warn(f"polychronization_2006: interrupted; the result holds the first "
+                      f"{done:g} ms of {duration:g}" +
+                      (f" (resume from {checkpoint!s} with resume=True)" if checkpoint else ""),
+                      RuntimeWarning, stacklevel=2)
+    finally:
+        if bar is not None:
+            bar.close()
+    if stats["hist_t"].size == 0 or stats["hist_t"][-1] != done:
+        stats["hist_t"] = np.r_[stats["hist_t"], done]
+        stats["hist"] = np.vstack([stats["hist"], histogram(weights)])
+    events = kicks.events(n, done, 1.0, seed) if keep_events else None
+    spikes = None
+    if keep_spikes:
+        spikes = (np.concatenate(times_parts), np.concatenate(neuron_parts))
+    weights = np.array(weights)
+    weights.flags.writeable = False
+    return Polychronization2006(
+        seed=seed, duration=done, requested=duration, synapses=syn, weights=weights,
+        state=state, spikes_per_second=stats["per_second"], weight_times=stats["hist_t"],
+        weight_histograms=stats["hist"], first_second=(stats["first_t"], stats["first_i"]),
+        last_second=(stats["last_t"], stats["last_i"]), tail_counts=stats["tail"],
+        events=events, spikes=spikes, complete=complete,
+        wall_s=float(wall0 + time.perf_counter() - start), n_excitatory=ne, n_inhibitory=ni)

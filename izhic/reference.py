@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -60,6 +60,7 @@ class ReferenceResult(NamedTuple):
     spike_times: SpikeTrains
     v_final: np.ndarray
     u_final: np.ndarray
+    weights: Optional[list] = None
 
 
 def _clamp(v):
@@ -240,20 +241,22 @@ def _step_current(plan, k):
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                    n_neurons=None, v0=None, u0=None, noise=None, noise_kind="white",
                    seed=None, spike_time=None, neuron_ids=None, state=None, synapses=None,
-                   poisson=None):
+                   poisson=None, plasticity=None):
     """Plain-NumPy reference of :func:`izhic.simulate` (same bits, much slower).
 
     Parameters
     ----------
-    model, current, duration, dt, method, n_neurons, v0, u0, noise, noise_kind, seed, spike_time, neuron_ids, state, synapses, poisson
+    model, current, duration, dt, method, n_neurons, v0, u0, noise, noise_kind, seed, spike_time, neuron_ids, state, synapses, poisson, plasticity
         As in :func:`izhic.simulate` (every model form and method, networks
-        of every synapse kind; give ``seed`` with noise to compare runs).
+        of every synapse kind, both plasticity rules; give ``seed`` with
+        noise to compare runs).
 
     Returns
     -------
     ReferenceResult
-        Spike times and the final state; equal bit for bit to those of
-        :func:`izhic.simulate` with the same arguments.
+        Spike times, the final state and (plastic runs) the final weights;
+        equal bit for bit to those of :func:`izhic.simulate` with the same
+        arguments.
 
     Notes
     -----
@@ -292,7 +295,7 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None
     plan = build_plan(model, current, duration, dt, method, n_neurons=n_neurons, v0=v0, u0=u0,
                       noise=noise, noise_kind=noise_kind, seed=seed, neuron_ids=neuron_ids,
                       spike_time=spike_time, state=state, n_threads=1, synapses=synapses,
-                      poisson=poisson, for_kernel=False)
+                      poisson=poisson, plasticity=plasticity, for_kernel=False)
     return run_plan_numpy(plan)
 
 
@@ -305,7 +308,7 @@ class _NetworkInput:
 
     def __init__(self, plan):
         net = plan.network
-        self.net, self.n, self.step0 = net, plan.n, plan.step0
+        self.net, self.n, self.step0, self.dt = net, plan.n, plan.step0, plan.dt
         self.history = {}                     # step -> neurons that spiked (in order)
         for i, k in zip(net.in_flight_neuron.tolist(), net.in_flight_step.tolist()):
             self.history.setdefault(k, []).append(i)
@@ -329,6 +332,9 @@ class _NetworkInput:
             for e in range(net.ev_ptr[local], net.ev_ptr[local + 1]):
                 i = int(net.ev_neuron[e])
                 acc[net.acc_current][i] = acc[net.acc_current][i] + net.ev_amp[e]
+        for j in range(net.kick_n):
+            i = _noise.kick_neuron(net.kick_key, k, j, net.kick_n, n)
+            acc[net.acc_current][i] = acc[net.acc_current][i] + net.kick_amp
         for q, keys in zip(net.poisson, self.poisson_keys):
             target = acc[q.acc]
             for i in range(n):
@@ -341,7 +347,58 @@ class _NetworkInput:
                     target = acc[pr.acc]
                     for idx in table.get((i, m), ()):
                         target[pr.post[idx]] = target[pr.post[idx]] + pr.weight[idx]
+                        if pr.rule and (pr.mask is None or pr.mask[idx]):
+                            self._depress(pr, idx, k)
         return acc
+
+    # -- plasticity (izhic.plasticity), synapse by synapse ---------------------------
+    def _depress(self, pr, s, k):
+        net, i = self.net, int(pr.post[s])
+        p = net.stdp
+        if net.rule == 1:
+            pr.sd[s] = pr.sd[s] - p["ltd_ratio"] * net.traces[(k % net.n_cols) * self.n + i]
+        else:
+            pr.apre[s] = _decay(pr.apre[s], k - pr.tpre[s], self.dt, p["tau_plus"]) + p["a_plus"]
+            pr.tpre[s] = k
+            y = _decay(net.apost[i], k - net.tpost[i], self.dt, p["tau_minus"])
+            pr.weight[s] = min(max(pr.weight[s] - y, p["w_min"]), p["w_max"])
+
+    def after_step(self, k, spiked):
+        """Weight update (end of an interval), traces, potentiation."""
+        net, n, p = self.net, self.n, self.net.stdp
+        if not net.rule:
+            return
+        if net.rule == 1 and (k + 1) % net.interval == 0:
+            for pr in net.projections:
+                if pr.rule:
+                    sel = slice(None) if pr.mask is None else pr.mask.astype(bool)
+                    pr.weight[sel] = np.clip((p["bias"] + pr.weight[sel]) + pr.sd[sel],
+                                             p["w_min"], p["w_max"])
+                    pr.sd[sel] = p["derivative_decay"] * pr.sd[sel]
+        if net.rule == 1:
+            new = ((k + 1) % net.n_cols) * n
+            old = (k % net.n_cols) * n
+            net.traces[new:new + n] = p["trace_decay"] * net.traces[old:old + n]
+            for i in spiked:
+                net.traces[new + i] = p["trace_amplitude"]
+        for i in spiked:
+            if net.rule == 2:
+                net.apost[i] = _decay(net.apost[i], k + 1 - net.tpost[i], self.dt,
+                                      p["tau_minus"]) + p["a_minus"]
+                net.tpost[i] = k + 1
+            for pr in net.projections:
+                if not pr.rule:
+                    continue
+                for q in range(pr.in_ptr[i], pr.in_ptr[i + 1]):
+                    s = pr.in_syn[q]
+                    if net.rule == 1:
+                        col = k + 1 - int(pr.in_dly[q])
+                        if col >= 0:
+                            pr.sd[s] = pr.sd[s] + net.traces[(col % net.n_cols) * n
+                                                             + pr.in_pre[q]]
+                    else:
+                        x = _decay(pr.apre[s], k + 1 - pr.tpre[s], self.dt, p["tau_plus"])
+                        pr.weight[s] = min(max(pr.weight[s] + x, p["w_min"]), p["w_max"])
 
     def step_input(self, acc, current, v, syn):
         """-> (v after the jumps, B, (I at t_k, t_k + dt/2, t_k + dt) or I held)."""
@@ -411,7 +468,18 @@ def run_plan_numpy(plan):
                 net.history[kk] = spiked
                 for g in range(plan.network.n_exp):
                     syn[g] = syn[g] * plan.network.exp_full[g]
-    return ReferenceResult(SpikeTrains.from_lists(trains), v, u)
+                net.after_step(kk, spiked)
+    weights = None
+    if plan.network is not None and plan.network.rule:
+        weights = [pr.weight for pr in plan.network.projections]
+    return ReferenceResult(SpikeTrains.from_lists(trains), v, u, weights)
+
+
+def _decay(x, steps, dt, tau):
+    """x after ``steps`` steps of exponential decay (as the kernel computes it)."""
+    if x == 0.0:
+        return 0.0
+    return x * math.exp(-(float(steps) * dt) / tau)
 
 
 # ---------------------------------------------------------------------------

@@ -114,6 +114,9 @@ class SpikeTrains(Sequence):
         return np.diff(self[i])
 
 
+_STATE_FORMAT = 1     # State.save's file layout
+
+
 def _frozen_copy(arr):
     out = np.array(arr, dtype=np.float64)
     out.flags.writeable = False
@@ -150,6 +153,12 @@ class State:
     network : str or None
         Network runs: what identifies the connections; a continuation must
         pass the same ``synapses=``.
+    plastic : dict or None
+        Plastic runs: the rule (``"rule"``), the weights of each Synapses
+        object (``"weights"``, None for one without a rule) and what the
+        rule keeps (``"sd"`` derivatives and ``"traces"`` for
+        ``izhikevich2006``; ``"apre"``, ``"tpre"``, ``"apost"``, ``"tpost"``
+        for ``additive``).
     """
 
     v: np.ndarray
@@ -160,6 +169,7 @@ class State:
     in_flight: Optional[tuple] = None
     syn: Optional[np.ndarray] = None
     network: Optional[str] = None
+    plastic: Optional[dict] = None
 
     def __post_init__(self):
         object.__setattr__(self, "v", _frozen_copy(self.v) if self.v.flags.writeable
@@ -182,6 +192,89 @@ class State:
     def __repr__(self):
         return (f"State(n_neurons={self.n_neurons}, t={self.t:g} ms, step={self.step}, "
                 f"dt={self.dt:g} ms)")
+
+    # -- files ---------------------------------------------------------------
+
+    def to_arrays(self):
+        """The state as a flat dict of NumPy arrays (what :meth:`save` writes;
+        :meth:`from_arrays` reads it back)."""
+        out = {"state_format": np.int64(_STATE_FORMAT), "v": self.v, "u": self.u,
+               "step": np.int64(self.step), "dt": np.float64(self.dt),
+               "seed": np.array("" if self.seed is None else str(self.seed))}
+        if self.in_flight is not None:
+            out["in_flight_neurons"], out["in_flight_steps"] = self.in_flight
+        if self.syn is not None:
+            out["syn"] = self.syn
+        if self.network is not None:
+            out["network"] = np.array(self.network)
+        if self.plastic is not None:
+            p = self.plastic
+            out["plastic_rule"] = np.array(p["rule"])
+            out["plastic_n"] = np.int64(len(p["weights"]))
+            for name, value in p.items():
+                if name == "rule":
+                    continue
+                if isinstance(value, tuple):
+                    for i, x in enumerate(value):
+                        if x is not None:
+                            out[f"plastic_{name}_{i}"] = x
+                else:
+                    out[f"plastic_{name}"] = value
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays):
+        """A State from :meth:`to_arrays`' dict (or an opened ``.npz``)."""
+        try:
+            fmt = int(arrays["state_format"])
+        except KeyError:
+            raise ValueError("state: not an izhic state (no 'state_format' entry)") from None
+        if fmt != _STATE_FORMAT:
+            raise ValueError(f"state: format {fmt} is not this izhic's ({_STATE_FORMAT})")
+        keys = set(arrays.keys()) if hasattr(arrays, "keys") else set(arrays)
+        seed = str(arrays["seed"])
+        in_flight = None
+        if "in_flight_neurons" in keys:
+            in_flight = (np.asarray(arrays["in_flight_neurons"], dtype=np.int32),
+                         np.asarray(arrays["in_flight_steps"], dtype=np.int64))
+        plastic = None
+        if "plastic_rule" in keys:
+            n = int(arrays["plastic_n"])
+            plastic = {"rule": str(arrays["plastic_rule"])}
+            per = ("weights", "sd") if plastic["rule"] == "izhikevich2006" else \
+                ("weights", "apre", "tpre")
+            whole = ("traces",) if plastic["rule"] == "izhikevich2006" else ("apost", "tpost")
+            for name in per:
+                plastic[name] = tuple(
+                    _frozen_copy(arrays[f"plastic_{name}_{i}"])
+                    if f"plastic_{name}_{i}" in keys else None for i in range(n))
+            for name in whole:
+                plastic[name] = _frozen_copy(arrays[f"plastic_{name}"])
+        return cls(v=np.asarray(arrays["v"], dtype=np.float64),
+                   u=np.asarray(arrays["u"], dtype=np.float64), step=int(arrays["step"]),
+                   dt=float(arrays["dt"]), seed=int(seed) if seed else None,
+                   in_flight=in_flight,
+                   syn=np.asarray(arrays["syn"], dtype=np.float64) if "syn" in keys else None,
+                   network=str(arrays["network"]) if "network" in keys else None,
+                   plastic=plastic)
+
+    def save(self, path):
+        """Write the state to ``path`` (a NumPy ``.npz``; written to a
+        temporary file first and then renamed, so that an interrupted save
+        leaves the previous file whole). :meth:`State.load` reads it back:
+        the continuation from the loaded state equals the one from this."""
+        import os
+
+        path = os.fspath(path)
+        tmp = path + ".tmp.npz"
+        np.savez(tmp, **self.to_arrays())
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path):
+        """The state that :meth:`save` wrote to ``path``."""
+        with np.load(path, allow_pickle=False) as f:
+            return cls.from_arrays(f)
 
 
 @dataclass(frozen=True, repr=False)
@@ -215,6 +308,10 @@ class SimulationResult:
         Everything needed to continue: ``simulate(..., state=res.state)``.
     t_start, t_stop : float
         Time (ms) at which the run started (0, or the state's time) and ended.
+    weights : ndarray, list or None
+        Plastic runs: the final weights in the storage order of the synapses
+        (a list, one entry per Synapses object, when ``synapses=`` was a
+        list; the unchanged weights of objects without a rule).
     """
 
     spike_times: SpikeTrains
@@ -232,6 +329,7 @@ class SimulationResult:
     state: Optional[State] = None
     t_start: float = 0.0
     t_stop: Optional[float] = None
+    weights: Optional[object] = None
 
     def __post_init__(self):
         if self.t_stop is None:

@@ -139,8 +139,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
              n_neurons=None, v0=None, u0=None, record=None, record_neurons=None,
              record_dt=None, v_at_spike="peak", spike_time=None, noise=None,
              noise_kind="white", seed=None, neuron_ids=None, n_threads=None, state=None,
-             synapses=None, poisson=None, progress=False):
-    """Simulate a population of independent Izhikevich neurons.
+             synapses=None, poisson=None, plasticity=None, progress=False):
+    """Simulate Izhikevich neurons: a population, or a network of them.
 
     Parameters
     ----------
@@ -155,7 +155,10 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         time-varying stimulus built from :mod:`izhic.inputs` (e.g.
         ``offsets + izhic.inputs.pulse(100, 200, 5.0)``). The current of each
         step is the stimulus at the step's start ``t_k = k dt``, held over the
-        step (all RK4 stages see it).
+        step (all RK4 stages see it). Sparse pulses:
+        ``izhic.inputs.events(neuron, time, amplitude)`` (each amplitude
+        added to the current of the step that starts at ``time``) and
+        ``izhic.inputs.random_events(amplitude)`` (spnet's thalamic input).
     duration : float
         Simulated time in ms (a whole number of steps).
     dt : float
@@ -207,10 +210,11 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         ``"per_step"``: sigma * N(0,1) each step, whatever dt (the 2003
         network's ``I = 5 randn``).
     seed : int, optional
-        Seed of the noise (default: a fresh random seed, reported as
-        ``res.seed``; with ``state=``, the state's seed). The noise of neuron
-        i at step k depends only on (seed, i, k): identical for any thread
-        count. Refused without ``noise`` (nothing would use it).
+        Seed of the noise, the Poisson input and the random events (default:
+        a fresh random seed, reported as ``res.seed``; with ``state=``, the
+        state's seed). The noise of neuron i at step k depends only on
+        (seed, i, k): identical for any thread count. Refused when nothing
+        would use it.
     neuron_ids : array_like of int, shape (n_neurons,), optional
         The identity of each neuron in the noise stream (non-negative ints,
         default ``0 .. n_neurons - 1``): neuron ``i`` draws the numbers of
@@ -226,6 +230,25 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         ``u0``): the same ``dt``; steps, noise and time-varying input go on
         from where that run stopped, so chained runs equal one long run bit
         for bit, and times (spikes, traces) are absolute.
+    synapses : Synapses or list of Synapses, optional
+        Connections between the neurons (:class:`izhic.Synapses`, built
+        directly, from a dense matrix or with :mod:`izhic.connect`): a spike
+        found at the end of step k reaches a target of a synapse with a
+        delay of m steps in step k + m, where it acts as the synapse's kind
+        says (``"current"``: added to the current of that step;
+        ``"voltage"``: v jumps at the step's start; ``"exponential"``: a
+        synaptic current with time constant tau). The input of a step is
+        summed in a fixed order (events, random events, Poisson input, then
+        the spikes newest first; among one step's spikes the highest index
+        first; for one spike the objects in the order given, each in storage
+        order), so results do not depend on the thread count.
+    poisson : PoissonInput or list of them, optional
+        Independent Poisson spike input to every neuron
+        (:func:`izhic.inputs.poisson`), through a synapse kind.
+    plasticity : STDP or list of (STDP or None), optional
+        The rule that changes the synapses' weights (:class:`izhic.STDP`,
+        see :mod:`izhic.plasticity`); a list gives each Synapses object its
+        rule or None. The final weights are ``res.weights``.
     progress : bool, default False
         Show a tqdm progress bar over the steps (a widget in notebooks).
 
@@ -281,7 +304,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                       record=record, record_neurons=record_neurons, record_dt=record_dt,
                       v_at_spike=v_at_spike, spike_time=spike_time, noise=noise,
                       noise_kind=noise_kind, seed=seed, neuron_ids=neuron_ids,
-                      n_threads=n_threads, state=state, synapses=synapses, poisson=poisson)
+                      n_threads=n_threads, state=state, synapses=synapses, poisson=poisson,
+                      plasticity=plasticity)
     for text in plan.warnings:
         warnings.warn(text, AccuracyWarning, stacklevel=2)
     times, offsets, in_flight = _run(plan, progress)
@@ -294,13 +318,39 @@ def result_of(plan, times, offsets, in_flight=None):
     v.flags.writeable = False
     u.flags.writeable = False
     net = plan.network
+    plastic, weights = _plastic_state(net)
     state = State(v, u, plan.step0 + plan.n_steps, plan.dt, plan.seed,
                   in_flight=in_flight, syn=None if net is None else net.syn.copy(),
-                  network=None if net is None else net.fingerprint)
+                  network=None if net is None else net.fingerprint, plastic=plastic)
     return SimulationResult(
         spike_times=SpikeTrains(times, offsets), duration=plan.duration, dt=plan.dt,
         method=plan.method, n_neurons=plan.n, v_final=v, u_final=u, t=plan.t,
         v=plan.tr_v, u=plan.tr_u, record_neurons=plan.record_neurons, seed=plan.seed,
-        state=state, t_start=plan.t_start, t_stop=plan.t_stop,
+        state=state, t_start=plan.t_start, t_stop=plan.t_stop, weights=weights,
     )
+
+
+def _frozen(x):
+    if x is not None:
+        x.flags.writeable = False
+    return x
+
+
+def _plastic_state(net):
+    """(State.plastic, SimulationResult.weights) of a finished network plan."""
+    if net is None or not net.rule:
+        return None, None
+    prs = net.projections
+    plastic = {"rule": "izhikevich2006" if net.rule == 1 else "additive",
+               "weights": tuple(_frozen(pr.weight) if pr.rule else None for pr in prs)}
+    if net.rule == 1:
+        plastic["sd"] = tuple(_frozen(pr.sd) for pr in prs)
+        plastic["traces"] = _frozen(net.traces)
+    else:
+        plastic["apre"] = tuple(_frozen(pr.apre) for pr in prs)
+        plastic["tpre"] = tuple(_frozen(pr.tpre) for pr in prs)
+        plastic["apost"] = _frozen(net.apost)
+        plastic["tpost"] = _frozen(net.tpost)
+    weights = [pr.weight for pr in prs]
+    return plastic, weights[0] if len(net.synapses) == 1 and net.single else weights
 

@@ -1,5 +1,8 @@
 """Helpers shared by the test modules (imported as ``helpers``: pytest puts
 this folder on sys.path)."""
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 from numpy.testing import assert_array_equal
 
@@ -34,3 +37,12 @@ def core_equals_numpy(model, current, *args, **kwargs):
     for n_threads in (1, 2):
         assert_same(izhic.simulate(model, current, *args, n_threads=n_threads, **kwargs), ref)
     return ref
+
+
+def load_example(name):
+    """``examples/<name>.py`` imported as a module named ``<name>_example``."""
+    path = Path(__file__).resolve().parents[1] / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"{name}_example", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

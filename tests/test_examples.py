@@ -5,9 +5,7 @@ numbers come from a full run).
 Each figure test is one that would have caught a defect of 0.1: the euler line
 hidden under the interpolated one, the "dt 0.1" label on the arrow, a failed
 claim printed as FAIL while the script exited 0."""
-import importlib.util
 import io
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,18 +13,13 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from figure_geometry import crosses_box, display_segment, drawn   # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import load_example   # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def accuracy():
     """examples/accuracy.py, imported as a module."""
-    spec = importlib.util.spec_from_file_location("accuracy_example",
-                                                  ROOT / "examples" / "accuracy.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_example("accuracy")
 
 
 def made_up_errors(accuracy):

@@ -17,14 +17,16 @@ from izhic.figures.rs_study import rs_sweep
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "izhic"
 FIGURE_MODULES = ["izhic.figures", "izhic.figures.rs_study", "izhic.figures.izhikevich2003",
-                  "izhic.figures.izhikevich2004", "izhic.figures.izhikevich2007",
+                  "izhic.figures.izhikevich2004", "izhic.figures.izhikevich2006",
+                  "izhic.figures.izhikevich2007",
                   "izhic.figures.phase_plane", "izhic.figures.figure1m",
                   "izhic.figures._common"]
 
 
 def test_figure_registry():
     assert list(FIGURES) == ["rs_sweep", "features_2004", "neuron_types_2003",
-                             "cell_types_2007", "network_2003", "phase_plane"]
+                             "cell_types_2007", "network_2003", "polychronization_2006",
+                             "phase_plane"]
     assert FIGURES["rs_sweep"] is rs_sweep
     for name, func in FIGURES.items():
         # `izhic figure --list` shows the first line of the docstring
@@ -38,6 +40,7 @@ def test_registry_modules_are_named_after_their_source():
     assert where == {"rs_sweep": "rs_study", "features_2004": "izhikevich2004",
                      "neuron_types_2003": "izhikevich2003",
                      "cell_types_2007": "izhikevich2007", "network_2003": "izhikevich2003",
+                     "polychronization_2006": "izhikevich2006",
                      "phase_plane": "phase_plane"}
     from izhic import figures, plotting
     assert figures.new_figure is plotting.new_figure
