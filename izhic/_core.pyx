@@ -59,7 +59,7 @@ The NumPy reference (``izhic.reference``) evaluates the same expressions in the
 same order; the build uses ``-ffp-contract=off`` so the results are identical
 bit for bit.
 """
-from cython.parallel cimport prange, threadid
+from cython.parallel cimport parallel, prange, threadid
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
 from libc.math cimport fabs, exp
@@ -101,6 +101,15 @@ cdef extern from *:
     #define izhic_prefetch(p) __builtin_prefetch((const void*)(p))
     #else
     #define izhic_prefetch(p) ((void)0)
+    #endif
+    /* A barrier of the enclosing parallel region (an orphaned directive):
+       Cython makes a prange inside "with parallel()" an "omp for nowait". */
+    #ifdef _OPENMP
+    static inline void izhic_barrier(void) {
+        _Pragma("omp barrier")
+    }
+    #else
+    static inline void izhic_barrier(void) {}
     #endif
     /* Random numbers: counter-based (izhic/_noise.py is the reference, bit for
        bit). A neuron's stream key is mix64(mix64(id + stream) ^ seed); the
@@ -221,6 +230,7 @@ cdef extern from *:
     double _lower "izhic_lower"(double x, double lo) noexcept nogil
     int _ctz "izhic_ctz"(uint64_t x) noexcept nogil
     void _prefetch "izhic_prefetch"(const void* p) noexcept nogil
+    void _barrier "izhic_barrier"() noexcept nogil
     long _kick "izhic_kick"(uint64_t key, uint64_t k, uint64_t j, uint64_t per,
                             long n) noexcept nogil
     void _add_normals "izhic_add_normals"(long n, const uint64_t* keys, uint64_t step,
@@ -248,7 +258,10 @@ cdef enum:
     MAX_EXP = 4        # exponential synapses: at most this many time constants in one run
     NMASK = 256        # steps between two spike extractions
     PREFETCH = 24       # delivery: queue entries fetched ahead
+    LTP_PREFETCH = 12   # potentiation: incoming synapses fetched ahead
     MAX_PARTS = 1024    # network runs: partitions (one per thread)
+    PROJ_BITS = 24      # a queue entry's proj: the projection, and its group's plastic flag
+    PROJ_MASK = (1 << 24) - 1
 
 # method codes (keep in sync with izhic.simulate.METHODS)
 cdef enum:
@@ -307,6 +320,7 @@ ctypedef struct Proj:
     int rule
     double* wm
     const uint8_t* mask         # plastic synapses (NULL: all)
+    const uint8_t* gflag        # plastic runs: group g has 0 no, 1 only, 2 some plastic synapses
     double* sd                  # izhikevich2006: the derivatives
     double* apre                # additive: each synapse's presynaptic trace, at step tpre
     int64_t* tpre
@@ -314,6 +328,7 @@ ctypedef struct Proj:
     const int64_t* in_syn       # (their storage positions,
     const int32_t* in_pre       #  presynaptic neurons
     const int32_t* in_dly       #  and delays in steps)
+    const int64_t* in_off       #  and where their traces are: in_pre - in_dly * n
 
 
 ctypedef struct PoissonIn:
@@ -427,7 +442,9 @@ ctypedef struct Ctx:
     int64_t ring                # queue slots (>= the longest delay + the window, in steps)
     Queue* queue                # queue[(k % ring) * n_parts + p]: the synapse ranges that
                                 # act in step k, from the spikes of partition p's neurons
-    Queue* hist                 # hist[k % ring]: the neurons that spiked in step k (in order)
+    Queue* hist                 # hist[(k % ring) * n_parts + p]: the neurons of partition p
+                                # that spiked in step k (in order)
+    int push_failed             # a window's spikes could not enter the history (no memory)
     WinBuf* win                 # per partition: the spikes of the window (neuron, step)
     # random events (izhic.inputs.random_events): kick_n neurons a step
     uint64_t kick_key
@@ -1377,16 +1394,23 @@ cdef inline double _decayed(double x, int64_t steps, double dt, double tau) noex
 
 
 cdef inline void _depress(Ctx* ctx, const Proj* P, Py_ssize_t a, Py_ssize_t b,
-                          int64_t k) noexcept nogil:
+                          int64_t k, bint masked) noexcept nogil:
     """The plasticity of arrivals a .. b - 1 of P in step k (their targets are
-    this partition's)."""
+    this partition's); ``masked``: some of them are not plastic."""
     cdef Py_ssize_t s
     cdef int32_t i
     cdef const double* x = NULL
+    cdef double* sd = P.sd
+    cdef const int32_t* post = P.post
+    cdef double ltd = ctx.ltd_ratio
     if P.rule == 1:
         x = ctx.traces + (k % ctx.n_cols) * ctx.n
+        if not masked:         # sd -= ltd_ratio * the target's trace in step k
+            for s in range(a, b):
+                sd[s] = sd[s] - ltd * x[post[s]]
+            return
     for s in range(a, b):
-        if P.mask != NULL and P.mask[s] == 0:
+        if masked and P.mask[s] == 0:
             continue
         i = P.post[s]
         if P.rule == 1:        # sd -= ltd_ratio * the target's trace in step k
@@ -1404,7 +1428,8 @@ cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_s
     into their accumulators' slot ``off`` (= step in the window * n), for
     step k; then their plasticity, if any."""
     cdef Py_ssize_t a, b, s, m
-    cdef const Proj* P = &ctx.proj[q.proj]
+    cdef const Proj* P = &ctx.proj[q.proj & PROJ_MASK]
+    cdef int flag = q.proj >> PROJ_BITS
     cdef const int32_t* post = P.post
     cdef const double* w
     cdef double* acc
@@ -1427,18 +1452,22 @@ cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_s
     else:
         for s in range(a, b):
             acc[post[s]] = acc[post[s]] + w[s]
-    if P.rule:
-        _depress(ctx, P, a, b, k)
+    if flag:
+        _depress(ctx, P, a, b, k, flag == 2)
 
 
 cdef inline void _prefetch_entry(Ctx* ctx, const QEntry* q) noexcept nogil:
-    cdef const Proj* P = &ctx.proj[q.proj]
+    cdef const Proj* P = &ctx.proj[q.proj & PROJ_MASK]
     cdef int64_t last = q.start + q.length - 1
     _prefetch(&P.post[q.start])
     _prefetch(&P.w[q.start])
+    if P.sd != NULL and q.proj >> PROJ_BITS:   # the derivatives its depression changes
+        _prefetch(&P.sd[q.start])
     if q.length <= 16:          # a short group: its last lines too (a long one streams)
         _prefetch(&P.post[last])
         _prefetch(&P.w[last])
+        if P.sd != NULL and q.proj >> PROJ_BITS:
+            _prefetch(&P.sd[last])
 
 
 cdef void _deliver(Ctx* ctx, Py_ssize_t slot, Py_ssize_t lo_n, Py_ssize_t hi_n,
@@ -1542,7 +1571,9 @@ cdef int _push_spike(Ctx* ctx, int32_t i, int64_t k, int64_t from_step,
                     slot = slot - ctx.ring
                 s = P.gstart[g]
                 if _q_push(&ctx.queue[slot * ctx.n_parts + p], s,
-                           <int32_t> (P.gstart[g + 1] - s), pj, k) != 0:
+                           <int32_t> (P.gstart[g + 1] - s),
+                           pj | ((<int32_t> P.gflag[g]) << PROJ_BITS if P.gflag != NULL
+                                 else 0), k) != 0:
                     return -1
     return 0
 
@@ -1591,46 +1622,57 @@ cdef void _push_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept 
                     b.failed = 1
 
 
-cdef int _push_window(Ctx* ctx, int64_t kw0, int64_t kw1) noexcept nogil:
-    """After a window (serial): the spikes it found, by step and then by neuron,
-    enter the history; the window's slots are emptied for reuse; -1 if out of
-    memory."""
+cdef void _close_window(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
+    """After a window, for partition p (in the parallel phase: its slots are
+    its own): the spikes it found, by step, enter its history; its delivered
+    queue slots and its window buffer are emptied for reuse. Out of memory
+    sets ``ctx.push_failed``."""
     cdef int64_t k
-    cdef Py_ssize_t p, e
-    cdef WinBuf* b
-    for p in range(ctx.n_parts):
-        if ctx.win[p].failed:
-            return -1
+    cdef Py_ssize_t e
+    cdef WinBuf* b = &ctx.win[p]
+    cdef Queue* h
+    if b.failed:
+        ctx.push_failed = 1
     for k in range(kw0, kw1):
-        for p in range(ctx.n_parts):
-            ctx.queue[(k % ctx.ring) * ctx.n_parts + p].n = 0     # delivered
-        ctx.hist[k % ctx.ring].n = 0          # the slot now holds step k
-        for p in range(ctx.n_parts):
-            b = &ctx.win[p]
-            for e in range(b.n):
-                if b.step[e] == k and _q_push(&ctx.hist[k % ctx.ring], b.neuron[e], 0, 0,
-                                              k) != 0:
-                    return -1
-    for p in range(ctx.n_parts):
-        ctx.win[p].n = 0
-    return 0
+        ctx.queue[(k % ctx.ring) * ctx.n_parts + p].n = 0     # delivered
+        h = &ctx.hist[(k % ctx.ring) * ctx.n_parts + p]
+        h.n = 0                                               # the slot now holds step k
+        for e in range(b.n):
+            if b.step[e] == k and _q_push(h, b.neuron[e], 0, 0, k) != 0:
+                ctx.push_failed = 1
+    b.n = 0
 
 
-cdef void _update_weights(Ctx* ctx) noexcept nogil:
+cdef void _update_weights(Ctx* ctx, Py_ssize_t c, Py_ssize_t n_chunks) noexcept nogil:
     """izhikevich2006, at the end of an interval: w = clip((bias + w) + sd),
-    sd *= sd_decay, for every plastic synapse."""
-    cdef Py_ssize_t pj, s, n_syn
+    sd *= sd_decay, for every plastic synapse; chunk c of n_chunks of each
+    projection's groups (element by element: any split gives the same)."""
+    cdef Py_ssize_t pj, s, g, g0, g1, n_groups
     cdef Proj* P
+    cdef double bias = ctx.bias, w_min = ctx.w_min, w_max = ctx.w_max, decay = ctx.sd_decay
+    cdef double* wm
+    cdef double* sd
     for pj in range(ctx.n_proj):
         P = &ctx.proj[pj]
         if P.rule != 1:
             continue
-        n_syn = P.gstart[P.gptr[ctx.n]]
-        for s in range(n_syn):
-            if P.mask != NULL and P.mask[s] == 0:
+        wm = P.wm
+        sd = P.sd
+        n_groups = P.gptr[ctx.n]
+        g0 = (n_groups * c) // n_chunks
+        g1 = (n_groups * (c + 1)) // n_chunks
+        for g in range(g0, g1):
+            if P.gflag[g] == 0:
                 continue
-            P.wm[s] = _clip((ctx.bias + P.wm[s]) + P.sd[s], ctx.w_min, ctx.w_max)
-            P.sd[s] = ctx.sd_decay * P.sd[s]
+            if P.gflag[g] == 1:
+                for s in range(P.gstart[g], P.gstart[g + 1]):
+                    wm[s] = _clip((bias + wm[s]) + sd[s], w_min, w_max)
+                    sd[s] = decay * sd[s]
+            else:
+                for s in range(P.gstart[g], P.gstart[g + 1]):
+                    if P.mask[s] != 0:
+                        wm[s] = _clip((bias + wm[s]) + sd[s], w_min, w_max)
+                        sd[s] = decay * sd[s]
 
 
 cdef void _plastic_part(Ctx* ctx, Py_ssize_t p, int64_t k) noexcept nogil:
@@ -1678,19 +1720,21 @@ cdef inline void _potentiate_2006(Proj* P, int64_t q0, int64_t q1, int64_t k, in
                                   const double* traces, Py_ssize_t n,
                                   int64_t n_cols) noexcept nogil:
     """sd += the pre trace as seen at the synapse (delay steps before step
-    k + 1), for the incoming synapses q0 .. q1 - 1 of a neuron that fired."""
+    k + 1), for the incoming synapses q0 .. q1 - 1 of a neuron that fired.
+    (Before the run's first step the ring holds zeros: a run from t = 0
+    starts with zero traces, and the columns of steps before it are not
+    written until their turn comes.)"""
     cdef double* sd = P.sd
     cdef const int64_t* in_syn = P.in_syn
-    cdef const int32_t* in_pre = P.in_pre
-    cdef const int32_t* in_dly = P.in_dly
-    cdef int64_t q, col, d
+    cdef const int64_t* in_off = P.in_off
+    cdef int64_t q, idx, base = now * n, wrap = n_cols * n
     for q in range(q0, q1):
-        d = in_dly[q]
-        if k + 1 - d >= 0:                  # (before the run's start: 0)
-            col = now - d                   # (k + 1 - d) % n_cols, as d < n_cols
-            if col < 0:
-                col = col + n_cols
-            sd[in_syn[q]] = sd[in_syn[q]] + traces[col * n + in_pre[q]]
+        if q + LTP_PREFETCH < q1:           # the derivatives are scattered: fetch ahead
+            _prefetch(&sd[in_syn[q + LTP_PREFETCH]])
+        idx = base + in_off[q]              # ((k + 1 - d) % n_cols) * n + pre
+        if idx < 0:
+            idx = idx + wrap
+        sd[in_syn[q]] = sd[in_syn[q]] + traces[idx]
 
 
 cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
@@ -2310,8 +2354,11 @@ cdef class Run:
         cdef const int64_t[::1] in_syn = pr.in_syn
         cdef const int32_t[::1] in_pre = pr.in_pre
         cdef const int32_t[::1] in_dly = pr.in_dly
+        cdef const int64_t[::1] in_off = pr.in_off
         P.wm = &wm[0] if wm.shape[0] else NULL
         P.w = P.wm
+        cdef const uint8_t[::1] gflag = pr.gflag
+        P.gflag = &gflag[0] if gflag.shape[0] else NULL
         if pr.mask is not None:
             mask = pr.mask
             P.mask = &mask[0] if mask.shape[0] else NULL
@@ -2326,6 +2373,7 @@ cdef class Run:
         P.in_syn = &in_syn[0] if in_syn.shape[0] else NULL
         P.in_pre = &in_pre[0] if in_pre.shape[0] else NULL
         P.in_dly = &in_dly[0] if in_dly.shape[0] else NULL
+        P.in_off = &in_off[0] if in_off.shape[0] else NULL
 
     def _setup_rule(self, net):
         """The run's plasticity rule and random events."""
@@ -2427,17 +2475,19 @@ cdef class Run:
         if ctx.n_parts > MAX_PARTS:
             raise ValueError(f"n_threads: a network run has at most {MAX_PARTS} partitions")
         ctx.queue = <Queue*> malloc(ctx.ring * ctx.n_parts * sizeof(Queue))
-        ctx.hist = <Queue*> malloc(ctx.ring * sizeof(Queue))
+        ctx.hist = <Queue*> malloc(ctx.ring * ctx.n_parts * sizeof(Queue))
         ctx.win = <WinBuf*> malloc(ctx.n_parts * sizeof(WinBuf))
         if ctx.queue == NULL or ctx.hist == NULL or ctx.win == NULL:
             raise MemoryError("izhic: cannot allocate the spike queues")
         memset(ctx.queue, 0, ctx.ring * ctx.n_parts * sizeof(Queue))
-        memset(ctx.hist, 0, ctx.ring * sizeof(Queue))
+        memset(ctx.hist, 0, ctx.ring * ctx.n_parts * sizeof(Queue))
         memset(ctx.win, 0, ctx.n_parts * sizeof(WinBuf))
         # spikes still in flight from the state the run continues
         h_neuron, h_step = net.in_flight_neuron, net.in_flight_step
         for j in range(h_neuron.shape[0]):
-            if (_q_push(&ctx.hist[h_step[j] % ctx.ring], h_neuron[j], 0, 0, h_step[j]) != 0 or
+            if (_q_push(&ctx.hist[(h_step[j] % ctx.ring) * ctx.n_parts
+                                  + _part_of(ctx, h_neuron[j])], h_neuron[j], 0, 0,
+                        h_step[j]) != 0 or
                     _push_spike(ctx, h_neuron[j], h_step[j], ctx.step0,
                                 _part_of(ctx, h_neuron[j])) != 0):
                 raise MemoryError("izhic: cannot allocate the spike queues")
@@ -2452,7 +2502,7 @@ cdef class Run:
         if self.ctx.queue != NULL:
             for i in range(self.ctx.ring * self.ctx.n_parts):
                 free(self.ctx.queue[i].e)
-            for i in range(self.ctx.ring):
+            for i in range(self.ctx.ring * self.ctx.n_parts):
                 free(self.ctx.hist[i].e)
             free(self.ctx.queue)
             free(self.ctx.hist)
@@ -2490,43 +2540,69 @@ cdef class Run:
         cdef Py_ssize_t p, np_ = self.n_parts
         cdef Ctx* ctx = &self.ctx
         cdef int nt = self.n_threads
-        cdef int64_t a0 = ctx.step0 + k0, a1 = ctx.step0 + k1, kw0, kw1
-        cdef int failed = 0
+        cdef int64_t a0 = ctx.step0 + k0, a1 = ctx.step0 + k1, kw0, kw1, kp0, kp1
         with nogil:
-            if ctx.net:
+            if ctx.net and (nt == 1 or np_ == 1):
                 kw0 = a0
-                while kw0 < a1 and not failed:
+                while kw0 < a1:
                     kw1 = kw0 + ctx.window
                     if kw1 > a1:
                         kw1 = a1
-                    if nt == 1 or np_ == 1:
-                        for p in range(np_):
-                            _window_part(ctx, p, kw0, kw1)
-                    else:
-                        for p in prange(np_, schedule="static", num_threads=nt):
-                            _window_part(ctx, p, kw0, kw1)
-                    if ctx.rule:              # a plastic run: windows of one step
-                        if ctx.rule == 1 and (kw0 + 1) % ctx.interval == 0:
-                            _update_weights(ctx)
-                        if nt == 1 or np_ == 1:
-                            for p in range(np_):
-                                _plastic_part(ctx, p, kw0)
-                        else:
-                            for p in prange(np_, schedule="static", num_threads=nt):
-                                _plastic_part(ctx, p, kw0)
-                    if _push_window(ctx, kw0, kw1) != 0:
-                        failed = 1
+                    for p in range(np_):
+                        _window_part(ctx, p, kw0, kw1)
+                    if ctx.rule == 1 and (kw0 + 1) % ctx.interval == 0:
+                        _update_weights(ctx, 0, 1)   # (a plastic run: windows of one step)
+                    for p in range(np_):
+                        if ctx.rule:
+                            _plastic_part(ctx, p, kw0)
+                        _close_window(ctx, p, kw0, kw1)
+                    if ctx.push_failed:
+                        break
                     for p in range(np_):
                         if ctx.bufs[p].capped or ctx.bufs[p].diverged:
                             kw1 = a1          # refused: stop at this window
                     kw0 = kw1
+            elif ctx.net:
+                # One team of threads for the whole chunk, one barrier per window:
+                # the iteration of partition p finishes p's previous window (its
+                # plasticity, its history; they touch p's neurons and queue slots
+                # only) and then runs p's next window. The threads all walk the
+                # same windows (no early stop here: a refused run is reported
+                # after the chunk), so they meet at every barrier.
+                with parallel(num_threads=nt):
+                    kw0 = a0
+                    kp0 = -1
+                    kp1 = -1
+                    while kw0 < a1:
+                        kw1 = kw0 + ctx.window
+                        if kw1 > a1:
+                            kw1 = a1
+                        for p in prange(np_, schedule="static"):
+                            if kp0 >= 0:
+                                if ctx.rule:
+                                    _plastic_part(ctx, p, kp0)
+                                _close_window(ctx, p, kp0, kp1)
+                            _window_part(ctx, p, kw0, kw1)
+                        _barrier()
+                        if ctx.rule == 1 and (kw0 + 1) % ctx.interval == 0:
+                            for p in prange(np_, schedule="static"):
+                                _update_weights(ctx, p, np_)
+                            _barrier()
+                        kp0 = kw0
+                        kp1 = kw1
+                        kw0 = kw1
+                    for p in prange(np_, schedule="static"):
+                        if kp0 >= 0:
+                            if ctx.rule:
+                                _plastic_part(ctx, p, kp0)
+                            _close_window(ctx, p, kp0, kp1)
             elif nt == 1 or np_ == 1:
                 for p in range(np_):
                     _advance_part(ctx, p, a0, a1)
             else:
                 for p in prange(np_, schedule="static", num_threads=nt):
                     _advance_part(ctx, p, a0, a1)
-        if failed:
+        if ctx.push_failed:
             return False
         for p in range(ctx.n_bufs):
             if ctx.bufs[p].failed:
@@ -2542,7 +2618,8 @@ cdef class Run:
         if not ctx.net:
             return 0
         for k in range(k_first, k_end):
-            n += ctx.hist[k % ctx.ring].n
+            for p in range(ctx.n_parts):
+                n += ctx.hist[(k % ctx.ring) * ctx.n_parts + p].n
         return n
 
     def in_flight_fill(self, int32_t[::1] neurons, int64_t[::1] steps, int64_t k_end,
@@ -2552,11 +2629,15 @@ cdef class Run:
         cdef Ctx* ctx = &self.ctx
         cdef int64_t k, k_first = k_end - max_delay if k_end > max_delay else 0
         cdef Py_ssize_t e, m = 0
+        cdef Py_ssize_t p
+        cdef const Queue* h
         for k in range(k_first, k_end):
-            for e in range(ctx.hist[k % ctx.ring].n):
-                neurons[m] = <int32_t> ctx.hist[k % ctx.ring].e[e].start
-                steps[m] = k
-                m += 1
+            for p in range(ctx.n_parts):
+                h = &ctx.hist[(k % ctx.ring) * ctx.n_parts + p]
+                for e in range(h.n):
+                    neurons[m] = <int32_t> h.e[e].start
+                    steps[m] = k
+                    m += 1
 
     def capped(self):
         """(count, first step, its neuron) of the steps cut short because a

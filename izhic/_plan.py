@@ -31,6 +31,8 @@ _TRACEABLE = ("v", "u")
 _V_AT_SPIKE = ("peak", "overshoot", "reset")
 _NOISE_KINDS = ("white", "per_step")
 # n_threads=None: one thread per this many neuron-steps at least
+_NET_NEURONS_PER_THREAD = 25_000   # network runs: neurons a thread needs (n_threads=None)
+_PLASTIC_NEURONS_PER_THREAD = 5_000   # plastic ones (more work per neuron and step)
 _WORK_PER_THREAD = 1 << 21
 # neuron-steps per chunk: a chunk takes milliseconds, so Ctrl-C is handled promptly
 _CHUNK_WORK = 1 << 23
@@ -69,6 +71,8 @@ class ProjPlan:
     in_syn: Optional[np.ndarray] = None  # in_syn[in_ptr[i]:in_ptr[i+1]] (storage positions),
     in_pre: Optional[np.ndarray] = None  # their presynaptic neurons
     in_dly: Optional[np.ndarray] = None  # and their delays (steps)
+    gflag: Optional[np.ndarray] = None   # uint8 per group: 0 no plastic synapse, 1 all, 2 some
+    in_off: Optional[np.ndarray] = None  # izhikevich2006: in_pre - in_dly * n (the trace's place)
 
 
 @dataclass(eq=False)
@@ -318,6 +322,20 @@ def _network_plan(synapses, poisson, events, n, dt, step0, n_steps, seed, ids, s
         kick_amp=0.0 if random is None else random.amplitude, single=single, **plastic)
 
 
+def _group_flags(syn, plastic):
+    """Per synapse group: 0 if none of its synapses is plastic, 1 if all are,
+    2 if some (uint8; the kernel skips or streams the depression by it)."""
+    n_groups = syn._gstart.size - 1
+    if plastic is None or n_groups == 0:
+        return np.ones(n_groups, dtype=np.uint8)
+    starts = syn._gstart[:-1]
+    size = np.diff(syn._gstart)
+    count = np.add.reduceat(plastic.astype(np.int64), starts) if plastic.size else \
+        np.zeros(n_groups, np.int64)
+    count = np.where(size > 0, count, 0)
+    return np.where(count == 0, 0, np.where(count == size, 1, 2)).astype(np.uint8)
+
+
 def _plastic_plan(stdp, rules, synapses, steps, projections, n, dt, max_delay, state):
     """Fill the projections' plasticity arrays; -> the NetworkPlan's fields."""
     saved = None if state is None else state.plastic
@@ -347,6 +365,8 @@ def _plastic_plan(stdp, rules, synapses, steps, projections, n, dt, max_delay, s
             pr.tpre = (np.zeros(syn.n_synapses, dtype=np.int64) if saved is None
                        else np.array(saved["tpre"][i], dtype=np.int64))
         pr.in_ptr, pr.in_syn, pr.in_pre, pr.in_dly = _incoming(syn, st, rule.plastic)
+        pr.gflag = _group_flags(syn, rule.plastic)
+        pr.in_off = pr.in_pre.astype(np.int64) - pr.in_dly.astype(np.int64) * n
     out = dict(rule=code, stdp=stdp.params)
     if code == 1:
         interval = stdp.update_interval / dt
@@ -803,6 +823,12 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         # a thread needs enough work to pay for waking it and for the barrier
         # at the end of each chunk (milliseconds when another process holds a core)
         threads = max(1, min(threads, (n * n_steps) // _WORK_PER_THREAD))
+        if network is not None:
+            # a network run meets at a barrier every window (every step when
+            # plastic): a thread needs enough neurons per window to pay for it
+            per = _PLASTIC_NEURONS_PER_THREAD if plasticity is not None else \
+                _NET_NEURONS_PER_THREAD
+            threads = max(1, min(threads, n // per))
     threads = max(1, min(threads, n_blocks))
     plan.width, plan.n_blocks, plan.n_threads = width, n_blocks, threads
     plan.partitions = (np.arange(threads + 1, dtype=np.int64) * n_blocks) // threads

@@ -1,4 +1,10 @@
-"""The 1000-neuron network of Izhikevich (2003), Fig. 3 (net.m).
+"""The classic networks of Izhikevich: net.m (2003) and spnet (2006).
+
+:func:`network_2003` is the 1000-neuron network of Izhikevich (2003), Fig. 3
+(net.m); :func:`polychronization_2006` the polychronization network of
+Izhikevich (2006), spnet, with its STDP, exactly (see its docstring).
+
+net.m:
 
 800 excitatory neurons (a = 0.02, b = 0.2, c = -65 + 15 r^2, d = 8 - 6 r^2) and
 200 inhibitory ones (a = 0.02 + 0.08 r, b = 0.25 - 0.05 r, c = -65, d = 2), all
@@ -383,7 +389,9 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
     -----
     Ctrl-C stops the run within a fraction of a second; the result then
     holds the completed segments (``complete=False``; a checkpoint, when
-    given, is written) and a RuntimeWarning says where it stopped.
+    given, is written) and a RuntimeWarning says where it stopped. (Ctrl-C
+    during the first few milliseconds, while the network is built, raises
+    KeyboardInterrupt: nothing has been computed yet.)
 
     Examples
     --------
@@ -457,8 +465,7 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
         stats["hist_t"] = np.r_[stats["hist_t"], 0.0]
         stats["hist"] = np.vstack([stats["hist"], histogram(weights)])
     done = 0.0 if state is None else state.t
-    times_parts = [stats["spikes_t"]]
-    neuron_parts = [stats["spikes_i"]]
+    parts = ((stats["spikes_t"], stats["spikes_i"]),)
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -469,12 +476,17 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
     last_saved = done
     start = time.perf_counter()
     wall0 = float(stats["wall_s"])
+    # what the completed segments found, replaced by one assignment per
+    # segment, so that Ctrl-C (KeyboardInterrupt, which may come between any
+    # two statements) leaves it whole
+    snap = (state, weights, done, stats, parts)
 
-    def save():
+    def save(snap):
+        state, _, _, stats, parts = snap
         s = dict(stats)
         if keep_spikes:
-            s["spikes_t"] = np.concatenate(times_parts)
-            s["spikes_i"] = np.concatenate(neuron_parts)
+            s["spikes_t"] = np.concatenate([x[0] for x in parts])
+            s["spikes_i"] = np.concatenate([x[1] for x in parts])
         s["wall_s"] = np.float64(wall0 + time.perf_counter() - start)
         np.savez(str(checkpoint) + ".tmp.npz", **_checkpoint_arrays(seed, duration, s, state))
         import os
@@ -482,7 +494,8 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
         os.replace(str(checkpoint) + ".tmp.npz", checkpoint)
 
     try:
-        while done < duration:
+        while snap[2] < duration:
+            state, _, done, stats, parts = snap
             stop = min(duration, done + segment)
             later = wt[wt > done]
             if later.size and later[0] < stop:
@@ -490,55 +503,52 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
             kw = {"state": state} if state is not None else {"v0": -65.0, "u0": -13.0}
             res = simulate(model, kicks, stop - done, 1.0, "izhikevich2003", seed=seed,
                            synapses=syn, plasticity=stdp, n_threads=n_threads, **kw)
-            state = res.state
-            weights = res.weights
             t, i = res.raster()
             order = np.lexsort((i, t))
             t, i = t[order], i[order]
+            new = dict(stats)
             sec = ((t - done - 1.0) // 1000.0).astype(np.int64)   # spikes at t_{k+1}: (done, stop]
             n_sec = int(round((stop - done) / 1000.0))
             counts = np.zeros((n_sec, 2), np.int64)
             np.add.at(counts, (sec, (i >= ne).astype(np.int64)), 1)
-            stats["per_second"] = np.vstack([stats["per_second"], counts])
+            new["per_second"] = np.vstack([stats["per_second"], counts])
             if done < 1000.0:
                 first = t <= 1000.0
-                stats["first_t"], stats["first_i"] = t[first], i[first]
+                new["first_t"], new["first_i"] = t[first], i[first]
             last = t > stop - 1000.0
-            stats["last_t"], stats["last_i"] = t[last], i[last]
-            bins = np.bincount((t - done - 1.0).astype(np.int64),
-                               minlength=int(stop - done))
-            stats["tail"] = np.r_[stats["tail"], bins][-_SPECTRUM_MS:]
+            new["last_t"], new["last_i"] = t[last], i[last]
+            bins = np.bincount((t - done - 1.0).astype(np.int64), minlength=int(stop - done))
+            new["tail"] = np.r_[stats["tail"], bins][-_SPECTRUM_MS:]
             if stop in wt or stop == duration:
-                stats["hist_t"] = np.r_[stats["hist_t"], stop]
-                stats["hist"] = np.vstack([stats["hist"], histogram(weights)])
-            if keep_spikes:
-                times_parts.append(t)
-                neuron_parts.append(i)
-            done = stop
+                new["hist_t"] = np.r_[stats["hist_t"], stop]
+                new["hist"] = np.vstack([stats["hist"], histogram(res.weights)])
+            snap = (res.state, res.weights, stop, new, parts + ((t, i),) if keep_spikes else parts)
             if bar is not None:
-                bar.update(int(round(n_sec)))
-            if checkpoint is not None and (done - last_saved >= checkpoint_every
-                                           or done == duration):
-                save()
-                last_saved = done
+                bar.update(n_sec)
+            if checkpoint is not None and (stop - last_saved >= checkpoint_every
+                                           or stop == duration):
+                save(snap)
+                last_saved = stop
     except KeyboardInterrupt:
         complete = False
-        if checkpoint is not None and state is not None:
-            save()
+        if checkpoint is not None and snap[0] is not None:
+            save(snap)
         warnings.warn(f"polychronization_2006: interrupted; the result holds the first "
-                      f"{done:g} ms of {duration:g}" +
+                      f"{snap[2]:g} ms of {duration:g}" +
                       (f" (resume from {checkpoint!s} with resume=True)" if checkpoint else ""),
                       RuntimeWarning, stacklevel=2)
     finally:
         if bar is not None:
             bar.close()
+    state, weights, done, stats, parts = snap
+    stats = dict(stats)
     if stats["hist_t"].size == 0 or stats["hist_t"][-1] != done:
         stats["hist_t"] = np.r_[stats["hist_t"], done]
         stats["hist"] = np.vstack([stats["hist"], histogram(weights)])
     events = kicks.events(n, done, 1.0, seed) if keep_events else None
     spikes = None
     if keep_spikes:
-        spikes = (np.concatenate(times_parts), np.concatenate(neuron_parts))
+        spikes = (np.concatenate([x[0] for x in parts]), np.concatenate([x[1] for x in parts]))
     weights = np.array(weights)
     weights.flags.writeable = False
     return Polychronization2006(

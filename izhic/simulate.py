@@ -223,8 +223,10 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         does this); equal ids draw equal noise.
     n_threads : int, optional
         OpenMP threads (-1: all cores). None (default): all cores, but no more
-        than one per ~2 million neuron-steps (small runs stay on one thread).
-        Results do not depend on it.
+        than one per ~2 million neuron-steps (small runs stay on one thread)
+        and, for a network, one per 25,000 neurons (5,000 when plastic: its
+        threads meet at a barrier every window of the shortest delay, every
+        step when plastic). Results do not depend on it.
     state : State, optional
         Continue from ``res.state`` of an earlier run (instead of ``v0``,
         ``u0``): the same ``dt``; steps, noise and time-varying input go on

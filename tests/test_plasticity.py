@@ -561,3 +561,19 @@ def test_raster_needs_keep_spikes():
     with pytest.raises(ValueError, match="keep_spikes"):
         net.raster()
     assert net.first_second[0].size == net.spikes_per_second.sum()
+
+
+def test_small_networks_stay_on_one_thread_by_default():
+    """A network meets at a barrier every window (every step when plastic):
+    with n_threads=None, spnet's 1000 neurons run on one thread (two were
+    slower on 2 cores, and 6-8x slower with another process on a core)."""
+    from izhic._plan import build_plan
+
+    model, syn = spnet_network(0)
+    stdp = izhic.STDP.izhikevich2006(plastic=syn.pre < 800)
+    kw = dict(synapses=syn, plasticity=stdp, v0=-65.0, u0=-13.0, seed=1)
+    auto = build_plan(model, inputs.random_events(20.0), 1000.0, 1.0, "izhikevich2003", **kw)
+    assert auto.n_threads == 1
+    two = build_plan(model, inputs.random_events(20.0), 1000.0, 1.0, "izhikevich2003",
+                     n_threads=2, **kw)
+    assert two.n_threads == 2

@@ -99,7 +99,7 @@ def polychronization_2006_figure(net):
     ax_w.set_xlabel("excitatory weight (mV of input per spike, cap 10)")
     ax_w.set_ylabel("fraction of synapses (bins 0.2)")
     ax_w.set_title("(a) excitatory weights over time", fontsize=10, loc="left")
-    ax_w.legend(fontsize=8, loc="upper center")
+    ax_w.legend(fontsize=8, loc="lower left")
 
     seconds, re, ri = net.rates()
     ax_r.plot(seconds, re, color="tab:blue", lw=0.8, label="excitatory")
