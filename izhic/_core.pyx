@@ -1737,6 +1737,15 @@ cdef inline void _potentiate_2006(Proj* P, int64_t q0, int64_t q1, int64_t k, in
         sd[in_syn[q]] = sd[in_syn[q]] + traces[idx]
 
 
+cdef inline void _finish_window(Ctx* ctx, Py_ssize_t p, int64_t kw0,
+                                int64_t kw1) noexcept nogil:
+    """After a window (of one step when plastic), for partition p: the
+    plasticity of its spikes, then its history and its delivered slots."""
+    if ctx.rule:
+        _plastic_part(ctx, p, kw0)
+    _close_window(ctx, p, kw0, kw1)
+
+
 cdef void _window_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
     """A window for partition p: its input, its neurons, then its spikes'
     synapses into its sub-queues."""
@@ -2553,9 +2562,7 @@ cdef class Run:
                     if ctx.rule == 1 and (kw0 + 1) % ctx.interval == 0:
                         _update_weights(ctx, 0, 1)   # (a plastic run: windows of one step)
                     for p in range(np_):
-                        if ctx.rule:
-                            _plastic_part(ctx, p, kw0)
-                        _close_window(ctx, p, kw0, kw1)
+                        _finish_window(ctx, p, kw0, kw1)
                     if ctx.push_failed:
                         break
                     for p in range(np_):
@@ -2579,9 +2586,7 @@ cdef class Run:
                             kw1 = a1
                         for p in prange(np_, schedule="static"):
                             if kp0 >= 0:
-                                if ctx.rule:
-                                    _plastic_part(ctx, p, kp0)
-                                _close_window(ctx, p, kp0, kp1)
+                                _finish_window(ctx, p, kp0, kp1)
                             _window_part(ctx, p, kw0, kw1)
                         _barrier()
                         if ctx.rule == 1 and (kw0 + 1) % ctx.interval == 0:
@@ -2593,9 +2598,7 @@ cdef class Run:
                         kw0 = kw1
                     for p in prange(np_, schedule="static"):
                         if kp0 >= 0:
-                            if ctx.rule:
-                                _plastic_part(ctx, p, kp0)
-                            _close_window(ctx, p, kp0, kp1)
+                            _finish_window(ctx, p, kp0, kp1)
             elif nt == 1 or np_ == 1:
                 for p in range(np_):
                     _advance_part(ctx, p, a0, a1)
