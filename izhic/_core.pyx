@@ -1431,6 +1431,10 @@ cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_s
     cdef const Proj* P = &ctx.proj[q.proj & PROJ_MASK]
     cdef int flag = q.proj >> PROJ_BITS
     cdef const int32_t* post = P.post
+    cdef const double* x
+    cdef double* sd
+    cdef double ltd
+    cdef int32_t t
     cdef const double* w
     cdef double* acc
     cdef double* dst
@@ -1444,6 +1448,17 @@ cdef inline void _deliver_entry(Ctx* ctx, const QEntry* q, Py_ssize_t lo_n, Py_s
         return
     w = P.w
     acc = ctx.acc + (P.acc * ctx.window) * ctx.n + off
+    if flag == 1 and P.rule == 1:
+        # spnet's delivery: the weight into the target's input, and the
+        # depression by the target's trace, in one pass
+        x = ctx.traces + (k % ctx.n_cols) * ctx.n
+        sd = P.sd
+        ltd = ctx.ltd_ratio
+        for s in range(a, b):
+            t = post[s]
+            acc[t] = acc[t] + w[s]
+            sd[s] = sd[s] - ltd * x[t]
+        return
     if P.unique and post[b - 1] - post[a] == b - 1 - a:   # consecutive targets: a dense column
         dst = acc + post[a]
         m = b - a
