@@ -856,24 +856,57 @@ def _identity(x):
     return x
 
 
+@contextmanager
+def _sigint_flag():
+    """Turn Ctrl-C (SIGINT) into a flag for the duration (only in the main
+    thread with a callable handler; elsewhere the flag is never set): the
+    caller raises KeyboardInterrupt where it is safe. A KeyboardInterrupt
+    raised at an arbitrary point inside dask.distributed's client can leave
+    it in a state where the next sweep's futures come back cancelled."""
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread() or \
+            not callable(signal.getsignal(signal.SIGINT)):
+        yield flag
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_on(client, plan, todo, writer, bar, n_threads):
     distributed = _require("distributed")
     run = uuid.uuid4().hex[:8]
-    # the plan travels once, as the result of a task: a lost worker's copy is
-    # recomputed from the scheduler's record (scattered data would be lost with it)
-    plan_future = client.submit(_identity, plan, key=f"izhic-sweep-{run}-plan")
-    futures = [client.submit(_run_chunk, plan_future, index, n_threads, pure=False,
-                             key=f"izhic-sweep-{run}-{'-'.join(map(str, index))}")
-               for index in todo]
-    try:
-        for future in distributed.as_completed(futures):
-            _write(writer, bar, future.result())
-            future.release()
-    except BaseException:
-        client.cancel([*futures, plan_future])   # Ctrl-C or a failed chunk: stop the rest
-        raise
-    finally:
-        plan_future.release()
+    with _sigint_flag() as interrupted:
+        # the plan travels once, as the result of a task: a lost worker's copy is
+        # recomputed from the scheduler's record (scattered data would be lost with it)
+        plan_future = client.submit(_identity, plan, key=f"izhic-sweep-{run}-plan")
+        futures = [client.submit(_run_chunk, plan_future, index, n_threads, pure=False,
+                                 key=f"izhic-sweep-{run}-{'-'.join(map(str, index))}")
+                   for index in todo]
+        try:
+            position = {future.key: i for i, future in enumerate(futures)}
+            pending = set(futures)
+            while pending:
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
+                try:
+                    # a short timeout: Ctrl-C is seen within a fifth of a second
+                    finished, pending = distributed.wait(pending, timeout=0.2,
+                                                         return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    continue
+                for future in sorted(finished, key=lambda f: position[f.key]):
+                    _write(writer, bar, future.result())
+                    future.release()
+            if interrupted.is_set():
+                raise KeyboardInterrupt
+        except BaseException:
+            client.cancel([*futures, plan_future])   # Ctrl-C or a failed chunk: stop the rest
+            raise
+        finally:
+            plan_future.release()
 
 
 def _check_client(client):
