@@ -11,7 +11,7 @@ from ._version import __version__
 from .analysis import FICurve, fi_curve, fixed_points, nullclines, rheobase
 from .models import (METHODS, PRESETS_2003, PRESETS_2007, AccuracyWarning, Izhikevich2003,
                      Izhikevich2007, preset)
-from .result import SimulationResult, SpikeTrains, State
+from .result import SimulationResult, SpikeTrains, State, load
 from .simulate import simulate
 from .plasticity import STDP
 from .synapses import Synapses
@@ -22,7 +22,7 @@ __all__ = [
     "PRESETS_2007", "preset", "State", "AccuracyWarning", "Synapses",
     "SimulationResult", "SpikeTrains", "reference", "show_config",
     "fi_curve", "rheobase", "FICurve", "nullclines", "fixed_points", "inputs", "sweep",
-    "connect", "STDP",
+    "connect", "STDP", "load",
 ]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from . import _checks
 from ._time import step_times
 
-__all__ = ["SpikeTrains", "SimulationResult", "State"]
+__all__ = ["SpikeTrains", "SimulationResult", "State", "load"]
 
 
 def _window(t_start, t_stop, default_stop):
@@ -393,3 +393,179 @@ class SimulationResult:
         ([0, 0, 0, 1], True)
         """
         return self.spike_times.times, self.spike_times.neurons
+
+    # -- leaving Python: files, pandas, Neo ---------------------------------
+
+    def save(self, path):
+        """Write the result to ``path``, a compressed NumPy archive (``.npz``):
+        spikes, final state, traces, weights, the run's step, method, times,
+        seed and the izhic version that made it. :func:`izhic.load` reads it
+        back with every field equal (bit for bit), its ``state`` included, so
+        a loaded result can be continued (``simulate(..., state=res.state)``).
+        Written to a temporary file first, then renamed.
+
+        Examples
+        --------
+        >>> import izhic, os, tempfile
+        >>> res = izhic.simulate("RS", [5.0, 10.0], 200.0, record="v", record_neurons=[1])
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.npz")
+        >>> res.save(path)
+        >>> back = izhic.load(path)
+        >>> bool((back.spike_times.times == res.spike_times.times).all()), back.v.shape
+        (True, (1, 2001))
+        """
+        import os
+
+        from ._version import __version__
+
+        out = {"result_format": np.int64(_RESULT_FORMAT), "izhic_version": np.array(__version__),
+               "times": self.spike_times.times, "offsets": self.spike_times.offsets,
+               "duration": np.float64(self.duration), "dt": np.float64(self.dt),
+               "method": np.array(self.method), "n_neurons": np.int64(self.n_neurons),
+               "v_final": self.v_final, "u_final": self.u_final,
+               "t_start": np.float64(self.t_start), "t_stop": np.float64(self.t_stop),
+               "seed": np.array("" if self.seed is None else str(self.seed))}
+        for name in ("t", "v", "u", "record_neurons"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        w = self.weights
+        if isinstance(w, (list, tuple)):
+            out["weights_n"] = np.int64(len(w))
+            for i, x in enumerate(w):
+                out[f"weights_{i}"] = x
+        elif w is not None:
+            out["weights"] = w
+        if self.state is not None:
+            out.update({f"state__{k}": v for k, v in self.state.to_arrays().items()})
+        path = os.fspath(path)
+        tmp = path + ".tmp.npz"
+        np.savez_compressed(tmp, **out)
+        os.replace(tmp, path)
+
+    def to_pandas(self, what="spikes"):
+        """The result as a tidy :class:`pandas.DataFrame` (needs pandas:
+        ``pip install "izhic[io]"``).
+
+        Parameters
+        ----------
+        what : {"spikes", "traces"}
+            ``"spikes"``: one row per spike, columns ``neuron`` and ``time_ms``,
+            in order of time (ties by neuron). ``"traces"``: one row per
+            recorded sample, columns ``neuron``, ``t_ms`` and the recorded
+            variables ``v`` (mV) and ``u`` (``record=("v", "u")``).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> df = izhic.simulate("RS", [5.0, 10.0], 100.0).to_pandas()
+        >>> list(df.columns), int(df["neuron"].iloc[0])
+        (['neuron', 'time_ms'], 1)
+        """
+        pd = _import_extra("pandas", "to_pandas")
+        _checks.choice("what", what, ("spikes", "traces"))
+        if what == "spikes":
+            times, neurons = self.spike_times.times, self.spike_times.neurons
+            order = np.lexsort((neurons, times))
+            return pd.DataFrame({"neuron": neurons[order].astype(np.int64),
+                                 "time_ms": times[order]})
+        if self.t is None:
+            raise ValueError("to_pandas: this run recorded no traces; pass record='v' "
+                             "(or 'u', or ('v', 'u')) to simulate")
+        n_rec, n_t = self.record_neurons.size, self.t.size
+        cols = {"neuron": np.repeat(self.record_neurons.astype(np.int64), n_t),
+                "t_ms": np.tile(self.t, n_rec)}
+        for name in ("v", "u"):
+            if getattr(self, name) is not None:
+                cols[name] = getattr(self, name).reshape(-1)
+        return pd.DataFrame(cols)
+
+    def to_neo(self):
+        """The result as a :class:`neo.core.Segment` (needs Neo: ``pip install
+        "izhic[io]"``): one ``SpikeTrain`` per neuron (ms, from ``t_start`` to
+        ``t_stop``; ``annotations["neuron"]`` its index) and, when traces were
+        recorded, an ``AnalogSignal`` per variable (``v`` in mV; ``u`` in
+        the model's units, given as dimensionless; one channel per recorded
+        neuron, ``array_annotations["neuron"]``), so that Elephant's analyses
+        apply.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> seg = izhic.simulate("RS", [5.0, 10.0], 1000.0).to_neo()
+        >>> len(seg.spiketrains), str(seg.spiketrains[1].units.dimensionality)
+        (2, 'ms')
+        """
+        neo = _import_extra("neo", "to_neo")
+        import quantities as pq
+
+        seg = neo.Segment(name="izhic", description=f"izhic.simulate, method {self.method!r}, "
+                          f"dt = {self.dt:g} ms")
+        for i in range(self.n_neurons):
+            seg.spiketrains.append(neo.SpikeTrain(
+                np.asarray(self.spike_times[i]), units="ms", t_start=self.t_start * pq.ms,
+                t_stop=self.t_stop * pq.ms, name=f"neuron {i}", neuron=i))
+        if self.t is not None:
+            period = (self.t[1] - self.t[0]) if self.t.size > 1 else self.dt
+            for name, units in (("v", "mV"), ("u", "dimensionless")):
+                x = getattr(self, name)
+                if x is None:
+                    continue
+                sig = neo.AnalogSignal(x.T, units=units, sampling_period=period * pq.ms,
+                                       t_start=self.t[0] * pq.ms, name=name)
+                sig.array_annotate(neuron=self.record_neurons.astype(np.int64))
+                seg.analogsignals.append(sig)
+        return seg
+
+
+_RESULT_FORMAT = 1      # SimulationResult.save's file layout
+
+
+def _import_extra(module, what):
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"{what}: needs {module}, which is not installed; "
+                          f'pip install "izhic[io]"') from None
+
+
+def load(path):
+    """A :class:`SimulationResult` that :meth:`SimulationResult.save` wrote
+    (every field equal, its ``state`` included).
+
+    Examples
+    --------
+    >>> import izhic, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.npz")
+    >>> izhic.simulate("RS", 10.0, 100.0).save(path)
+    >>> izhic.load(path).spike_times.n_spikes
+    3
+    """
+    with np.load(path, allow_pickle=False) as f:
+        keys = set(f.files)
+        if "result_format" not in keys:
+            raise ValueError(f"load: {path!r} is not a result saved by izhic "
+                             "(no 'result_format' entry)")
+        if int(f["result_format"]) != _RESULT_FORMAT:
+            raise ValueError(f"load: {path!r} has format {int(f['result_format'])}, not this "
+                             f"izhic's ({_RESULT_FORMAT})")
+        opt = {name: np.array(f[name]) for name in ("t", "v", "u", "record_neurons")
+               if name in keys}
+        for name in ("t", "v", "u"):
+            if name in opt:
+                opt[name].flags.writeable = False
+        if "weights_n" in keys:
+            weights = [np.array(f[f"weights_{i}"]) for i in range(int(f["weights_n"]))]
+        else:
+            weights = np.array(f["weights"]) if "weights" in keys else None
+        state_keys = [k for k in f.files if k.startswith("state__")]
+        state = State.from_arrays({k[7:]: f[k] for k in state_keys}) if state_keys else None
+        seed = str(f["seed"])
+        return SimulationResult(
+            spike_times=SpikeTrains(np.array(f["times"]), np.array(f["offsets"])),
+            duration=float(f["duration"]), dt=float(f["dt"]), method=str(f["method"]),
+            n_neurons=int(f["n_neurons"]), v_final=_frozen_copy(f["v_final"]),
+            u_final=_frozen_copy(f["u_final"]), seed=int(seed) if seed else None,
+            state=state, t_start=float(f["t_start"]), t_stop=float(f["t_stop"]),
+            weights=weights, **opt)
