@@ -40,3 +40,12 @@ def test_the_version_is_in_one_place():
     assert f'__version__ = "{izhic.__version__}"' in version
     assert 'version = { attr = "izhic._version.__version__" }' in \
         (ROOT / "pyproject.toml").read_text()
+
+
+def test_citation_and_changelog():
+    citation = (ROOT / "CITATION.cff").read_text()
+    assert citation.startswith("cff-version: 1.2.0") and "license: BSD-3-Clause" in citation
+    assert "Polychronization: computation with spikes" in citation
+    assert "\nversion:" not in citation          # the version lives in izhic/_version.py
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert changelog.startswith("# Changelog") and "## 0.1.0" in changelog
