@@ -19,7 +19,6 @@ import sys
 import sysconfig
 import tempfile
 
-import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
@@ -97,9 +96,7 @@ directives = {
 ext = Extension(
     "izhic._core",
     ["izhic/_core.pyx"],
-    include_dirs=[np.get_include()],
     define_macros=[
-        ("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
         ("IZHIC_BUILD_NATIVE", int(native)),
         ("IZHIC_BUILD_OPENMP", int(openmp)),
     ],

@@ -49,3 +49,16 @@ def test_citation_and_changelog():
     assert "\nversion:" not in citation          # the version lives in izhic/_version.py
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert changelog.startswith("# Changelog") and "## 0.1.0" in changelog
+
+
+def test_build_needs_no_numpy_and_the_wheel_ships_no_generated_c():
+    """The core uses typed memoryviews, not NumPy's C API; the 1.8 MB of C that
+    Cython writes is rebuilt from _core.pyx and stays out of the wheel."""
+    import pytest
+
+    tomllib = pytest.importorskip("tomllib")     # Python >= 3.11
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert not any(r.startswith("numpy") for r in pyproject["build-system"]["requires"])
+    assert "*.c" in pyproject["tool"]["setuptools"]["exclude-package-data"]["izhic"]
+    assert "numpy" not in (ROOT / "izhic" / "_core.pyx").read_text()
+    assert "import numpy" not in (ROOT / "setup.py").read_text()
