@@ -326,10 +326,13 @@ def _cmd_figure(args):
     if not args.name:
         raise _UsageError(f"{PROG} figure: error: give a figure NAME or --list "
                           f"(see '{PROG} figure --help')")
-    parent = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(parent):
-        raise _Failure(f"{PROG} figure: error: --out {args.out!r}: the directory {parent!r} "
-                       "does not exist (izhic creates DIR, not its parents)")
+    from .figures._common import missing_parent
+
+    parent = missing_parent(args.out)
+    if parent is not None:
+        raise _Failure(f"{PROG} figure: error: --out {args.out!r}: the directory "
+                       f"{os.fspath(parent)!r} does not exist (izhic creates DIR, not its "
+                       "parents)")
     for path in figures[args.name](args.out):
         print(f"wrote {path}")
     return 0

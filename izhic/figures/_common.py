@@ -25,6 +25,14 @@ def output_dir(out_dir):
     return out
 
 
+def missing_parent(out_dir):
+    """The parent of ``out_dir`` if it does not exist (``out_dir`` itself may
+    be created, not its parents: a typo must not leave directories behind),
+    else None."""
+    parent = Path(out_dir).resolve().parent
+    return None if parent.is_dir() else parent
+
+
 def write_json(path, data, indent=1):
     """Write ``data`` as JSON (``indent=None``: one line), ending with a newline."""
     with open(path, "w") as f:
