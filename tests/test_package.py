@@ -64,3 +64,10 @@ def test_build_needs_no_numpy_and_the_wheel_ships_no_generated_c():
     assert "*.c" in pyproject["tool"]["setuptools"]["exclude-package-data"]["izhic"]
     assert "numpy" not in (ROOT / "izhic" / "_core.pyx").read_text()
     assert "import numpy" not in (ROOT / "setup.py").read_text()
+
+
+def test_test_modules_have_unique_names():
+    """tests/ and benchmarks/ are not packages: two test files of one name would
+    stop ``pytest --benchmark-only`` from the root at collection."""
+    names = [p.name for d in ("tests", "benchmarks") for p in (ROOT / d).glob("test_*.py")]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)

@@ -577,3 +577,64 @@ def test_small_networks_stay_on_one_thread_by_default():
     two = build_plan(model, inputs.random_events(20.0), 1000.0, 1.0, "izhikevich2003",
                      n_threads=2, **kw)
     assert two.n_threads == 2
+
+
+def _exact_c_loops():
+    """benchmarks/network_loops.c built without FMA contraction (spnet.m's
+    arithmetic, an independent C loop of it), or skip."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    mod = sys.modules.get("network_loops")
+    if mod is None:
+        path = Path(__file__).resolve().parent.parent / "benchmarks" / "network_loops.py"
+        spec = importlib.util.spec_from_file_location("network_loops", path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["network_loops"] = mod
+        spec.loader.exec_module(mod)
+    try:
+        return mod.load("exact")
+    except mod.LoopsUnavailable as exc:
+        pytest.skip(f"C network loops unavailable: {exc}")
+
+
+@pytest.mark.slow
+def test_five_minutes_of_spnet_equal_the_c_loop_of_spnet_m():
+    """polychronization_2006 (its in-kernel input) for 300 s of model time,
+    past the weights' bimodal split: every spike and every final weight
+    equal a C loop of spnet.m given the same kicks (benchmarks/spnet_hour.py
+    does the hour: equal too)."""
+    loops = _exact_c_loops()
+    seed, T = 7, 300_000
+    net = polychronization_2006(float(T), seed=seed, keep_spikes=True, keep_events=True)
+    post = oracle_targets(seed)
+    c = loops.spnet(post, kicks=net.events.neuron)
+    assert c.spikes.shape[0] > 1_000_000
+    assert_array_equal(_izhic_spikes(*net.raster(), T), _oracle_spikes_as_izhic(c.spikes, T))
+    col = _spnet_columns(post, net.synapses)
+    assert_array_equal(net.weights, c.s[net.synapses.pre, col])
+    f = net.weight_fractions()
+    assert f["below"] > 0.1 and f["above"] > 0.1          # on its way to bimodal
+
+
+def test_two_synapse_objects_give_the_single_objects_run():
+    """spnet as [excitatory, inhibitory] Synapses with plasticity=[rule, None]
+    equals spnet as one Synapses with a plastic mask: the same spikes and
+    weights (the projections' arrivals are summed in the one canonical order)."""
+    from izhic.network import spnet_model, spnet_synapses
+
+    post = spnet_targets(np.random.default_rng(5))
+    exc, inh = spnet_synapses(post)
+    kicks = inputs.random_events(20.0)
+    two = izhic.simulate(spnet_model(), kicks, 2000.0, 1.0, "izhikevich2003", seed=5,
+                         v0=-65.0, u0=-13.0, synapses=[exc, inh],
+                         plasticity=[izhic.STDP.izhikevich2006(), None])
+    net = polychronization_2006(2000.0, seed=5)
+    t, i = two.raster()
+    order = np.lexsort((i, t))
+    assert_array_equal(t[order], net.raster()[0])
+    assert_array_equal(i[order], net.raster()[1])
+    assert isinstance(two.weights, list) and np.array_equal(two.weights[1], inh.weight)
+    stored = np.concatenate(two.weights)          # exc rows (0..799) then inh rows
+    assert_array_equal(stored, net.weights)

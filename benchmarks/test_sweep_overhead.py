@@ -1,6 +1,6 @@
 """izhic.sweep on a dask.distributed LocalCluster against the same sweep in this process.
 
-Run with ``pytest --benchmark-only benchmarks/test_sweep.py`` (about a minute on
+Run with ``pytest --benchmark-only benchmarks/test_sweep_overhead.py`` (about a minute on
 2 cores). Two groups:
 
 * **sweep 1e6 neurons x 1000 ms**: the 2003 RS cell over a (10) x d (10) x
