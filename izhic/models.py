@@ -132,9 +132,19 @@ def _unstable(method, J, dt, fast):
     1/|lambda| of J. (A slow, weakly damped focus under Euler also has a
     spectral radius slightly above 1: a first-order inaccuracy, not a
     blow-up, and not refused.)"""
+    fast = np.asarray(fast)
+    long_step = dt * fast > 1.0
+    if not long_step.any():            # the usual case: no mode is faster than the step
+        return long_step
+    if long_step.ndim == 0:
+        with np.errstate(over="ignore", invalid="ignore"):
+            rho = _spectral_radius(_amplification(method, J, dt))
+        return ~(rho <= 1.0 + 1e-12) & long_step
+    out = np.zeros(long_step.shape, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
-        rho = _spectral_radius(_amplification(method, J, dt))
-    return ~(rho <= 1.0 + 1e-12) & (dt * fast > 1.0)
+        rho = _spectral_radius(_amplification(method, J[long_step], dt))
+    out[long_step] = ~(rho <= 1.0 + 1e-12)
+    return out
 
 
 def _fastest_rate(J):
