@@ -104,7 +104,7 @@ from scipy import ndimage, signal  # noqa: E402
 import izhic  # noqa: E402
 from izhic import connect  # noqa: E402
 from izhic.plotting import new_figure, save_png  # noqa: E402
-from izhic.figures._common import missing_parent  # noqa: E402
+from izhic.figures._common import new_output_dir  # noqa: E402
 
 #: Synapses per neuron (net.m: 1000, all to all).
 INDEGREE = 100
@@ -363,13 +363,10 @@ Outcome = namedtuple("Outcome", ["summary", "figure", "paths"])
 
 def output_dir(parser, out):
     """``out`` as a Path, created if missing; its parent must exist."""
-    out = Path(out)
-    parent = missing_parent(out)
-    if parent is not None:
-        parser.error(f"--out {os.fspath(out)!r}: the directory {os.fspath(parent)!r} does "
-                     "not exist (DIR is created, not its parents)")
-    out.mkdir(exist_ok=True)
-    return out
+    try:
+        return new_output_dir(out)
+    except ValueError as exc:
+        parser.error(f"--out {exc}")
 
 
 def main(argv=None):

@@ -139,7 +139,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only, no display needed
 
-from izhic.figures._common import missing_parent  # noqa: E402
+from izhic.figures._common import new_output_dir  # noqa: E402
 from izhic.figures.izhikevich2006 import polychronization_2006_figure, summary  # noqa: E402
 from izhic.network import SPNET, polychronization_2006  # noqa: E402
 from izhic.plotting import save_png  # noqa: E402
@@ -180,13 +180,10 @@ def when(ms):
 
 def output_dir(parser, out):
     """``out`` as a Path, created if missing; its parent must exist."""
-    out = Path(out)
-    parent = missing_parent(out)
-    if parent is not None:
-        parser.error(f"--out {os.fspath(out)!r}: the directory {os.fspath(parent)!r} does "
-                     "not exist (DIR is created, not its parents)")
-    out.mkdir(exist_ok=True)
-    return out
+    try:
+        return new_output_dir(out)
+    except ValueError as exc:
+        parser.error(f"--out {exc}")
 
 
 def whole_seconds(parser, option, seconds):

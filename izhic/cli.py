@@ -326,13 +326,12 @@ def _cmd_figure(args):
     if not args.name:
         raise _UsageError(f"{PROG} figure: error: give a figure NAME or --list "
                           f"(see '{PROG} figure --help')")
-    from .figures._common import missing_parent
+    from .figures._common import new_output_dir
 
-    parent = missing_parent(args.out)
-    if parent is not None:
-        raise _Failure(f"{PROG} figure: error: --out {args.out!r}: the directory "
-                       f"{os.fspath(parent)!r} does not exist (izhic creates DIR, not its "
-                       "parents)")
+    try:
+        new_output_dir(args.out)
+    except ValueError as exc:
+        raise _Failure(f"{PROG} figure: error: --out {exc}") from None
     for path in figures[args.name](args.out):
         print(f"wrote {path}")
     return 0

@@ -119,6 +119,7 @@ def _amplification(method, J, dt):
 
 
 def _spectral_radius(A):
+    """max |lambda| of each 2 x 2 matrix A (..., 2, 2)."""
     tr = A[..., 0, 0] + A[..., 1, 1]
     det = A[..., 0, 0] * A[..., 1, 1] - A[..., 0, 1] * A[..., 1, 0]
     with np.errstate(invalid="ignore", over="ignore"):
@@ -148,12 +149,8 @@ def _unstable(method, J, dt, fast):
 
 
 def _fastest_rate(J):
-    """max |lambda| of each 2 x 2 matrix J (..., 2, 2)."""
-    tr = J[..., 0, 0] + J[..., 1, 1]
-    det = J[..., 0, 0] * J[..., 1, 1] - J[..., 0, 1] * J[..., 1, 0]
-    with np.errstate(invalid="ignore", over="ignore"):
-        disc = np.sqrt((0.25 * tr * tr - det).astype(complex))
-    return np.maximum(np.abs(0.5 * tr + disc), np.abs(0.5 * tr - disc))
+    """max |lambda| of each 2 x 2 Jacobian J (..., 2, 2): the fastest time scale."""
+    return _spectral_radius(J)
 
 
 def _largest_stable_dt(method, J, dt):

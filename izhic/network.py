@@ -27,6 +27,9 @@ about 5 ms (on this project's reference machine).
 """
 from __future__ import annotations
 
+import os
+import time
+import warnings
 from dataclasses import dataclass
 from typing import Optional
 
@@ -399,9 +402,6 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
     >>> net.spikes_per_second.shape, net.weights.shape
     ((2, 2), (100000,))
     """
-    import time
-    import warnings
-
     from . import _checks
     from .inputs import random_events
     from .plasticity import STDP
@@ -447,8 +447,6 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
              "tail": np.zeros(0, np.int64), "spikes_t": np.zeros(0),
              "spikes_i": np.zeros(0, np.int64), "wall_s": np.float64(0.0)}
     if resume and checkpoint is not None:
-        import os
-
         if os.path.exists(checkpoint):
             state, saved = _load_checkpoint(checkpoint, seed)
             if state.t > duration:
@@ -489,8 +487,6 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
             s["spikes_i"] = np.concatenate([x[1] for x in parts])
         s["wall_s"] = np.float64(wall0 + time.perf_counter() - start)
         np.savez(str(checkpoint) + ".tmp.npz", **_checkpoint_arrays(seed, duration, s, state))
-        import os
-
         os.replace(str(checkpoint) + ".tmp.npz", checkpoint)
 
     try:

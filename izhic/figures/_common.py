@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 #: Spike times in the JSON files are rounded to 1e-6 ms.
@@ -25,12 +26,17 @@ def output_dir(out_dir):
     return out
 
 
-def missing_parent(out_dir):
-    """The parent of ``out_dir`` if it does not exist (``out_dir`` itself may
-    be created, not its parents: a typo must not leave directories behind),
-    else None."""
-    parent = Path(out_dir).resolve().parent
-    return None if parent.is_dir() else parent
+def new_output_dir(out_dir):
+    """``out_dir`` as a :class:`pathlib.Path`, created if missing; its parent
+    must exist (a typo must not leave directories behind): ValueError
+    naming both otherwise."""
+    out = Path(out_dir)
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise ValueError(f"{os.fspath(out)!r}: the directory {os.fspath(parent)!r} does not "
+                         "exist (DIR is created, not its parents)")
+    out.mkdir(exist_ok=True)
+    return out
 
 
 def write_json(path, data, indent=1):
