@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 OPENMP: bool
 NATIVE: bool
 SPIKES_PER_STEP_LIMIT: int
+PIECES_PER_STEP_LIMIT: int
 METHOD_CODES: dict[str, int]
 V_AT_SPIKE_CODES: dict[str, int]
 V_BOUND: float

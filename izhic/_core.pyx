@@ -62,7 +62,7 @@ bit for bit.
 from cython.parallel cimport parallel, prange, threadid
 from libc.stdlib cimport malloc, realloc, free
 from libc.string cimport memset
-from libc.math cimport fabs, exp
+from libc.math cimport fabs, exp, nextafter, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint64_t
 
 
@@ -262,6 +262,9 @@ cdef enum:
     MAX_PARTS = 1024    # network runs: partitions (one per thread)
     PROJ_BITS = 24      # a queue entry's proj: the projection, and its group's plastic flag
     PROJ_MASK = (1 << 24) - 1
+    MAX_PIECES = 64     # rk4: a step is split at most MAX_PIECES - 1 times at input edges
+    MAX_KINKS = 2       # rk4: switches of a form (2007: v_switch, v_cubic)
+    MAX_SWITCHES_PER_STEP = 64   # rk4: located switch crossings in one step (then plain RK4)
 
 # method codes (keep in sync with izhic.simulate.METHODS)
 cdef enum:
@@ -278,6 +281,8 @@ cdef enum:
 
 #: method "rk4": at most this many spikes of one neuron within one step
 SPIKES_PER_STEP_LIMIT = MAX_SPIKES_PER_STEP
+#: method "rk4": at most this many pieces of one step (split at input edges)
+PIECES_PER_STEP_LIMIT = MAX_PIECES
 
 cdef uint64_t C_STREAM = 0xBF58476D1CE4E5B9     # the noise stream (izhic._noise)
 
@@ -389,6 +394,18 @@ ctypedef struct Ctx:
     const uint64_t* noise_keys  # each neuron's noise stream key (izhic._noise.stream_key)
     uint64_t seed
     int varying                 # any of wave, own, noise
+    # rk4 with waveforms (staged): wave (n_steps, 3) and own (n_steps, 3, n) hold
+    # the input at t_k, t_k + dt/2 and t_{k+1} (left limit); the steps with
+    # an input edge inside are split into pieces (izhic.inputs.Stimulus.sample_stages)
+    int staged
+    const int64_t* split        # (n_steps + 1,): pieces of step k (NULL: no step is split)
+    const double* piece_start   # ms from the start of the step
+    const double* piece_length
+    const double* piece_wave    # (n_pieces, 3) (NULL: no shared waveform)
+    const double* piece_own     # (n_pieces, 3, n) (NULL: no per-neuron waveform)
+    int n_kinks                 # rk4: the form's switches, located like spikes
+    double kink[MAX_KINKS]
+    int kink_b                  # which of them is the switch of b (-1: none)
     double q2, q1, q0           # v' = q2 v^2 + q1 v + q0 - u + I (shared by the run)
     # 2007 form: C v' = k (v - vr)(v - vt) - u + I (per neuron: k, vr, vt, dt/C)
     int form2007
@@ -797,17 +814,41 @@ ctypedef struct Lane:
     int f07                     # 2007 form
     double k, vr, vt, invc
     const Special07* sp         # 2007 special-cell terms (NULL: none)
+    # rk4 with waveform input (staged): the step in pieces, the current of a
+    # piece a quadratic through its values at start, middle and end
+    int tv                      # the current varies within the step (staged or n_exp)
+    int staged
+    int n_pieces
+    const double* ps0           # the pieces' starts (ms into the step) and lengths
+    const double* ph
+    const double* ptri          # (n_pieces, 3): the current at start, middle, end
+    double pa, pc1, pc2, pst    # the piece in use: pa + tau (pc1 + tau pc2), tau = t - pst
+    int n_kinks                 # switches of the form (located like spikes)
+    double kink[MAX_KINKS]
+    int kink_b                  # the kink where b switches (-1: none)
+    int bside                   # -1: B(v)'s branch by v; else forced (see _B07)
 
 
 cdef inline double _B07(const Lane* L, double x) noexcept nogil:
-    """The 2007 u-nullcline B(v) of one neuron (see _b07)."""
-    return _b07(L.sp != NULL, L.sp, x, L.b, L.vr)
+    """The 2007 u-nullcline B(v) of one neuron (see _b07); with ``L.bside``
+    >= 0 on the branch it names (0: b, 1: b_low) whatever v is (a step that
+    ends on the switch is the old branch's, its last stage included)."""
+    cdef double bb, z
+    if L.bside < 0:
+        return _b07(L.sp != NULL, L.sp, x, L.b, L.vr)
+    bb = _sel(L.bside == 1, L.sp.b_low, L.b)
+    z = x - L.sp.v_cubic
+    z = _sel(z > 0.0, z, 0.0)
+    return bb * (x - _sel(L.sp.use_vu, L.sp.v_u, L.vr)) + L.sp.cubic * (z * z * z)
 
 
 cdef inline double _I_at(const Lane* L, double t) noexcept nogil:
     """The current t ms into the step (the lanes' I, Ih, I4 at 0, dt/2, dt)."""
-    cdef double x = L.I
+    cdef double x = L.I, tau
     cdef int g
+    if L.staged:
+        tau = t - L.pst
+        x = L.pa + tau * (L.pc1 + tau * L.pc2)
     for g in range(L.n_exp):
         x = x + L.s[g] * exp(-t * L.rate[g])
     return x
@@ -853,12 +894,12 @@ cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double t0
     gives the same bits)."""
     cdef double hs, h6 = h / 6.0, x, y, kv, ku, av, au, Ih, I4
     cdef int s
-    if L.n_exp:
+    if L.tv:
         Ih = _I_at(L, t0 + 0.5 * h)
         I4 = _I_at(L, t0 + h)
     else:
         Ih = I4 = L.I
-    kv = _fv(L, v, u, _I_at(L, t0) if L.n_exp else L.I)
+    kv = _fv(L, v, u, _I_at(L, t0) if L.tv else L.I)
     ku = _gu(L, v, u)
     av = kv
     au = ku
@@ -876,9 +917,13 @@ cdef inline void _rk4_one(const Lane* L, double v, double u, double h, double t0
 
 
 cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, double hi,
-                        double lo, double* vx, double* ux) noexcept nogil:
+                        double lo, bint spike, double K, double sgn, double* vx,
+                        double* ux) noexcept nogil:
     """theta in (0, H] where the RK4 step map from (v, u) reaches the peak, given
     v < peak <= v_RK4(H) (peak: _peak_at(u)). (vx, ux) receive the state at theta.
+    With ``spike`` false: where it crosses the switch v = K instead, upward
+    (sgn = 1) or downward (sgn = -1); the same iteration on sgn (v - K) (v is
+    not convex there, the bracket keeps it safe).
 
     Newton from theta = 0 (where F and the slope are known without an RK4
     evaluation). On the upstroke v is convex in time, so the iterates climb
@@ -889,13 +934,17 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
     cdef double tlo = 0.0, thi = H, th = 0.0, tn, vt = v, ut = u, f, slope
     cdef int it
     for it in range(MAX_LOCATE_ITER):
-        f = vt - _peak_at(L, ut)
+        f = vt - _peak_at(L, ut) if spike else sgn * (vt - K)
+        if f >= 0.0 and it == 0:
+            break               # (a switch: the sub-step starts on it)
         if f >= 0.0:
             thi = th
         else:
             tlo = th
-        slope = _fv(L, vt, ut, _I_at(L, t0 + th) if L.n_exp else L.I)
-        if L.f07 and L.sp != NULL:
+        slope = _fv(L, vt, ut, _I_at(L, t0 + th) if L.tv else L.I)
+        if not spike:
+            slope = sgn * slope
+        elif L.f07 and L.sp != NULL:
             slope = slope - L.sp.peak_u * _gu(L, vt, ut)
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tn > tlo and tn < thi):
@@ -909,56 +958,118 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
     return th
 
 
+cdef inline void _lane_piece(Lane* L, Py_ssize_t p) noexcept nogil:
+    """Make piece p the lane's current: the quadratic in tau = t - start
+    through the piece's values at start, middle and end."""
+    cdef double H = L.ph[p], ya = L.ptri[3 * p], dh = L.ptri[3 * p + 1] - ya
+    cdef double db = L.ptri[3 * p + 2] - ya
+    L.pst = L.ps0[p]
+    L.pa = ya
+    L.pc1 = (4.0 * dh - db) / H
+    L.pc2 = (2.0 * (db - 2.0 * dh)) / (H * H)
+
+
 cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, double t1,
-                           double dt, double v, double u, const Lane* L, double hi, double lo,
+                           double dt, double v, double u, Lane* L, double hi, double lo,
                            double* v_out, double* u_out, double* cut) noexcept nogil:
     """Redo step k, [t0, t1] (t1 - t0 = dt up to rounding), of a neuron whose RK4
-    step crossed the peak (or that starts at or above it), in SUBSTEPS RK4
-    sub-steps: locate the crossing in the first sub-step that crosses, store
-    the spike, reset there and integrate the rest of the step (again in
-    SUBSTEPS pieces) from the reset state. Time is measured from the start of
-    the step (s), so the state never depends on t0; a spike time is
+    step crossed the peak (or that starts at or above it, or crossed a switch
+    of its form, or whose step is split at an input edge), piece by piece
+    (one piece unless the input has an edge inside the step), each in
+    SUBSTEPS RK4 sub-steps: locate the crossing in the first sub-step that
+    crosses, store the spike, reset there and integrate the rest of the piece
+    (again in SUBSTEPS pieces) from the reset state. A sub-step that crosses a
+    switch of the form (v = kink) is cut at the crossing the same way (no
+    reset), so no RK4 step straddles a switch. Time is measured from the
+    start of the step (s), so the state never depends on t0; a spike time is
     ``min(t0 + s, t1)``. Returns the number of spikes; -1 if it hit
     MAX_SPIKES_PER_STEP (the step is then cut short at the last reset).
     ``cut`` receives the cut-off at the last crossing (what a v trace shows)."""
-    cdef double s = 0.0, h, th, vx, ux, v1 = v, u1 = u
-    cdef int n = 0, i
-    cdef bint crossing
+    cdef double s = 0.0, end, h, th, vx, ux, v1 = v, u1 = u, thk, vk, uk, tq, vq, uq
+    cdef int n = 0, i, q, qk, n_sw = 0
+    cdef Py_ssize_t p
+    cdef bint crossing, switched
+    cdef bint above[MAX_KINKS]
+    for q in range(L.n_kinks):
+        above[q] = v > L.kink[q]
     if v >= _peak_at(L, u):          # an initial state at or above the peak
         cut[0] = _peak_at(L, u)
         _push_one(buf, neuron, t0)
         _reset(L, &v, &u)
         n = 1
-    while True:
-        if dt - s <= 1e-12 * dt:
-            break
-        h = (dt - s) / SUBSTEPS
-        crossing = False
-        for i in range(SUBSTEPS):
-            _rk4_one(L, v, u, h, s, hi, lo, &v1, &u1)
-            if v1 >= _peak_at(L, u1):
-                crossing = True
+        for q in range(L.n_kinks):
+            above[q] = v > L.kink[q]
+    for p in range(L.n_pieces):
+        if L.staged:
+            _lane_piece(L, p)
+        if p > 0:
+            s = L.ps0[p]
+        end = dt if p == L.n_pieces - 1 else L.ps0[p] + L.ph[p]
+        while True:
+            if end - s <= 1e-12 * dt:
                 break
-            v = v1
-            u = u1
-            s = s + h
-        if not crossing:
+            h = (end - s) / SUBSTEPS
+            crossing = False
+            switched = False
+            for i in range(SUBSTEPS):
+                _rk4_one(L, v, u, h, s, hi, lo, &v1, &u1)
+                if n_sw < MAX_SWITCHES_PER_STEP:
+                    for q in range(L.n_kinks):
+                        if (v1 > L.kink[q]) != above[q]:
+                            switched = True
+                if switched or v1 >= _peak_at(L, u1):
+                    crossing = True
+                    break
+                v = v1
+                u = u1
+                s = s + h
+            if not crossing:
+                break
+            if switched:
+                # the earliest switch crossed in the sub-step: integrate to it exactly
+                thk = h
+                vk = v1
+                uk = u1
+                qk = 0
+                for q in range(L.n_kinks):
+                    if (v1 > L.kink[q]) != above[q]:
+                        if q == L.kink_b:       # the located step is the old branch's
+                            L.bside = 0 if above[q] else 1
+                        tq = _rk4_locate(L, v, u, h, s, hi, lo, False, L.kink[q],
+                                         -1.0 if above[q] else 1.0, &vq, &uq)
+                        L.bside = -1
+                        if tq <= thk:
+                            thk = tq
+                            vk = vq
+                            uk = uq
+                            qk = q
+                above[qk] = not above[qk]
+                s = s + thk
+                # on the switch, on its new side (the branch of the form that
+                # applies from here: B(v) may jump there, TC's and RTN's b does)
+                v = nextafter(L.kink[qk], INFINITY) if above[qk] else L.kink[qk]
+                u = uk
+                n_sw += 1
+                continue
+            if n >= MAX_SPIKES_PER_STEP:
+                if buf.capped == 0 or k < buf.capped_step:
+                    buf.capped_step = k
+                    buf.capped_neuron = neuron
+                buf.capped += 1
+                n = -1
+                break
+            th = _rk4_locate(L, v, u, h, s, hi, lo, True, 0.0, 1.0, &vx, &ux)
+            s = s + th
+            cut[0] = _peak_at(L, ux)
+            _push_one(buf, neuron, _sel(t0 + s < t1, t0 + s, t1))
+            n += 1
+            v = vx
+            u = ux
+            _reset(L, &v, &u)
+            for q in range(L.n_kinks):
+                above[q] = v > L.kink[q]
+        if n < 0:
             break
-        if n >= MAX_SPIKES_PER_STEP:
-            if buf.capped == 0 or k < buf.capped_step:
-                buf.capped_step = k
-                buf.capped_neuron = neuron
-            buf.capped += 1
-            n = -1
-            break
-        th = _rk4_locate(L, v, u, h, s, hi, lo, &vx, &ux)
-        s = s + th
-        cut[0] = _peak_at(L, ux)
-        _push_one(buf, neuron, _sel(t0 + s < t1, t0 + s, t1))
-        n += 1
-        v = vx
-        u = ux
-        _reset(L, &v, &u)
     v_out[0] = v
     u_out[0] = u
     return n
@@ -1298,6 +1409,14 @@ cdef inline void _fill_lane(Lane* L, Ctx* ctx, double I, double a, double b, dou
     L.invc = invc
     L.sp = &ctx.sp if ctx.special07 else NULL
     L.n_exp = 0
+    L.tv = 0
+    L.staged = 0
+    L.n_pieces = 1
+    L.n_kinks = ctx.n_kinks
+    L.kink[0] = ctx.kink[0]
+    L.kink[1] = ctx.kink[1]
+    L.kink_b = ctx.kink_b
+    L.bside = -1
 
 
 # ---------------------------------------------------------------------------
@@ -1797,9 +1916,8 @@ cdef inline void _net_step(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t 
     s_g jump by their input; the current is B + sum_g s_g at the stage times
     t_k (Ik), t_k + dt/2 (Ih) and t_k + dt (I4) (s_g decays as exp(-t / tau_g)
     over the step)."""
-    cdef Py_ssize_t j, g
+    cdef Py_ssize_t j
     cdef const double* acc
-    cdef double x, xh, x4
     if ctx.acc_voltage >= 0:
         acc = ctx.acc + (ctx.acc_voltage * ctx.window) * ctx.n + off + base
         for j in range(nb):
@@ -1808,14 +1926,27 @@ cdef inline void _net_step(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t 
         _held_plus_current(ctx, base, nb, w, off, src, Ik)
         return
     _held_plus_current(ctx, base, nb, w, off, src, Bk)
+    _exp_stages(ctx, base, nb, w, off, Bk, Bk, Bk, sg, Ik, Ih, I4)
+
+
+cdef inline void _exp_stages(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
+                             Py_ssize_t off, const double* B0, const double* Bh,
+                             const double* B4, double* sg, double* Ik, double* Ih,
+                             double* I4) noexcept nogil:
+    """The exponential synapses' currents s_g jump by their input (slot off);
+    Ik, Ih, I4 = B + sum_g s_g at t_k, t_k + dt/2 and t_k + dt (B0, Bh, B4: the
+    rest of the current there)."""
+    cdef Py_ssize_t j, g
+    cdef const double* acc
+    cdef double x, xh, x4
     for g in range(ctx.n_exp):
         acc = ctx.acc + ((ctx.first_exp + g) * ctx.window) * ctx.n + off + base
         for j in range(nb):
             sg[g * MAXW + j] = sg[g * MAXW + j] + acc[j]
     for j in range(w):
-        x = Bk[j]
-        xh = Bk[j]
-        x4 = Bk[j]
+        x = B0[j]
+        xh = Bh[j]
+        x4 = B4[j]
         for g in range(ctx.n_exp):
             x = x + sg[g * MAXW + j]
             xh = xh + sg[g * MAXW + j] * ctx.exp_half[g]
@@ -1823,6 +1954,85 @@ cdef inline void _net_step(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t 
         Ik[j] = x
         Ih[j] = xh
         I4[j] = x4
+
+
+cdef inline void _stage_currents(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
+                                 int64_t k, const double* I0, double* Nz,
+                                 double* S) noexcept nogil:
+    """rk4 with waveforms: S[st * MAXW + j] = ((offset + shared) + own) + noise
+    at the stage times t_k, t_k + dt/2 and t_{k+1} (st = 0, 1, 2; the
+    waveforms' values there, the noise of the step); Nz: the noise alone."""
+    cdef Py_ssize_t j, st
+    cdef int64_t kl = k - ctx.step0
+    cdef double x
+    cdef double* row
+    for j in range(w):
+        Nz[j] = 0.0
+    if ctx.noise != NULL:
+        _add_normals(nb, &ctx.noise_keys[base], <uint64_t> k, &ctx.noise[base], Nz,
+                     ctx.zig_x, ctx.zig_r, ctx.zig_f)
+    for st in range(3):
+        row = &S[st * MAXW]
+        for j in range(w):
+            row[j] = I0[j]
+        if ctx.wave != NULL:
+            x = ctx.wave[3 * kl + st]
+            for j in range(w):
+                row[j] = row[j] + x
+        if ctx.own != NULL:
+            for j in range(nb):
+                row[j] = row[j] + ctx.own[(3 * kl + st) * ctx.n + base + j]
+        if ctx.noise != NULL:
+            for j in range(w):
+                row[j] = row[j] + Nz[j]
+
+
+cdef inline void _net_step_staged(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, Py_ssize_t w,
+                                  Py_ssize_t off, double* S, double* Acc, double* Ik,
+                                  double* Ih, double* I4, double* sg,
+                                  double* v) noexcept nogil:
+    """_net_step for rk4 with waveforms: v jumps by the voltage input; the
+    current input (Acc) is added to each stage time's S (B at t_k, t_k + dt/2,
+    t_{k+1}); the exponential synapses' currents jump; Ik, Ih, I4 = B + their
+    currents at the stage times."""
+    cdef Py_ssize_t j, st
+    cdef const double* acc
+    if ctx.acc_voltage >= 0:
+        acc = ctx.acc + (ctx.acc_voltage * ctx.window) * ctx.n + off + base
+        for j in range(nb):
+            v[j] = v[j] + acc[j]
+    for j in range(w):
+        Acc[j] = 0.0
+    if ctx.acc_current >= 0:
+        acc = ctx.acc + (ctx.acc_current * ctx.window) * ctx.n + off + base
+        for j in range(nb):
+            Acc[j] = acc[j]
+        for st in range(3):
+            for j in range(w):
+                S[st * MAXW + j] = S[st * MAXW + j] + Acc[j]
+    _exp_stages(ctx, base, nb, w, off, &S[0], &S[MAXW], &S[2 * MAXW], sg, Ik, Ih, I4)
+
+
+cdef inline void _piece_currents(Ctx* ctx, int64_t p0, int64_t np_, Py_ssize_t i, double I0,
+                                 double Nz, double Acc, double* tri) noexcept nogil:
+    """Neuron i's current (without exponential synapses) at the start, middle
+    and end of the pieces p0 .. p0 + np_ - 1 of a split step, summed as in
+    _stage_currents (then + the current input Acc in a network run)."""
+    cdef int64_t q
+    cdef Py_ssize_t st
+    cdef double x
+    for q in range(np_):
+        for st in range(3):
+            x = I0
+            if ctx.piece_wave != NULL:
+                x = x + ctx.piece_wave[3 * (p0 + q) + st]
+            if ctx.piece_own != NULL:
+                x = x + ctx.piece_own[(3 * (p0 + q) + st) * ctx.n + i]
+            if ctx.noise != NULL:
+                x = x + Nz
+            if ctx.net and ctx.acc_current >= 0:
+                x = x + Acc
+            tri[3 * q + st] = x
 
 
 cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
@@ -1857,12 +2067,22 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef double vt07_[MAXW]
     cdef double dtc07_[MAXW]
     cdef double invc07_[MAXW]
+    cdef double S3[3 * MAXW]      # rk4 with waveforms: the current at the stage times
+    cdef double Nz[MAXW]          # its noise part
+    cdef double Acc[MAXW]         # its network current input
+    cdef double tri[3 * MAX_PIECES]
+    cdef double zero = 0.0
+    cdef int64_t p0 = 0, np_ = 0
+    cdef uint64_t redo, spiked
     cdef prm_t k07, vr07, vt07, dtc07, invc07
     cdef Lane L
     cdef bint f07 = ctx.form2007 != 0
     cdef int accom = ctx.accom, horner = ctx.horner
     cdef bint variant = accom != 0 or horner != 0
     cdef bint varying = ctx.varying != 0
+    cdef bint staged = ctx.staged != 0
+    cdef bint split_step = False
+    cdef int n_kinks = ctx.n_kinks
     cdef bint net = ctx.net != 0
     cdef bint jumps = net and ctx.acc_voltage >= 0
     cdef int n_exp = ctx.n_exp
@@ -1900,6 +2120,15 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         Ihc = &Ih_[0]
         I4c = &I4_[0]
     src = &Ik[0] if varying else &I[0]
+    if staged:
+        if net:
+            Icur = &Ik[0]
+            Ihc = &Ih_[0]
+            I4c = &I4_[0]
+        else:
+            Icur = &S3[0]
+            Ihc = &S3[MAXW]
+            I4c = &S3[2 * MAXW]
     if net:
         p = 0
         while ctx.part[p + 1] <= blk:
@@ -1995,14 +2224,27 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
         # spikes with times inside the step: handled lane by lane, at once
         for k in range(k0, k1):
             sample = rec and (k + 1 - step0) % ctx.stride == 0
-            if varying:
-                _fill_current(ctx, base, nb, w, k, I, Ik)
-            if net:
-                _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
+            if staged:
+                _stage_currents(ctx, base, nb, w, k, I, Nz, S3)
+                if net:
+                    _net_step_staged(ctx, base, nb, w, (k - k0) * ctx.n, S3, Acc, Ik, Ih_, I4_,
+                                     sg, v)
+                split_step = ctx.split != NULL and (ctx.split[k - step0 + 1]
+                                                    > ctx.split[k - step0])
+                if split_step:
+                    p0 = ctx.split[k - step0]
+                    np_ = ctx.split[k - step0 + 1] - p0
+            else:
+                if varying:
+                    _fill_current(ctx, base, nb, w, k, I, Ik)
+                if net:
+                    _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
             for j in range(w):
                 v0_[j] = v[j]
                 u0_[j] = u[j]
-            if f07:
+            if split_step:
+                fired = 0                   # every lane is redone below, piece by piece
+            elif f07:
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
                                    hi, lo, v, u, vpre, vpk, Icur, Ihc, I4c, k07, vr07, vt07,
                                    dtc07, invc07, a, dta, b, c, d, peak) & valid
@@ -2014,7 +2256,17 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 for j in range(nb):          # a state at or above the peak spikes at once
                     if v0_[j] >= peak_[j]:
                         fired = fired | ((<uint64_t> 1) << j)
-            bits = fired
+            redo = fired
+            if split_step:
+                redo = valid
+            elif n_kinks and locate:
+                # a step that crossed a switch of the form is redone, cut at the switch
+                for j in range(nb):
+                    for g in range(n_kinks):
+                        if (v0_[j] > ctx.kink[g]) != (v[j] > ctx.kink[g]):
+                            redo = redo | ((<uint64_t> 1) << j)
+
+            bits = redo
             while bits != 0:
                 j = _ctz(bits)
                 bits = bits & (bits - 1)
@@ -2024,13 +2276,33 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                     if n_exp:
                         L.I = Bk[j]
                         L.n_exp = n_exp
+                        L.tv = 1
                         for g in range(n_exp):
                             L.s[g] = sg[g * MAXW + j]
                             L.rate[g] = ctx.exp_rate[g]
+                    if staged:
+                        L.staged = 1
+                        L.tv = 1
+                        if split_step:
+                            _piece_currents(ctx, p0, np_, base + j, I[j], Nz[j], Acc[j], tri)
+                            L.n_pieces = <int> np_
+                            L.ps0 = &ctx.piece_start[p0]
+                            L.ph = &ctx.piece_length[p0]
+                        else:
+                            tri[0] = S3[j]
+                            tri[1] = S3[MAXW + j]
+                            tri[2] = S3[2 * MAXW + j]
+                            L.ps0 = &zero
+                            L.ph = &dt
+                        L.ptri = &tri[0]
                     nsp = _rk4_spiking_step(buf, <int32_t> (base + j), k, _time(k, tnum, tden),
                                             _time(k + 1, tnum, tden), dt, v0_[j], u0_[j],
                                             &L, hi, lo, &v[j], &u[j], &vpk[j])
                     vpre[j] = vpk[j]
+                    if nsp != 0:
+                        fired = fired | ((<uint64_t> 1) << j)
+                    else:
+                        fired = fired & ~((<uint64_t> 1) << j)
                     if net:
                         while nsp > 0:
                             _win_push(win, <int32_t> (base + j), k)
@@ -2255,7 +2527,9 @@ cdef class Run:
     cdef const char[::1] _blk_rec
     cdef double[:, ::1] _tr_v, _tr_u
     cdef const double[::1] _wave, _noise, _k07, _vr07, _vt07, _dtc07, _invc07
-    cdef const double[:, ::1] _own
+    cdef const double[:, ::1] _own, _pown
+    cdef const double[::1] _pstart, _plen, _pwave
+    cdef const int64_t[::1] _split
     cdef const uint64_t[::1] _ids
     cdef const int64_t[::1] _part
     cdef const double[::1] _zx, _zr, _zf
@@ -2305,6 +2579,30 @@ cdef class Run:
         if plan.own is not None:
             self._own = plan.own
             self.ctx.own = &self._own[0, 0]
+        if plan.staged:
+            self.ctx.staged = 1
+            if plan.wave3 is not None:
+                self._wave = plan.wave3.reshape(-1)
+                self.ctx.wave = &self._wave[0]
+            if plan.own3 is not None:
+                self._own = plan.own3.reshape(-1, plan.n)
+                self.ctx.own = &self._own[0, 0]
+            if plan.split is not None:
+                self._split = plan.split
+                self.ctx.split = &self._split[0]
+                self._pstart, self._plen = plan.piece_start, plan.piece_length
+                self.ctx.piece_start = &self._pstart[0]
+                self.ctx.piece_length = &self._plen[0]
+                if plan.piece_wave is not None:
+                    self._pwave = plan.piece_wave.reshape(-1)
+                    self.ctx.piece_wave = &self._pwave[0]
+                if plan.piece_own is not None:
+                    self._pown = plan.piece_own.reshape(-1, plan.n)
+                    self.ctx.piece_own = &self._pown[0, 0]
+        self.ctx.n_kinks = len(plan.kinks)
+        self.ctx.kink_b = plan.kink_b
+        for i in range(len(plan.kinks)):
+            self.ctx.kink[i] = plan.kinks[i]
         if plan.noise is not None:
             self._noise = plan.noise
             self.ctx.noise = &self._noise[0]
@@ -2317,7 +2615,7 @@ cdef class Run:
             self.ctx.zig_r = &self._zr[0]
             self.ctx.zig_f = &self._zf[0]
         self.ctx.varying = (plan.wave is not None or plan.own is not None
-                            or plan.noise is not None)
+                            or plan.noise is not None or plan.staged)
         self.ctx.q2 = plan.q2
         self.ctx.q1 = plan.q1
         self.ctx.q0 = plan.q0

@@ -431,6 +431,18 @@ class Plan:
     current: Optional[np.ndarray] = None
     wave: Optional[np.ndarray] = None
     own: Optional[np.ndarray] = None
+    # method "rk4" with waveforms: the input at the stage times of each step
+    # (izhic.inputs.Stimulus.sample_stages), the steps split at the input's edges
+    staged: bool = False
+    wave3: Optional[np.ndarray] = None      # (n_steps, 3)
+    own3: Optional[np.ndarray] = None       # (n_steps, 3, n)
+    split: Optional[np.ndarray] = None      # (n_steps + 1,) int64
+    piece_start: Optional[np.ndarray] = None
+    piece_length: Optional[np.ndarray] = None
+    piece_wave: Optional[np.ndarray] = None  # (n_pieces, 3)
+    piece_own: Optional[np.ndarray] = None   # (n_pieces, 3, n)
+    kinks: tuple = ()                       # rk4: potentials where the form switches
+    kink_b: int = -1                        # the index in kinks of the switch of b (2007)
     noise: Optional[np.ndarray] = None      # per-neuron scale of N(0, 1) per step
     seed: Optional[int] = None
     neuron_ids: Optional[np.ndarray] = None
@@ -613,7 +625,7 @@ def _lowest_current(offset, wave, own):
     if wave is not None and wave.size:
         lowest = lowest + wave.min()
     if own is not None and own.size:
-        lowest = lowest + own.min(axis=0)
+        lowest = lowest + own.reshape(-1, own.shape[-1]).min(axis=0)   # (steps[, 3], n)
     return lowest
 
 
@@ -716,10 +728,20 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     _within("u0", u_init, PARAM_BOUND)
 
     # -- input over this run's steps ---------------------------------------------
-    _checks.fits_in_memory(f"current: a per-neuron waveform of {n} x {n_steps} steps",
-                           8 * n * n_steps if stim.own is not None else 0)
-    wave, own = stim.sample(n_steps, dt, step0=step0, n=n) if n_steps else (None, None)
-    for name, arr in (("the shared waveform", wave), ("the per-neuron waveform", own)):
+    staged = method == "rk4" and (stim.shared is not None or stim.own is not None)
+    _checks.fits_in_memory(f"current: a per-neuron waveform of {n} x {n_steps} steps"
+                           + (" at 3 stage times" if staged else ""),
+                           (24 if staged else 8) * n * n_steps if stim.own is not None else 0)
+    stages = None
+    if staged and n_steps:
+        # rk4: the input at the stage times, the steps split at its edges
+        stages = stim.sample_stages(n_steps, dt, step0=step0, max_pieces=_core.PIECES_PER_STEP_LIMIT)
+        wave, own = stages["wave"], stages["own"]
+    else:
+        wave, own = stim.sample(n_steps, dt, step0=step0, n=n) if n_steps else (None, None)
+    for name, arr in (("the shared waveform", wave), ("the per-neuron waveform", own)) + (
+            (("the shared waveform", stages["piece_wave"]),
+             ("the per-neuron waveform", stages["piece_own"])) if stages else ()):
         if arr is not None and arr.size and not (np.abs(arr) < PARAM_BOUND).all():
             raise ValueError(f"current: {name} must lie within +-{PARAM_BOUND:g}")
 
@@ -768,13 +790,22 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         locate=method == "rk4", interpolate=spike_time == "interpolate", n=n, dt=dt,
         duration=duration, n_steps=n_steps, step0=step0, time_num=num, time_den=den,
         shared_params=shared, a=prm(m.a), b=prm(m.b), c=prm(m.c), d=prm(m.d),
-        v_peak=prm(m.v_peak), current=_per_neuron(offset, n), wave=wave, own=own,
+        v_peak=prm(m.v_peak), current=_per_neuron(offset, n),
+        wave=None if staged else wave, own=None if staged else own, staged=staged,
+        wave3=wave if staged else None, own3=own if staged else None,
         noise=scale, seed=seed_used, neuron_ids=ids,
         v=_state_copy(v_init, n), u=_state_copy(u_init, n),
         record=rec_names, record_neurons=rec_idx if rec_names else None, stride=stride,
         v_at_spike=v_at_spike, v_at_spike_code=_core.V_AT_SPIKE_CODES[v_at_spike],
         warnings=tuple(warnings), stimulus=stim, initial=(v_init, u_init), network=network,
     )
+    if stages is not None:
+        for name in ("split", "piece_start", "piece_length", "piece_wave", "piece_own"):
+            setattr(plan, name, stages[name])
+    if method == "rk4":
+        plan.kinks = tuple(float(x) for x in m.kinks())
+        if not isinstance(m, Izhikevich2003) and m.b_low is not None:
+            plan.kink_b = 0             # (Izhikevich2007.kinks lists v_switch first)
     if scale is not None or (network is not None and network.poisson):
         plan.zig_x, plan.zig_r, plan.zig_f = _noise.ZIG_X, _noise.ZIG_R, _noise.ZIG_F
     if scale is not None:
@@ -817,7 +848,9 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     # -- blocks, partitions, threads ----------------------------------------------
     # (network runs advance in blocks of 8 or 64 lanes: there is no
     # single-neuron path for them)
-    width = _MAXW if n >= 4 * _MAXW else (8 if n > 1 or network is not None else 1)
+    # (nor for rk4 runs with waveform input or with switches of the form)
+    width = _MAXW if n >= 4 * _MAXW else (
+        8 if n > 1 or network is not None or plan.staged or plan.kinks else 1)
     n_blocks = (n + width - 1) // width
     if auto_threads:
         # a thread needs enough work to pay for waking it and for the barrier

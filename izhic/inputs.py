@@ -7,10 +7,16 @@ A stimulus is ``I_i(t) = offset_i + shared(t) + own_i(t)``:
   any vectorized function of t, and sums and multiples of these);
 * ``own``: optionally one sampled waveform per neuron (an N x T array).
 
-Timing: the current of step k (from ``t_k = k dt`` to ``t_k + dt``) is the
-stimulus evaluated at ``t_k`` and held over the whole step, for every method:
-the RK4 stages of that step all see the same value. ``t_k`` is computed as
-``k * dt`` (not accumulated), as in Izhikevich's figure code. A pulse
+Timing: with the grid methods (``euler``, ``izhikevich2004``,
+``izhikevich2003``, ``rk4_grid``) the current of step k (from ``t_k = k dt`` to
+``t_k + dt``) is the stimulus evaluated at ``t_k`` and held over the whole
+step, as in Izhikevich's figure code. With ``rk4`` each RK4 stage sees the
+stimulus at its own time (``t_k``, ``t_k + dt/2``, and the limit from the left
+at ``t_{k+1}``), and a step with an edge of a waveform strictly inside it is
+split there (:meth:`Stimulus.sample_stages`; the edges are what each waveform
+declares in ``edges``; a :func:`function` without ``edges`` is treated as
+smooth). Noise stays an increment per step, held over it. ``t_k`` is
+computed as ``k * dt`` (not accumulated). A pulse
 ``pulse(10, 15, 1.0)`` is on for ``10 <= t_k < 15``: with dt = 0.25 it acts on
 the steps starting at 10.0, 10.25, ..., 14.75. The edges of step, pulse(s)
 and ramp are compared with a tolerance of 1e-9 (1 + |edge|) ms, so rounding of
@@ -64,11 +70,13 @@ class Waveform:
 
     __array_ufunc__ = None  # ndarray + Waveform -> Waveform.__radd__, not broadcasting
 
-    def __init__(self, fn, description, edges=()):
+    def __init__(self, fn, description, edges=(), left=None):
         self._fn = fn
+        self._left = left
         self.description = description
         #: times (ms) where the waveform or its slope jumps (None: unknown);
-        #: the exact reference (solve_ivp) restarts its integration there
+        #: the exact reference (solve_ivp) restarts its integration there, and
+        #: method "rk4" splits its step there
         self.edges = None if edges is None else tuple(float(e) for e in edges)
 
     def values(self, t):
@@ -88,6 +96,26 @@ class Waveform:
                              "return one value per time (or one for all)")
         return np.broadcast_to(out, t.shape).copy()
 
+    def values_left(self, t):
+        """The limit from the left at the times ``t`` (ms): the value just
+        before a jump at ``t`` (method "rk4" evaluates the end of a step or of
+        a piece of it there). Away from its edges that is its value; at an
+        edge (within 1e-9 (1 + |edge|) ms), without an exact left limit of its
+        own, the waveform is evaluated at ``t - 4e-9 (1 + |t|)`` ms: just
+        before the edge as the built-in waveforms compare it."""
+        t = np.asarray(t, dtype=np.float64)
+        if self._left is not None:
+            out = np.asarray(self._left(t), dtype=np.float64)
+            return np.broadcast_to(out, t.shape).copy()
+        if not self.edges:
+            return self.values(t)
+        edges = np.sort(np.asarray(self.edges, dtype=np.float64))
+        i = np.clip(np.searchsorted(edges, t), 1, edges.size) if edges.size > 1 else 0
+        near = np.minimum(np.abs(t - edges[np.minimum(i, edges.size - 1)]),
+                          np.abs(t - edges[np.maximum(i - 1, 0)]))
+        at_edge = near <= 2e-9 * (1.0 + np.abs(t))
+        return np.where(at_edge, self.values(_just_before(t)), self.values(t))
+
     def __repr__(self):
         return f"Waveform({self.description})"
 
@@ -97,7 +125,8 @@ class Waveform:
             edges = (None if self.edges is None or other.edges is None
                      else self.edges + other.edges)
             return Waveform(lambda t: self.values(t) + other.values(t),
-                            f"{self.description} + {other.description}", edges)
+                            f"{self.description} + {other.description}", edges,
+                            lambda t: self.values_left(t) + other.values_left(t))
         if isinstance(other, Stimulus):
             return other + self
         return Stimulus(offset=other, shared=self)
@@ -118,7 +147,7 @@ class Waveform:
         if isinstance(other, numbers.Real) and not isinstance(other, bool):
             k = float(other)
             return Waveform(lambda t: k * self.values(t), f"{k:g} * ({self.description})",
-                            self.edges)
+                            self.edges, lambda t: k * self.values_left(t))
         return NotImplemented
 
     __rmul__ = __mul__
@@ -132,6 +161,12 @@ def _real(name, value):
 # rounded: with dt = 0.3, 3*0.3 = 0.8999999999999999, and a pulse starting at
 # 0.9 must act from that sample on. (function() compares exactly: it is the
 # user's own expression, e.g. the 2004 figure code's strict inequalities.)
+def _just_before(t):
+    """Times a little before ``t``: below any edge at ``t`` compared with the
+    tolerance of _at_or_after (the left limit of a piecewise waveform)."""
+    return t - 4e-9 * (1.0 + np.abs(t))
+
+
 def _at_or_after(t, edge):
     return t >= edge - 1e-9 * (1.0 + abs(edge))
 
@@ -374,10 +409,19 @@ def sampled(values, dt_sample, t_start=0.0, interpolate=False):
             out = arr[..., m]
         return np.where(x < -1e-9, 0.0, out)
 
+    def left(t):  # the limit from the left: the sample before a sample time
+        x = (t - t_start) / dt_sample
+        if interpolate:
+            out = at(t)
+        else:
+            m = np.clip(np.ceil(x - 1e-9).astype(np.int64) - 1, 0, arr.shape[-1] - 1)
+            out = arr[..., m]
+        return np.where(x <= 1e-9, 0.0, out)
+
+    edges = t_start + dt_sample * np.arange(arr.size)
     if arr.ndim == 1:
-        return Waveform(at, f"{arr.size} samples every {dt_sample:g} ms",
-                        t_start + dt_sample * np.arange(arr.size))
-    return Stimulus(own=at, n_own=arr.shape[0])
+        return Waveform(at, f"{arr.size} samples every {dt_sample:g} ms", edges, left)
+    return Stimulus(own=at, n_own=arr.shape[0], own_left=left, own_edges=edges)
 
 
 class Stimulus:
@@ -413,13 +457,21 @@ class Stimulus:
     __array_ufunc__ = None
 
     def __init__(self, offset=0.0, shared=None, own=None, n_own=None, events=None,
-                 random=None):
+                 random=None, own_left=None, own_edges=None):
         self.offset = offset
         self.shared = shared
         self.own = own
         self.n_own = n_own
         self.events = events
         self.random = random
+        #: ``own``'s limit from the left (None: ``own`` just before the time)
+        self.own_left = own_left
+        #: where ``own`` or its slope jumps (None: unknown, treated as smooth)
+        self.own_edges = None if own_edges is None else tuple(float(e) for e in own_edges)
+
+    def _own_parts(self):
+        return dict(own=self.own, n_own=self.n_own, own_left=self.own_left,
+                    own_edges=self.own_edges)
 
     def __repr__(self):
         parts = [f"offset={_checks._show(self.offset, 30)}"]
@@ -440,7 +492,8 @@ class Stimulus:
             return self + Stimulus(random=other)
         if isinstance(other, Waveform):
             shared = other if self.shared is None else self.shared + other
-            return Stimulus(self.offset, shared, self.own, self.n_own, self.events, self.random)
+            return Stimulus(self.offset, shared, events=self.events, random=self.random,
+                            **self._own_parts())
         if isinstance(other, Stimulus):
             if self.own is not None and other.own is not None:
                 raise ValueError("current: at most one per-neuron sampled waveform")
@@ -450,24 +503,25 @@ class Stimulus:
                 other.events if self.events is None else self.events + other.events)
             if self.random is not None and other.random is not None:
                 raise ValueError("current: at most one random_events input")
-            return Stimulus(np.add(self.offset, other.offset), shared,
-                            self.own if self.own is not None else other.own,
-                            self.n_own if self.own is not None else other.n_own, events,
-                            self.random if self.random is not None else other.random)
-        return Stimulus(np.add(self.offset, other), self.shared, self.own, self.n_own,
-                        self.events, self.random)
+            return Stimulus(np.add(self.offset, other.offset), shared, events=events,
+                            random=self.random if self.random is not None else other.random,
+                            **(self if self.own is not None else other)._own_parts())
+        return Stimulus(np.add(self.offset, other), self.shared, events=self.events,
+                        random=self.random, **self._own_parts())
 
     __radd__ = __add__
 
     def __mul__(self, other):
         if isinstance(other, numbers.Real) and not isinstance(other, bool):
             k = float(other)
-            own = self.own
+            own, own_left = self.own, self.own_left
             return Stimulus(np.multiply(self.offset, k),
                             None if self.shared is None else k * self.shared,
                             None if own is None else (lambda t: k * own(t)), self.n_own,
                             None if self.events is None else k * self.events,
-                            None if self.random is None else k * self.random)
+                            None if self.random is None else k * self.random,
+                            None if own_left is None else (lambda t: k * own_left(t)),
+                            self.own_edges)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -489,6 +543,109 @@ class Stimulus:
             if arr is not None and not np.isfinite(arr).all():
                 raise ValueError(f"current: the {name} has non-finite values")
         return shared, own
+
+
+    def _own_at(self, t, left=False):
+        if left:
+            out = self.own_left(t) if self.own_left is not None else self.own(_just_before(t))
+        else:
+            out = self.own(t)
+        out = np.asarray(out, dtype=np.float64)
+        if out.shape != (self.n_own, t.size):
+            raise ValueError(f"current: the per-neuron waveform gave shape {out.shape}, "
+                             f"expected ({self.n_own}, {t.size})")
+        return out.T
+
+    def sample_stages(self, n_steps, dt, step0=0, max_pieces=64):
+        """The waveforms as method "rk4" sees them: at the stage times of each
+        step, and in pieces where an edge falls inside a step.
+
+        Returns ``None`` without waveforms, else a dict:
+
+        * ``wave`` (n_steps, 3) or None, ``own`` (n_steps, 3, n_own) or None:
+          the shared and per-neuron waveforms at ``t_k`` (the value from
+          there on), ``t_k + dt/2`` and ``t_{k+1}`` (the limit from the left),
+          ``t_k = k dt``;
+        * ``split`` (n_steps + 1,) int64 or None: the pieces of step k are
+          ``split[k] .. split[k+1] - 1`` (none: the step is whole); the steps
+          with an edge inside (more than 1e-9 (1 + |edge|) ms from both ends);
+        * ``piece_start``, ``piece_length`` (n_pieces,): each piece's start,
+          ms from the start of its step, and length; ``piece_wave``
+          (n_pieces, 3), ``piece_own`` (n_pieces, 3, n_own): the waveforms at
+          the piece's start, middle and end (left limit), as for a step.
+        """
+        if self.shared is None and self.own is None:
+            return None
+        k = np.arange(step0, step0 + n_steps, dtype=np.float64)
+        times = (k * dt, (k + 0.5) * dt, (k + 1.0) * dt)
+        out = dict(wave=None, own=None, split=None, piece_start=None, piece_length=None,
+                   piece_wave=None, piece_own=None)
+        if self.shared is not None:
+            out["wave"] = np.stack([self.shared.values(times[0]), self.shared.values(times[1]),
+                                    self.shared.values_left(times[2])], axis=1)
+        if self.own is not None:
+            out["own"] = np.ascontiguousarray(np.stack(
+                [self._own_at(times[0]), self._own_at(times[1]),
+                 self._own_at(times[2], left=True)], axis=1))
+        edges = []
+        if self.shared is not None and self.shared.edges:
+            edges += list(self.shared.edges)
+        if self.own is not None and self.own_edges:
+            edges += list(self.own_edges)
+        t_lo, t_hi = step0 * dt, (step0 + n_steps) * dt
+        edges = np.unique(np.asarray([e for e in edges if t_lo < e < t_hi], dtype=np.float64))
+        if edges.size:
+            step = np.floor(edges / dt).astype(np.int64)
+            tol = 1e-9 * (1.0 + np.abs(edges))
+            start = step * dt
+            inside = (edges > start + tol) & (edges < (step + 1) * dt - tol)
+            edges, step = edges[inside], step[inside]
+        if edges.size:
+            # edges closer than the tolerance to each other are one edge
+            keep = np.ones(edges.size, dtype=bool)
+            keep[1:] = np.diff(edges) > 1e-9 * (1.0 + np.abs(edges[1:]))
+            edges, step = edges[keep], step[keep]
+            counts = np.bincount(step - step0, minlength=n_steps)
+            if counts.max() + 1 > max_pieces:
+                worst = int(np.argmax(counts)) + step0
+                raise ValueError(f"current: {int(counts.max())} edges of the input fall inside "
+                                 f"the step at t = {worst * dt:g} ms (dt={dt!r} ms); method "
+                                 f"'rk4' splits a step at most {max_pieces - 1} times: use a "
+                                 "smaller dt, or method 'rk4_grid' (input held over each step)")
+            split = np.zeros(n_steps + 1, dtype=np.int64)
+            split[1:] = np.cumsum(np.where(counts > 0, counts + 1, 0))
+            n_pieces = int(split[-1])
+            p_lo = np.empty(n_pieces)
+            p_hi = np.empty(n_pieces)
+            p_k = np.empty(n_pieces)
+            pos = 0
+            ke = 0
+            for kk in np.flatnonzero(counts):
+                m = int(counts[kk])
+                t0 = (kk + step0) * dt
+                bounds = np.concatenate(([t0], edges[ke:ke + m], [(kk + step0 + 1) * dt]))
+                p_lo[pos:pos + m + 1] = bounds[:-1]
+                p_hi[pos:pos + m + 1] = bounds[1:]
+                p_k[pos:pos + m + 1] = t0
+                pos += m + 1
+                ke += m
+            mid = 0.5 * (p_lo + p_hi)
+            out["split"] = split
+            out["piece_start"] = p_lo - p_k
+            out["piece_length"] = p_hi - p_lo
+            if self.shared is not None:
+                out["piece_wave"] = np.stack([self.shared.values(p_lo), self.shared.values(mid),
+                                              self.shared.values_left(p_hi)], axis=1)
+            if self.own is not None:
+                out["piece_own"] = np.ascontiguousarray(np.stack(
+                    [self._own_at(p_lo), self._own_at(mid), self._own_at(p_hi, left=True)],
+                    axis=1))
+        for name, what in (("wave", "shared"), ("own", "per-neuron"),
+                           ("piece_wave", "shared"), ("piece_own", "per-neuron")):
+            arr = out[name]
+            if arr is not None and not np.isfinite(arr).all():
+                raise ValueError(f"current: the {what} waveform has non-finite values")
+        return out
 
 
 class Events:

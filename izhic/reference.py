@@ -139,37 +139,60 @@ def _grid_step(m, method, v, u, dt, current):
 class _StepCurrent:
     """The current of one neuron through a step, t ms into it: held (``I``),
     or I + sum_g s_g exp(-t rate_g) with exponential synapses (the kernel's
-    _I_at)."""
+    _I_at). With waveform input (``pieces``: (start, length, (at start,
+    middle, end)) of each piece of the step), the piece's quadratic through
+    its three values replaces I (the kernel's _lane_piece)."""
 
-    def __init__(self, I, s=(), rates=()):
+    def __init__(self, I, s=(), rates=(), pieces=None):
         self.I, self.s, self.rates = I, tuple(s), tuple(rates)
+        self.pieces = pieces
+        self.varies = bool(self.s) or pieces is not None
+        if pieces is not None:
+            self.use(0)
+
+    def use(self, p):
+        start, H, (ya, yh, yb) = self.pieces[p]
+        dh, db = yh - ya, yb - ya
+        self.pst, self.pa = start, ya
+        self.pc1 = (4.0 * dh - db) / H
+        self.pc2 = (2.0 * (db - 2.0 * dh)) / (H * H)
 
     def at(self, t):
-        x = self.I
+        if self.pieces is not None:
+            tau = t - self.pst
+            x = self.pa + tau * (self.pc1 + tau * self.pc2)
+        else:
+            x = self.I
         for s, r in zip(self.s, self.rates):
             x = x + s * math.exp(-t * r)
         return x
 
     def stages(self, t0, h):
-        if not self.s:
+        if not self.varies:
             return self.I
         return (self.at(t0), self.at(t0 + 0.5 * h), self.at(t0 + h))
 
 
-def _rk4_locate(m, I, v, u, H, t0=0.0):
+def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0):
     """theta in (0, H] where one RK4 step of length theta from (v, u) reaches
     the cut-off (given v < peak <= v_RK4(H)), and the state there: Newton from
     theta = 0 with the crossing's slope, kept inside the bracket. ``I``: the
-    step's current (a _StepCurrent), ``t0``: the sub-step's start."""
+    step's current (a _StepCurrent), ``t0``: the sub-step's start. With
+    ``kink``: where it crosses v = kink instead, upward (sgn 1) or downward."""
     tlo, thi, th = 0.0, H, 0.0
     vt, ut = v, u
-    for _ in range(60):
-        f = vt - m.peak(ut)
+    for it in range(60):
+        f = vt - m.peak(ut) if kink is None else sgn * (vt - kink)
+        if f >= 0.0 and it == 0:
+            break
         if f >= 0.0:
             thi = th
         else:
             tlo = th
-        slope = m.crossing_slope(vt, ut, I.at(t0 + th) if I.s else I.I)
+        if kink is None:
+            slope = m.crossing_slope(vt, ut, I.at(t0 + th) if I.varies else I.I)
+        else:
+            slope = sgn * m.dv(vt, ut, I.at(t0 + th) if I.varies else I.I)
         tn = th - f / slope if slope > 0.0 else -1.0
         if not (tlo < tn < thi):
             tn = 0.5 * (tlo + thi)
@@ -180,35 +203,86 @@ def _rk4_locate(m, I, v, u, H, t0=0.0):
     return th, vt, ut
 
 
-def _rk4_spiking_step(m, I, t0, t1, dt, v, u):
-    """Step [t0, t1] from (v, u), redone in two RK4 sub-steps: spike times and
-    the state at its end (time measured from the start of the step). ``I``: a
-    number (held) or a _StepCurrent."""
+class _Branch:
+    """A 2007 model whose u-nullcline keeps one branch of b whatever v is
+    (``upper``: b, else b_low): the kernel's _B07 with bside >= 0."""
+
+    def __init__(self, m, upper):
+        self._m, self._upper = m, upper
+
+    def __getattr__(self, name):
+        return getattr(self._m, name)
+
+    def du(self, v, u):
+        m = self._m
+        bb = m.b if self._upper else m.b_low
+        z = max(v - m.v_cubic, 0.0)
+        v_u = m.vr if m.v_u is None else m.v_u
+        return m.a * ((bb * (v - v_u) + m.cubic * (z * z * z)) - u)
+
+
+def _rk4_spiking_step(m, I, t0, t1, dt, v, u, kinks=(), kink_b=-1):
+    """Step [t0, t1] from (v, u), redone piece by piece (one piece unless the
+    input has an edge inside the step) in two RK4 sub-steps, each sub-step
+    that crosses a switch of the form (``kinks``) cut there: spike times and
+    the state at its end (time measured from the start of the step). ``I``:
+    a number (held) or a _StepCurrent."""
     if not isinstance(I, _StepCurrent):
         I = _StepCurrent(I)
     s = 0.0
     times = []
+    n_sw = 0
+    above = [v > kk for kk in kinks]
     if v >= m.peak(u):
         times.append(t0)
         v, u = m.reset(v, u)
-    while dt - s > 1e-12 * dt:
-        h = (dt - s) / 2
-        crossing = False
-        for _ in range(2):
-            v1, u1 = _rk4_stages(m, v, u, I.stages(s, h), h, _clamp1)
-            if v1 >= m.peak(u1):
-                crossing = True
+        above = [v > kk for kk in kinks]
+    pieces = I.pieces if I.pieces is not None else [(0.0, dt, None)]
+    for p, (start, length, _) in enumerate(pieces):
+        if I.pieces is not None:
+            I.use(p)
+        if p > 0:
+            s = start
+        end = dt if p == len(pieces) - 1 else start + length
+        while end - s > 1e-12 * dt:
+            h = (end - s) / 2
+            crossing = switched = False
+            for _ in range(2):
+                v1, u1 = _rk4_stages(m, v, u, I.stages(s, h), h, _clamp1)
+                if n_sw < 64 and any((v1 > kk) != ab for kk, ab in zip(kinks, above)):
+                    switched = True
+                if switched or v1 >= m.peak(u1):
+                    crossing = True
+                    break
+                v, u = v1, u1
+                s = s + h
+            if not crossing:
                 break
-            v, u = v1, u1
-            s = s + h
-        if not crossing:
-            break
-        if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
-            raise ValueError("current: too many spikes within one step")
-        th, vx, ux = _rk4_locate(m, I, v, u, h, s)
-        s = s + th
-        times.append(min(t0 + s, t1))
-        v, u = m.reset(vx, ux)
+            if switched:
+                best = (h, v1, u1, 0)
+                for q, kk in enumerate(kinks):
+                    if (v1 > kk) != above[q]:
+                        # the located step is the old branch's (the kernel's bside)
+                        mq = _Branch(m, above[q]) if q == kink_b else m
+                        tq, vq, uq = _rk4_locate(mq, I, v, u, h, s, kink=kk,
+                                                 sgn=-1.0 if above[q] else 1.0)
+                        if tq <= best[0]:
+                            best = (tq, vq, uq, q)
+                q = best[3]
+                above[q] = not above[q]
+                s = s + best[0]
+                # on the switch, on its new side (the kernel's rule)
+                v = math.nextafter(kinks[q], math.inf) if above[q] else kinks[q]
+                u = best[2]
+                n_sw += 1
+                continue
+            if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
+                raise ValueError("current: too many spikes within one step")
+            th, vx, ux = _rk4_locate(m, I, v, u, h, s)
+            s = s + th
+            times.append(min(t0 + s, t1))
+            v, u = m.reset(vx, ux)
+            above = [v > kk for kk in kinks]
     return times, float(v), float(u)
 
 
@@ -236,6 +310,50 @@ def _step_current(plan, k):
         current = current + plan.noise * np.array(
             [_noise.normal_from_key(key, step) for key in keys])
     return current
+
+
+def _noise_of(plan, k):
+    ids = range(plan.n) if plan.neuron_ids is None else plan.neuron_ids
+    keys = [_noise.stream_key(plan.seed, int(i)) for i in ids]
+    return plan.noise * np.array([_noise.normal_from_key(key, plan.step0 + k) for key in keys])
+
+
+def _stage_currents(plan, k):
+    """rk4 with waveforms: ((offset + shared) + own) + noise at t_k, t_k + dt/2
+    and t_{k+1} (the kernel's _stage_currents), and the noise alone."""
+    nz = _noise_of(plan, k) if plan.noise is not None else None
+    out = []
+    for st in range(3):
+        x = plan.current
+        if plan.wave3 is not None:
+            x = x + plan.wave3[k, st]
+        if plan.own3 is not None:
+            x = x + plan.own3[k, st]
+        if nz is not None:
+            x = x + nz
+        out.append(x)
+    return tuple(out), nz
+
+
+def _piece_currents(plan, k, i, nz, acc):
+    """Neuron i's pieces of split step k: [(start, length, (start, middle, end))]."""
+    p0, p1 = int(plan.split[k]), int(plan.split[k + 1])
+    pieces = []
+    for p in range(p0, p1):
+        tri = []
+        for st in range(3):
+            x = float(plan.current[i])
+            if plan.piece_wave is not None:
+                x = x + float(plan.piece_wave[p, st])
+            if plan.piece_own is not None:
+                x = x + float(plan.piece_own[p, st, i])
+            if nz is not None:
+                x = x + float(nz[i])
+            if acc is not None:
+                x = x + float(acc[i])
+            tri.append(x)
+        pieces.append((float(plan.piece_start[p]), float(plan.piece_length[p]), tuple(tri)))
+    return pieces
 
 
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
@@ -401,10 +519,23 @@ class _NetworkInput:
                         pr.weight[s] = min(max(pr.weight[s] + x, p["w_min"]), p["w_max"])
 
     def step_input(self, acc, current, v, syn):
-        """-> (v after the jumps, B, (I at t_k, t_k + dt/2, t_k + dt) or I held)."""
+        """-> (v after the jumps, B, (I at t_k, t_k + dt/2, t_k + dt) or I held).
+        ``current``: held, or (rk4 with waveforms) its values at the three
+        stage times; then B is those three, each + the current input."""
         net = self.net
         if net.acc_voltage >= 0:
             v = v + acc[net.acc_voltage]
+        if isinstance(current, tuple):
+            B = tuple(x + acc[net.acc_current] for x in current) if net.acc_current >= 0 \
+                else current
+            for g in range(net.n_exp):
+                syn[g] = syn[g] + acc[net.first_exp + g]
+            x, xh, x4 = B
+            for g in range(net.n_exp):
+                x = x + syn[g]
+                xh = xh + syn[g] * net.exp_half[g]
+                x4 = x4 + syn[g] * net.exp_full[g]
+            return v, B, (x, xh, x4)
         B = current + acc[net.acc_current] if net.acc_current >= 0 else current
         if not net.n_exp:
             return v, B, B
@@ -432,10 +563,19 @@ def run_plan_numpy(plan):
         for k in range(plan.n_steps):
             kk = plan.step0 + k
             t0, t1 = float(step_times(kk, dt)), float(step_times(kk + 1, dt))
-            current = _step_current(plan, k)
+            nz = acc = None
+            if plan.staged:
+                current, nz = _stage_currents(plan, k)
+            else:
+                current = _step_current(plan, k)
             stage_current = current
             if net is not None:
-                v, B, stage_current = net.step_input(net.accumulate(kk), current, v, syn)
+                accs = net.accumulate(kk)
+                if plan.network.acc_current >= 0:
+                    acc = accs[plan.network.acc_current]
+                v, B, stage_current = net.step_input(accs, current, v, syn)
+            elif plan.staged:
+                B = current
             v_start, u_start = v, u
             v1, u1 = _grid_step(m, method, v, u, dt, stage_current)
             fired = v1 >= m.peak(u1)
@@ -443,15 +583,30 @@ def run_plan_numpy(plan):
             if method == "rk4":     # locate the crossings inside the step
                 v, u = np.maximum(v1, -VBIG), u1
                 redo = fired | (v_start >= m.peak(u_start)) if (k == 0 or jumps) else fired
+                split = plan.split is not None and plan.split[k + 1] > plan.split[k]
+                if split:           # an input edge inside the step: every neuron is redone
+                    redo = np.ones(n, dtype=bool)
+                for kink in plan.kinks:   # and every neuron that crossed a switch
+                    redo = redo | ((v_start > kink) != (v > kink))
                 for i in np.flatnonzero(redo):
+                    s_exp = rates = ()
                     if net is not None and plan.network.n_exp:
-                        lane = _StepCurrent(float(B[i]), [float(x[i]) for x in syn],
-                                            plan.network.exp_rate.tolist())
+                        s_exp = [float(x[i]) for x in syn]
+                        rates = plan.network.exp_rate.tolist()
+                    if split:
+                        lane = _StepCurrent(0.0, s_exp, rates,
+                                            _piece_currents(plan, k, int(i), nz, acc))
+                    elif plan.staged:
+                        lane = _StepCurrent(0.0, s_exp, rates,
+                                            [(0.0, dt, tuple(float(x[i]) for x in B))])
+                    elif s_exp:
+                        lane = _StepCurrent(float(B[i]), s_exp, rates)
                     else:
                         lane = float((stage_current[0] if isinstance(stage_current, tuple)
                                       else stage_current)[i])
                     times, v[i], u[i] = _rk4_spiking_step(m.take(int(i)), lane, t0, t1, dt,
-                                                          float(v_start[i]), float(u_start[i]))
+                                                          float(v_start[i]), float(u_start[i]),
+                                                          plan.kinks, plan.kink_b)
                     trains[i].extend(times)
                     spiked += [int(i)] * len(times)
             else:
@@ -567,7 +722,11 @@ def _hybrid_neuron(i, m, I, edges, v0, u0, duration, method, rtol, atol, max_spi
             v_r, u_r = m.reset(float(y_ev[0]), float(y_ev[1]))
             y = np.array([float(v_r), float(u_r)])
         else:   # a switch of the model: restart there, on the other side
-            y = np.array([float(y_ev[0]), float(y_ev[1])])
+            # (v just past the switch, so that the right-hand side starts on the
+            # branch that applies from here, and the event is not found again)
+            kink = m.kinks()[j - 1]
+            up = m.dv(float(y_ev[0]), float(y_ev[1]), I(t_ev)) > 0.0
+            y = np.array([math.nextafter(kink, math.inf if up else -math.inf), float(y_ev[1])])
             if t_ev <= t:
                 # the kink sits exactly at the start: step across it with the solver
                 y = solve_ivp(rhs, (t, min(t + 1e-9, t_end)), y, method=method, rtol=rtol,

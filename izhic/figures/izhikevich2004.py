@@ -14,7 +14,7 @@ Examples
 >>> ref, stopped_at = accurate_run("I")            # rk4, dt = 0.01 ms
 >>> stats = compare_accurate(run_panel("I"), ref)
 >>> stats["count_accurate"], stats["max_shift_ms"], stopped_at
-(1, -9.928, None)
+(1, -9.983, None)
 """
 from __future__ import annotations
 
