@@ -361,8 +361,9 @@ NEURON_TYPES_2003 = {p.key: p for p in _TRACES}
 
 # ------------------------------------------------ 2007 ch. 8, the cell types ----
 
-#: The book's step (ms) and scheme for the 2007 cell types.
+#: The book's step (ms) for the 2007 cell types.
 TAU_2007 = 0.25
+#: The book's scheme for the 2007 cell types (v and u both from the old state).
 METHOD_2007 = "euler"
 
 

@@ -1,0 +1,29 @@
+"""The documentation builds: Sphinx, numpydoc and the theme, no warning at all."""
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_sphinx_html_build_has_no_warning(tmp_path):
+    # the docs extra (pip install -e ".[docs]"); skipped without it
+    pytest.importorskip("sphinx")
+    pytest.importorskip("numpydoc")
+    pytest.importorskip("pydata_sphinx_theme")
+    out = tmp_path / "html"
+    # -W: any warning fails the build; --keep-going: report them all first;
+    # -E and -d: a fresh environment, nothing read from an earlier build
+    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-q",
+           "-d", str(tmp_path / "doctrees"), "-b", "html", str(ROOT / "docs"), str(out)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (out / "index.html").is_file()
+    for page in ("api/izhic.html", "api/inputs.html", "guide/gallery.html"):
+        assert (out / page).is_file(), page
+    # numpydoc ran: simulate's Parameters section is rendered as a field list
+    api = (out / "api" / "izhic.html").read_text(encoding="utf-8")
+    assert 'id="izhic.simulate"' in api and "Parameters" in api
