@@ -70,9 +70,10 @@ class Waveform:
 
     __array_ufunc__ = None  # ndarray + Waveform -> Waveform.__radd__, not broadcasting
 
-    def __init__(self, fn, description, edges=(), left=None):
+    def __init__(self, fn, description, edges=(), left=None, right=None):
         self._fn = fn
         self._left = left
+        self._right = right
         self.description = description
         #: times (ms) where the waveform or its slope jumps (None: unknown);
         #: the exact reference (solve_ivp) restarts its integration there, and
@@ -107,6 +108,24 @@ class Waveform:
         if self._left is not None:
             out = np.asarray(self._left(t), dtype=np.float64)
             return np.broadcast_to(out, t.shape).copy()
+        return self._one_sided(t, -1.0)
+
+    def values_right(self, t):
+        """The limit from the right at the times ``t`` (ms): the value just
+        after a jump at ``t`` (method "rk4" evaluates the start of a step or
+        of a piece of it there). The built-in waveforms' values are already
+        that (their edges are half-open, ``t_on <= t``); a :func:`function`
+        with ``edges`` is evaluated at ``t + 4e-9 (1 + |t|)`` ms at its edges,
+        so that e.g. ``t > 10`` is on from 10 (its values elsewhere)."""
+        t = np.asarray(t, dtype=np.float64)
+        if self._right is not None:
+            out = np.asarray(self._right(t), dtype=np.float64)
+            return np.broadcast_to(out, t.shape).copy()
+        if self._left is not None:     # (a waveform with exact limits: its values)
+            return self.values(t)
+        return self._one_sided(t, 1.0)
+
+    def _one_sided(self, t, side):
         if not self.edges:
             return self.values(t)
         edges = np.sort(np.asarray(self.edges, dtype=np.float64))
@@ -114,7 +133,8 @@ class Waveform:
         near = np.minimum(np.abs(t - edges[np.minimum(i, edges.size - 1)]),
                           np.abs(t - edges[np.maximum(i - 1, 0)]))
         at_edge = near <= 2e-9 * (1.0 + np.abs(t))
-        return np.where(at_edge, self.values(_just_before(t)), self.values(t))
+        return np.where(at_edge, self.values(t + side * 4e-9 * (1.0 + np.abs(t))),
+                        self.values(t))
 
     def __repr__(self):
         return f"Waveform({self.description})"
@@ -126,7 +146,8 @@ class Waveform:
                      else self.edges + other.edges)
             return Waveform(lambda t: self.values(t) + other.values(t),
                             f"{self.description} + {other.description}", edges,
-                            lambda t: self.values_left(t) + other.values_left(t))
+                            lambda t: self.values_left(t) + other.values_left(t),
+                            lambda t: self.values_right(t) + other.values_right(t))
         if isinstance(other, Stimulus):
             return other + self
         return Stimulus(offset=other, shared=self)
@@ -147,7 +168,8 @@ class Waveform:
         if isinstance(other, numbers.Real) and not isinstance(other, bool):
             k = float(other)
             return Waveform(lambda t: k * self.values(t), f"{k:g} * ({self.description})",
-                            self.edges, lambda t: k * self.values_left(t))
+                            self.edges, lambda t: k * self.values_left(t),
+                            lambda t: k * self.values_right(t))
         return NotImplemented
 
     __rmul__ = __mul__
@@ -563,8 +585,8 @@ class Stimulus:
         Returns ``None`` without waveforms, else a dict:
 
         * ``wave`` (n_steps, 3) or None, ``own`` (n_steps, 3, n_own) or None:
-          the shared and per-neuron waveforms at ``t_k`` (the value from
-          there on), ``t_k + dt/2`` and ``t_{k+1}`` (the limit from the left),
+          the shared and per-neuron waveforms at ``t_k`` (the limit from the
+          right), ``t_k + dt/2`` and ``t_{k+1}`` (the limit from the left),
           ``t_k = k dt``;
         * ``split`` (n_steps + 1,) int64 or None: the pieces of step k are
           ``split[k] .. split[k+1] - 1`` (none: the step is whole); the steps
@@ -581,7 +603,8 @@ class Stimulus:
         out = dict(wave=None, own=None, split=None, piece_start=None, piece_length=None,
                    piece_wave=None, piece_own=None)
         if self.shared is not None:
-            out["wave"] = np.stack([self.shared.values(times[0]), self.shared.values(times[1]),
+            out["wave"] = np.stack([self.shared.values_right(times[0]),
+                                    self.shared.values(times[1]),
                                     self.shared.values_left(times[2])], axis=1)
         if self.own is not None:
             out["own"] = np.ascontiguousarray(np.stack(
@@ -634,7 +657,8 @@ class Stimulus:
             out["piece_start"] = p_lo - p_k
             out["piece_length"] = p_hi - p_lo
             if self.shared is not None:
-                out["piece_wave"] = np.stack([self.shared.values(p_lo), self.shared.values(mid),
+                out["piece_wave"] = np.stack([self.shared.values_right(p_lo),
+                                              self.shared.values(mid),
                                               self.shared.values_left(p_hi)], axis=1)
             if self.own is not None:
                 out["piece_own"] = np.ascontiguousarray(np.stack(

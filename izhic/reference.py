@@ -389,10 +389,13 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None
                    u1 = u + (dt a)(b v1 - u)
     rk4_grid       classic RK4 of (f, g) with h = dt/2,
                    v1 = v + (dt/6) (k1v + 2 k2v + 2 k3v + k4v), same for u
-    rk4            the same step; where it ends at or above the cut-off, the
-                   step is redone neuron by neuron: each crossing of the step
-                   map is located (safeguarded Newton), the neuron is reset
-                   there and the rest of the step is integrated from the reset
+    rk4            the same step, the input at the stage times (t_k,
+                   t_k + dt/2, t_{k+1}); where it ends at or above the
+                   cut-off, crosses a switch of the form or has an input edge
+                   inside, the step is redone neuron by neuron, piece by
+                   piece: each crossing of the step map is located
+                   (safeguarded Newton), the neuron is reset (or switched)
+                   there and the rest of the step is integrated from there
     ============== ==========================================================
 
     (the 2007 form: ``v + (dt/C)(k (v - vr)(v - vt) - u + I)`` and

@@ -117,3 +117,24 @@ def test_exit_status_follows_the_claims(accuracy, claims, status):
     text = out.getvalue()
     assert ("FAIL order below 3.5" in text) == (status == 1)
     assert ("1 claim(s) failed" in text) == (status == 1)
+
+
+def test_inputs_figure_draws_every_case_and_claims_name_the_failures(accuracy):
+    # made-up errors: every case at 1e-4 ms, except 2007 FS over its bound
+    cases = {name: None for name in ("RS sine", "RS pulses", "CH sine", "2007 FS", "2007 TC")}
+    errors = {}
+    for name in cases:
+        for dt in accuracy.INPUT_DTS:
+            e = 0.05 if name == "2007 FS" else 1e-4
+            errors[(name, "rk4", dt)] = (e, 0)
+            errors[(name, "rk4, input held", dt)] = (0.1, 0)
+    fig = accuracy.inputs_figure(cases, errors)
+    ax_a, ax_b = fig.axes[:2]
+    assert len(ax_a.get_legend().get_texts()) == 6      # 3 cases x (rk4, held)
+    assert len(ax_b.get_legend().get_texts()) == 2
+    claims = accuracy.input_claims(cases, errors)
+    failed = [text for ok, text in claims if ok is False]
+    assert len(failed) == 1 and "2007 FS" in failed[0]
+    assert [ok for ok, text in claims if "CH sine" in text] == [None]   # shown, not claimed
+    out = io.StringIO()
+    assert accuracy.report(claims, file=out) == 1

@@ -49,6 +49,13 @@ def test_left_limits_of_the_builtin_waveforms():
     s = inputs.sampled([1.0, 2.0, 3.0], 1.0, t_start=1.0)
     assert_array_equal(s.values([1.0, 2.0, 2.5]), [1.0, 2.0, 2.0])
     assert_array_equal(s.values_left([1.0, 2.0, 2.5]), [0.0, 1.0, 2.0])
+    # a function with declared edges: its one-sided limits there, its values elsewhere
+    strict = inputs.function(lambda t: np.where(t > 10, 14.0, 0.0), edges=[10])
+    assert_array_equal(strict.values([10.0, 12.0]), [0.0, 14.0])
+    assert_array_equal(strict.values_right([10.0, 12.0]), [14.0, 14.0])
+    assert_array_equal(strict.values_left([10.0, 12.0]), [0.0, 14.0])
+    assert_array_equal((0.0 + strict).sample_stages(3, 5.0)["wave"],
+                       [[0, 0, 0], [0, 0, 0], [14, 14, 14]])
     # away from edges the left limit is the value (no shifted evaluation)
     sine = inputs.function(np.sin, edges=[])
     assert_array_equal(sine.values_left([123.4]), np.sin([123.4]))
