@@ -173,6 +173,35 @@ class _StepCurrent:
         return (self.at(t0), self.at(t0 + 0.5 * h), self.at(t0 + h))
 
 
+def _riccati_guess(m, I, v, u, t0, H):
+    """Newton's start: the time v takes to the peak with u and the current
+    frozen (v' = q2 v^2 + q1 v + c0, solved exactly; the kernel's
+    _riccati_guess); 0 where it does not get there within H."""
+    cur = I.at(t0) if I.varies else I.I
+    P = float(m.peak(u))
+    if isinstance(m, _Branch) or hasattr(m, "vt"):
+        k, vr, vt, invc = m.k, m.vr, m.vt, 1.0 / m.C
+        q2 = k * invc
+        q1 = -k * (vr + vt) * invc
+        c0 = (k * vr * vt - u + cur) * invc
+    else:
+        q2, q1, c0 = m.quadratic, m.linear, m.constant - u + cur
+    if not q2 > 0.0 or not P > v:
+        return 0.0
+    D = q1 * q1 - 4.0 * q2 * c0
+    if D < 0.0:
+        s = math.sqrt(-D)
+        T = (2.0 / s) * (math.atan((2.0 * q2 * P + q1) / s) - math.atan((2.0 * q2 * v + q1) / s))
+    else:
+        s = math.sqrt(D)
+        rp = (-q1 + s) / (2.0 * q2)
+        rm = (-q1 - s) / (2.0 * q2)
+        if not v > rp or s == 0.0:
+            return 0.0
+        T = math.log(((P - rp) * (v - rm)) / ((P - rm) * (v - rp))) / (q2 * (rp - rm))
+    return T if 0.0 < T < H else 0.0
+
+
 def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0):
     """theta in (0, H] where one RK4 step of length theta from (v, u) reaches
     the cut-off (given v < peak <= v_RK4(H)), and the state there: Newton from
@@ -181,9 +210,13 @@ def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0):
     ``kink``: where it crosses v = kink instead, upward (sgn 1) or downward."""
     tlo, thi, th = 0.0, H, 0.0
     vt, ut = v, u
+    if kink is None:
+        th = _riccati_guess(m, I, v, u, t0, H)
+        if th > 0.0:
+            vt, ut = _rk4_stages(m, v, u, I.stages(t0, th), th, _clamp1)
     for it in range(60):
         f = vt - m.peak(ut) if kink is None else sgn * (vt - kink)
-        if f >= 0.0 and it == 0:
+        if f >= 0.0 and th == 0.0:
             break
         if f >= 0.0:
             thi = th
@@ -245,9 +278,10 @@ def _rk4_spiking_step(m, I, t0, t1, dt, v, u, kinks=(), kink_b=-1):
             s = start
         end = dt if p == len(pieces) - 1 else start + length
         while end - s > 1e-12 * dt:
-            h = (end - s) / 2
+            n_sub = 2 if not times else 1       # after a reset: the rest in one step
+            h = (end - s) / n_sub
             crossing = switched = False
-            for _ in range(2):
+            for _ in range(n_sub):
                 v1, u1 = _rk4_stages(m, v, u, I.stages(s, h), h, _clamp1)
                 if n_sw < 64 and any((v1 > kk) != ab for kk, ab in zip(kinks, above)):
                     switched = True
