@@ -47,9 +47,10 @@ class FICurve:
     """Firing rate against constant input current; what :func:`fi_curve` returns.
 
     Entry ``i`` of every array belongs to ``currents[i]`` (one fresh neuron per
-    current). The arrays are read-only.
+    current). The arrays are read-only. The parameters are kept as
+    attributes of the same names (:func:`fi_curve` makes the curve).
 
-    Attributes
+    Parameters
     ----------
     currents : ndarray, shape (n,)
         Input currents (model units).
@@ -73,6 +74,13 @@ class FICurve:
         Integration method (see :data:`izhic.METHODS`).
     discard : float
         Start of the counting window (ms); spikes before it are a transient.
+
+    Examples
+    --------
+    >>> import izhic
+    >>> fi = izhic.fi_curve("RS", [0.0, 5.0, 10.0], duration=200.0)
+    >>> fi.rates.tolist(), fi.counts.tolist()
+    ([0.0, 15.0, 25.0], [0, 3, 5])
     """
 
     currents: np.ndarray
@@ -112,6 +120,18 @@ class FICurve:
         Keys, in order: ``current``, ``count``, ``rate_hz``,
         ``steady_rate_hz``, ``first_spike_ms``. ``pandas.DataFrame(fi.as_table())``
         makes a data frame of it.
+
+        Returns
+        -------
+        dict
+            ``{column: numpy.ndarray}`` (the curve's own read-only arrays).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> table = izhic.fi_curve("RS", [0.0, 10.0], duration=200.0).as_table()
+        >>> list(table), table["rate_hz"].tolist()
+        (['current', 'count', 'rate_hz', 'steady_rate_hz', 'first_spike_ms'], [0.0, 25.0])
         """
         return dict(zip(_TABLE_COLUMNS, (self.currents, self.counts, self.rates,
                                          self.steady_rates, self.first_spike)))
@@ -121,6 +141,25 @@ class FICurve:
 
         Floats are written with ``repr`` (they read back exactly); a neuron
         that never fired has ``first_spike_ms`` ``nan``. Returns ``path``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            The file to write (overwritten).
+
+        Returns
+        -------
+        str or os.PathLike
+            ``path``, as given.
+
+        Examples
+        --------
+        >>> import izhic, os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "fi.csv")
+        >>> _ = izhic.fi_curve("RS", [0.0, 10.0], duration=200.0).to_csv(path)
+        >>> with open(path) as fh:
+        ...     fh.readline().strip()
+        'current,count,rate_hz,steady_rate_hz,first_spike_ms'
         """
         columns = self.as_table()
         with open(path, "w", newline="") as fh:
@@ -146,6 +185,16 @@ class FICurve:
         Returns
         -------
         matplotlib Axes
+            The axes drawn on.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> from matplotlib.figure import Figure
+        >>> fi = izhic.fi_curve("RS", [0.0, 5.0, 10.0], duration=200.0)
+        >>> ax = fi.plot(Figure().subplots(), steady=True)
+        >>> len(ax.lines)
+        2
         """
         if ax is None:
             import matplotlib.pyplot as plt

@@ -599,7 +599,24 @@ class Population:
         return f"Population({self.n} neurons: {parts}; {type(self.model).__name__})"
 
     def group_of(self, neurons):
-        """The group name of each neuron index (an array of str)."""
+        """The group name of each neuron index (an array of str).
+
+        Parameters
+        ----------
+        neurons : int or array_like of int
+            Neuron indices, in ``0 .. n - 1``.
+
+        Returns
+        -------
+        numpy.ndarray of str
+            The name of each neuron's group, shape of ``neurons``.
+
+        Examples
+        --------
+        >>> from izhic import connect
+        >>> connect.Population({"E": 3, "I": 2}).group_of([0, 3, 4]).tolist()
+        ['E', 'I', 'I']
+        """
         neurons = np.asarray(neurons)
         bounds = np.array([r.stop for r in self._ranges.values()])
         if neurons.size and (neurons.min() < 0 or neurons.max() >= self.n):

@@ -57,6 +57,9 @@ class Waveform:
         How it is shown.
     edges : sequence of float or None
         Where it or its slope jumps (None: unknown).
+    left : callable, optional
+        ``left(t)``: the exact limit from the left at the times ``t`` (see
+        :meth:`values_left`); None: ``fn`` just before ``t``.
 
     Examples
     --------
@@ -84,7 +87,24 @@ class Waveform:
         """The waveform at the times ``t`` (ms), as a float64 array of t's shape.
 
         Raises ValueError when the function returns something else (naming
-        ``current`` and the shapes)."""
+        ``current`` and the shapes).
+
+        Parameters
+        ----------
+        t : array_like
+            Times (ms).
+
+        Returns
+        -------
+        numpy.ndarray
+            The values (float64), shape of ``t``.
+
+        Examples
+        --------
+        >>> from izhic import inputs
+        >>> inputs.step(5.0, 10.0).values([0.0, 5.0, 6.0])
+        array([ 0., 10., 10.])
+        """
         t = np.asarray(t, dtype=np.float64)
         try:
             out = np.asarray(self._fn(t), dtype=np.float64)
@@ -103,7 +123,24 @@ class Waveform:
         a piece of it there). Away from its edges that is its value; at an
         edge (within 1e-9 (1 + |edge|) ms), without an exact left limit of its
         own, the waveform is evaluated at ``t - 4e-9 (1 + |t|)`` ms: just
-        before the edge as the built-in waveforms compare it."""
+        before the edge as the built-in waveforms compare it.
+
+        Parameters
+        ----------
+        t : array_like
+            Times (ms).
+
+        Returns
+        -------
+        numpy.ndarray
+            The left limits (float64), shape of ``t``.
+
+        Examples
+        --------
+        >>> from izhic import inputs
+        >>> inputs.step(5.0, 10.0).values_left([5.0, 6.0])
+        array([ 0., 10.])
+        """
         t = np.asarray(t, dtype=np.float64)
         if self._left is not None:
             out = np.asarray(self._left(t), dtype=np.float64)
@@ -463,6 +500,16 @@ class Stimulus:
         neuron (what :func:`sampled` builds from a 2-D array).
     n_own : int, optional
         Number of neurons ``own`` serves.
+    events : Events, optional
+        Sparse one-step current events (:func:`events`).
+    random : object, optional
+        Random current events, as built by ``izhic.inputs.random_events``.
+    own_left : callable, optional
+        ``own``'s exact limit from the left, ``own_left(t)`` -> (n_own, T);
+        None: ``own`` just before the time.
+    own_edges : sequence of float, optional
+        Times (ms) where ``own`` or its slope jumps (None: unknown, treated
+        as smooth).
 
     Examples
     --------
@@ -550,7 +597,33 @@ class Stimulus:
 
     def sample(self, n_steps, dt, step0=0, n=None):
         """(shared (n_steps,) or None, own (n_steps, n_own) or None) at
-        t_k = k dt for the steps k = step0 .. step0 + n_steps - 1."""
+        t_k = k dt for the steps k = step0 .. step0 + n_steps - 1.
+
+        Parameters
+        ----------
+        n_steps : int
+            Number of steps.
+        dt : float
+            Time step (ms).
+        step0 : int, default 0
+            Index of the first step (a continued run starts past 0).
+        n : int, optional
+            Not used (the number of neurons is not needed here).
+
+        Returns
+        -------
+        shared : numpy.ndarray or None
+            The shared waveform at each step's start, shape ``(n_steps,)``.
+        own : numpy.ndarray or None
+            The per-neuron waveforms, shape ``(n_steps, n_own)``.
+
+        Examples
+        --------
+        >>> from izhic import inputs
+        >>> shared, own = (1.0 + inputs.step(1.0, 2.0)).sample(3, dt=0.5)
+        >>> shared.tolist(), own
+        ([0.0, 0.0, 2.0], None)
+        """
         if self.shared is None and self.own is None:
             return None, None
         t = np.arange(step0, step0 + n_steps, dtype=np.float64) * dt
@@ -595,6 +668,31 @@ class Stimulus:
           ms from the start of its step, and length; ``piece_wave``
           (n_pieces, 3), ``piece_own`` (n_pieces, 3, n_own): the waveforms at
           the piece's start, middle and end (left limit), as for a step.
+
+        Parameters
+        ----------
+        n_steps : int
+            Number of steps.
+        dt : float
+            Time step (ms).
+        step0 : int, default 0
+            Index of the first step.
+        max_pieces : int, default 64
+            Most pieces one step may be split into (ValueError beyond).
+
+        Returns
+        -------
+        dict or None
+            The arrays described above.
+
+        Examples
+        --------
+        A pulse that starts in the middle of the third step splits it in two:
+
+        >>> from izhic import inputs
+        >>> d = (1.0 + inputs.pulse(2.5, 3.0, 4.0)).sample_stages(4, 1.0)
+        >>> d["wave"][2].tolist(), d["split"].tolist(), d["piece_start"].tolist()
+        ([0.0, 4.0, 4.0], [0, 0, 0, 2, 2], [0.0, 0.5])
         """
         if self.shared is None and self.own is None:
             return None
@@ -678,6 +776,15 @@ class Events:
     multiple of dt), for that step only. Build with :func:`events`; add to a
     current (``5.0 + izhic.inputs.events(...)``).
 
+    Parameters
+    ----------
+    neuron : numpy.ndarray of int
+        The neuron of each event (kept as the attribute ``neuron``).
+    time : numpy.ndarray of float
+        The time (ms) of each event (attribute ``time``).
+    amplitude : numpy.ndarray of float
+        The current added in that step (attribute ``amplitude``).
+
     Examples
     --------
     >>> from izhic import inputs
@@ -725,7 +832,24 @@ class Events:
 
     def steps(self, dt):
         """The step each event acts in (int64); ValueError naming ``time`` when a
-        time is not a whole multiple of dt."""
+        time is not a whole multiple of dt.
+
+        Parameters
+        ----------
+        dt : float
+            Time step (ms).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            ``time / dt`` of each event, rounded.
+
+        Examples
+        --------
+        >>> from izhic import inputs
+        >>> inputs.events([0, 1], [2.0, 5.0], 20.0).steps(0.5)
+        array([ 4, 10])
+        """
         x = self.time / dt
         k = np.rint(x)
         bad = np.flatnonzero(np.abs(x - k) > 1e-9 * np.maximum(1.0, np.abs(x)))
@@ -886,6 +1010,22 @@ def random_events(amplitude, per_step=1):
 class PoissonInput:
     """Poisson spike input, independent for every neuron: built by :func:`poisson`.
 
+    The parameters are kept as attributes of the same names; :func:`poisson`
+    checks them.
+
+    Parameters
+    ----------
+    rate : float
+        Rate of one source (Hz).
+    weight : float
+        Weight of one arrival.
+    kind : {"current", "voltage", "exponential"}
+        How an arrival acts.
+    tau : float or None
+        Time constant (ms) of ``"exponential"``.
+    n_sources : int
+        Independent sources per neuron.
+
     Examples
     --------
     >>> from izhic import inputs
@@ -903,7 +1043,24 @@ class PoissonInput:
                 f"{self.weight:g}, kind={self.kind!r}{tau})")
 
     def mean_arrivals(self, dt):
-        """Expected arrivals per neuron per step."""
+        """Expected arrivals per neuron per step.
+
+        Parameters
+        ----------
+        dt : float
+            Time step (ms).
+
+        Returns
+        -------
+        float
+            ``n_sources * rate * dt / 1000``.
+
+        Examples
+        --------
+        >>> from izhic import inputs
+        >>> inputs.poisson(rate=5.0, weight=0.5, n_sources=100).mean_arrivals(0.1)
+        0.05
+        """
         return self.n_sources * self.rate * dt / 1000.0
 
 

@@ -88,7 +88,20 @@ RESOLUTION_LIMIT = {"euler": 8.0, "izhikevich2004": 8.0, "izhikevich2003": 8.0,
 
 
 class AccuracyWarning(UserWarning):
-    """A run that is legal but whose step is too coarse for its result to mean much."""
+    """A run that is legal but whose step is too coarse for its result to mean much.
+
+    Issued by :func:`izhic.simulate` (and the other runners) when
+    :meth:`ModelForm.check_numerics` returns a warning text.
+
+    Examples
+    --------
+    >>> import warnings, izhic
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = izhic.simulate("RS", current=10.0, duration=20.0, dt=1.25)
+    >>> any(issubclass(w.category, izhic.AccuracyWarning) for w in caught)
+    True
+    """
 
 
 def _rk4_factor(z):
@@ -205,6 +218,13 @@ class ModelForm:
     preference). Methods that evaluate the model take the *checked* model
     (:meth:`checked`: per-neuron fields as floats or 1-D float64 arrays) and
     broadcast like NumPy.
+
+    Examples
+    --------
+    >>> import izhic
+    >>> from izhic.models import ModelForm
+    >>> isinstance(izhic.preset("RS"), ModelForm), izhic.Izhikevich2007.DEFAULT_METHOD
+    (True, 'euler')
     """
 
     FORM: ClassVar[str] = ""
@@ -216,11 +236,36 @@ class ModelForm:
     # -- fields -------------------------------------------------------------
     @classmethod
     def field_names(cls):
-        """Names of the per-neuron fields."""
+        """Names of the per-neuron fields.
+
+        Returns
+        -------
+        tuple of str
+            The fields that may hold one value per neuron (``PER_NEURON``).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.Izhikevich2003.field_names()
+        ('a', 'b', 'c', 'd', 'v_peak')
+        """
         return cls.PER_NEURON
 
     @classmethod
     def all_field_names(cls):
+        """Names of every field, per-neuron and shared, in declaration order.
+
+        Returns
+        -------
+        tuple of str
+            The dataclass fields of the form.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.Izhikevich2003.all_field_names()[4:]
+        ('v_peak', 'quadratic', 'linear', 'constant', 'recovery', 'horner')
+        """
         return tuple(f.name for f in fields(cls))
 
     def checked(self):
@@ -229,7 +274,19 @@ class ModelForm:
         Raises ValueError/TypeError naming ``model.<field>``.
 
         A model whose fields are all plain numbers (the presets) is checked
-        once: it cannot change, so the result is kept."""
+        once: it cannot change, so the result is kept.
+
+        Returns
+        -------
+        ModelForm
+            The checked model (same form as ``self``).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65, -50], d=8).checked().c
+        array([-65., -50.])
+        """
         cached = self.__dict__.get("_checked")
         if cached is not None:
             return cached
@@ -254,13 +311,44 @@ class ModelForm:
         return out
 
     def n_values(self):
-        """{field: length} of the per-neuron fields that hold one value per neuron."""
+        """{field: length} of the per-neuron fields that hold one value per neuron.
+
+        Returns
+        -------
+        dict
+            ``{name: number of values}`` of the 1-D per-neuron fields (scalar
+            fields are left out).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65.0, -50.0], d=8.0).n_values()
+        {'c': 2}
+        """
         return {name: np.size(x) for name, x in
                 ((name, getattr(self, name)) for name in self.PER_NEURON)
                 if type(x) is not float and np.ndim(x) == 1}
 
     def take(self, index):
-        """The checked model of the neurons ``index`` (an int: one neuron, scalars)."""
+        """The checked model of the neurons ``index`` (an int: one neuron, scalars).
+
+        Parameters
+        ----------
+        index : int, slice or array of int
+            Which neurons. An int gives a model of plain floats.
+
+        Returns
+        -------
+        ModelForm
+            The model restricted to those neurons (shared fields unchanged).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> m = izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65.0, -50.0], d=[8.0, 2.0]).checked()
+        >>> m.take(1).c, m.take(1).d
+        (-50.0, 2.0)
+        """
         values = {name: (getattr(self, name) if np.ndim(getattr(self, name)) == 0
                          else getattr(self, name)[index]) for name in self.PER_NEURON}
         if np.ndim(index) == 0:
@@ -268,20 +356,74 @@ class ModelForm:
         return replace(self, **values)
 
     def broadcast(self, n):
-        """The checked model with every per-neuron field as an (n,) array."""
+        """The checked model with every per-neuron field as an (n,) array.
+
+        Parameters
+        ----------
+        n : int
+            Number of neurons; each per-neuron field must broadcast to ``(n,)``.
+
+        Returns
+        -------
+        ModelForm
+            The model with (read-only, broadcast) float64 arrays of shape ``(n,)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().broadcast(3).a
+        array([0.02, 0.02, 0.02])
+        """
         return replace(self, **{name: np.broadcast_to(np.asarray(getattr(self, name),
                                                                  dtype=np.float64), (n,))
                                 for name in self.PER_NEURON})
 
     def is_scalar(self):
         """True when every per-neuron field holds one value (checked models:
-        floats)."""
+        floats).
+
+        Returns
+        -------
+        bool
+            Whether the model describes a single (or homogeneous) neuron.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").is_scalar()
+        True
+        >>> izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65.0, -50.0], d=8.0).is_scalar()
+        False
+        """
         return all(type(x) is float or np.ndim(x) == 0
                    for x in (getattr(self, name) for name in self.PER_NEURON))
 
     def one_neuron(self, what):
         """The checked model, refusing per-neuron arrays (``what`` says why:
-        "a phase plane is drawn for one neuron")."""
+        "a phase plane is drawn for one neuron").
+
+        Parameters
+        ----------
+        what : str
+            Why one neuron is needed; it begins the ValueError's message
+            (after ``model.<field>:``) when a field holds several values.
+
+        Returns
+        -------
+        ModelForm
+            The checked model with every per-neuron field as a float.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").one_neuron("one neuron only").c
+        -65.0
+        >>> m = izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65.0, -50.0], d=8.0)
+        >>> m.one_neuron("one neuron only")
+        Traceback (most recent call last):
+        ...
+        ValueError: model.c: one neuron only, so every parameter must be a scalar; got 2 values (shape (2,))
+        """
         p = self.checked()
         scalars = {}
         for name in self.PER_NEURON:
@@ -294,7 +436,21 @@ class ModelForm:
         return replace(p, **scalars)
 
     def label(self):
-        """The per-neuron fields of one neuron as text (defaults left out)."""
+        """The per-neuron fields of one neuron as text (defaults left out).
+
+        Returns
+        -------
+        str
+            ``"name=value, ..."`` of the per-neuron fields that differ from
+            their defaults (fields without a default are always listed). The
+            fields must be scalars.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("IB").label()
+        'a=0.02, b=0.2, c=-55, d=4'
+        """
         defaults = {f.name: f.default for f in fields(self)}
         return ", ".join(f"{name}={getattr(self, name):g}" for name in self.PER_NEURON
                          if np.ndim(getattr(self, name)) or getattr(self, name) != defaults[name])
@@ -307,53 +463,299 @@ class ModelForm:
 
     # -- what the form computes (NumPy; overridden by each form) -------------
     def initial_state(self, p, v0=None, u0=None):
-        """(v0, u0) with the form's defaults for those not given."""
+        """(v0, u0) with the form's defaults for those not given.
+
+        Parameters
+        ----------
+        p : ModelForm
+            The (checked) model whose defaults apply (e.g. ``u0 = b v0`` of
+            the 2003 form).
+        v0, u0 : float or array, optional
+            Initial membrane potential (mV) and recovery variable; None: the
+            form's default.
+
+        Returns
+        -------
+        tuple
+            ``(v0, u0)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> rs = izhic.preset("RS").checked()
+        >>> rs.initial_state(rs, v0=-70.0)
+        (-70.0, -14.0)
+        """
         raise NotImplementedError
 
     def dv(self, v, u, current):
+        """dv/dt (mV/ms) of the form (implemented by each form).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+        current : float or array
+            Input current (the form's current units).
+
+        Returns
+        -------
+        float or array
+            dv/dt, broadcast over the arguments.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().dv(-65.0, -13.0, 10.0)
+        7.0
+        """
         raise NotImplementedError
 
     def du(self, v, u):
+        """du/dt of the form (implemented by each form).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+
+        Returns
+        -------
+        float or array
+            du/dt (per ms), broadcast over the arguments.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().du(-50.0, -13.0)
+        0.06
+        """
         raise NotImplementedError
 
     def peak(self, u):
+        """The spike cut-off (mV) in state ``u`` (implemented by each form).
+
+        Parameters
+        ----------
+        u : float or array
+            Recovery variable (the 2007 special cells move the cut-off with it).
+
+        Returns
+        -------
+        float or array
+            The potential at which a spike is registered.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().peak(-13.0)
+        30.0
+        """
         raise NotImplementedError
 
     def reset(self, v, u):
+        """(v, u) after a spike from the state (v, u) (implemented by each form).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+
+        Returns
+        -------
+        tuple
+            ``(v, u)`` after the reset.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().reset(30.0, -13.0)
+        (-65.0, -5.0)
+        """
         raise NotImplementedError
 
     def crossing_slope(self, v, u, current):
-        """d/dt (v - peak(u)): the slope the spike locator follows."""
+        """d/dt (v - peak(u)): the slope the spike locator follows.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+        current : float or array
+            Input current (the form's current units).
+
+        Returns
+        -------
+        float or array
+            The rate (mV/ms) at which ``v`` approaches the cut-off; equal to
+            :meth:`dv` where the cut-off does not depend on ``u``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().crossing_slope(-65.0, -13.0, 10.0)
+        7.0
+        """
         return self.dv(v, u, current)
 
     def euler_v(self, v, u, current, h):
-        """v after an Euler (half) step of length h, rounded as the kernel does."""
+        """v after an Euler (half) step of length h, rounded as the kernel does.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+        current : float or array
+            Input current (the form's current units).
+        h : float
+            Step length (ms).
+
+        Returns
+        -------
+        float or array
+            ``v + h v'``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().euler_v(-65.0, -13.0, 10.0, 0.5)
+        -61.5
+        """
         raise NotImplementedError
 
     def euler_u(self, u, v_used, dt):
         """u after an Euler step of dt from the potential ``v_used`` (the old v,
         or the new one for "izhikevich2004"/"izhikevich2003"), rounded as the
-        kernel does."""
+        kernel does.
+
+        Parameters
+        ----------
+        u : float or array
+            Recovery variable before the step.
+        v_used : float or array
+            Membrane potential (mV) the step evaluates ``u'`` at.
+        dt : float
+            Step length (ms).
+
+        Returns
+        -------
+        float or array
+            ``u + dt u'``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().euler_u(-13.0, -50.0, 0.5)
+        -12.97
+        """
         raise NotImplementedError
 
     def jacobian(self, v, u):
+        """The Jacobian of (v', u') with respect to (v, u) (implemented by each form).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[[dv'/dv, dv'/du], [du'/dv, du'/du]]``: shape ``(2, 2)`` plus the
+            broadcast shape of ``v`` and ``u``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").checked().jacobian(-65.0, -13.0)
+        array([[-0.2  , -1.   ],
+               [ 0.004, -0.02 ]])
+        """
         raise NotImplementedError
 
     def peak_rate(self):
-        """dv'/dv at the spike cut-off (1/ms): the time scale of the upstroke."""
+        """dv'/dv at the spike cut-off (1/ms): the time scale of the upstroke.
+
+        Returns
+        -------
+        float or array
+            The rate per neuron (the cut-off is taken at most 100 mV).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> float(izhic.preset("RS").checked().peak_rate())
+        7.4
+        """
         raise NotImplementedError
 
     def kinks(self):
-        """Potentials (mV) where the right-hand side is not smooth (switches)."""
+        """Potentials (mV) where the right-hand side is not smooth (switches).
+
+        Returns
+        -------
+        tuple of float
+            Empty for a smooth model.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").kinks()
+        ()
+        """
         return ()
 
     def describe(self):
+        """The form's name, for messages.
+
+        Returns
+        -------
+        str
+            ``FORM`` (the forms add what differs from their plain model).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").describe()
+        '2003 form'
+        """
         return self.FORM
 
     # -- shared analysis built on the above ----------------------------------
     def fixed_points(self, current):
         """Fixed points of one neuron (scalar fields) under a constant current:
-        a list of (v, u, kind), sorted by v."""
+        a list of (v, u, kind), sorted by v.
+
+        Parameters
+        ----------
+        current : float
+            The constant input current.
+
+        Returns
+        -------
+        list of tuple
+            ``(v, u, kind)`` per fixed point, ``kind`` one of "stable node",
+            "stable focus", "unstable node", "unstable focus", "saddle",
+            "saddle-node", "center".
+
+        Examples
+        --------
+        >>> import izhic
+        >>> [(round(v, 6), kind) for v, u, kind in izhic.preset("RS").checked().fixed_points(0.0)]
+        [(-70.0, 'stable node'), (-50.0, 'saddle')]
+        """
         out = []
         for v, u in self._fixed_points_vu(current):
             J = self.jacobian(v, u)
@@ -365,7 +767,25 @@ class ModelForm:
 
     def rest_state(self, current):
         """The lowest stable fixed point of each neuron under ``current`` as
-        (v, u) arrays (NaN where there is none). Vectorized over neurons."""
+        (v, u) arrays (NaN where there is none). Vectorized over neurons.
+
+        Parameters
+        ----------
+        current : float or array
+            Constant input current, broadcast against the per-neuron fields.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(v, u)`` of the rest state, NaN where there is no stable one.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> v, u = izhic.preset("RS").checked().rest_state(0.0)
+        >>> round(float(v), 9), round(float(u), 9)
+        (-70.0, -14.0)
+        """
         raise NotImplementedError
 
     def check_numerics(self, method, dt, lowest_current, v0=None):
@@ -374,7 +794,34 @@ class ModelForm:
         when the step is legal but too coarse to resolve a spike, else None.
 
         (Kept per (method, dt, current) for the presets and other models of
-        plain numbers: sweeps call it with the same arguments again and again.)"""
+        plain numbers: sweeps call it with the same arguments again and again.)
+
+        Parameters
+        ----------
+        method : str
+            Integration method, a key of :data:`METHODS`.
+        dt : float
+            Time step (ms).
+        lowest_current : float or array
+            The lowest input current of the run (per neuron or overall): the
+            rest state under it is checked for stability.
+        v0 : float or array, optional
+            Initial potential (mV); accepted for the callers, not used by the checks.
+
+        Returns
+        -------
+        str or None
+            The text of an :class:`AccuracyWarning`, or None when the step is fine.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> rs = izhic.preset("RS").checked()
+        >>> rs.check_numerics("rk4", 0.1, 10.0) is None
+        True
+        >>> rs.check_numerics("rk4", 1.5, 10.0).startswith("dt: 1.5 ms is too coarse")
+        True
+        """
         key = None
         if self.__dict__.get("_checked") is self and type(lowest_current) is float:
             key = (method, dt, lowest_current)
@@ -555,6 +1002,19 @@ class Izhikevich2003(ModelForm):
         return self.recovery == "accommodation"
 
     def describe(self):
+        """The form's name and what differs from the plain 2003 model.
+
+        Returns
+        -------
+        str
+            E.g. ``"2003 form"``, or with the polynomial and the recovery it uses.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.Izhikevich2003(0.02, 0.2, -65, 8, recovery="accommodation").describe()
+        "2003 form, accommodation recovery u' = a b (v + 65)"
+        """
         parts = [self.FORM]
         if (self.quadratic, self.linear, self.constant) != (0.04, 5.0, 140.0):
             parts.append(f"v' = {self.quadratic:g} v^2 + {self.linear:g} v + "
@@ -564,6 +1024,26 @@ class Izhikevich2003(ModelForm):
         return ", ".join(parts)
 
     def initial_state(self, p=None, v0=None, u0=None):
+        """(v0, u0): ``v0 = -65`` mV and ``u0 = b v0`` unless given.
+
+        Parameters
+        ----------
+        p : Izhikevich2003, optional
+            The model whose ``b`` gives ``u0`` (default: this one).
+        v0, u0 : float or array, optional
+            Initial potential (mV) and recovery variable.
+
+        Returns
+        -------
+        tuple
+            ``(v0, u0)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").initial_state()
+        (-65.0, -13.0)
+        """
         p = self if p is None else p
         v0 = -65.0 if v0 is None else v0
         u0 = p.b * v0 if u0 is None else u0
@@ -575,50 +1055,243 @@ class Izhikevich2003(ModelForm):
         return self.quadratic * (v * v) + self.linear * v + self.constant
 
     def dv(self, v, u, current):
-        """dv/dt, evaluated as the kernel does: ((q2 (v v) + q1 v) + q0 - u) + I."""
+        """dv/dt, evaluated as the kernel does: ((q2 (v v) + q1 v) + q0 - u) + I.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+        current : float or array
+            Input current (the form's current units).
+
+        Returns
+        -------
+        float or array
+            dv/dt (mV/ms).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").dv(-65.0, -13.0, 10.0)
+        7.0
+        """
         return self._poly(v) - u + current
 
     def du(self, v, u):
-        """du/dt: a (b v - u), or a b (v + 65) for the accommodation recovery."""
+        """du/dt: a (b v - u), or a b (v + 65) for the accommodation recovery.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+
+        Returns
+        -------
+        float or array
+            du/dt (per ms).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").du(-65.0, -13.0)
+        0.0
+        """
         if self.accommodation:
             return (self.a * self.b) * (v + 65.0)
         return self.a * (self.b * v - u)
 
     def euler_v(self, v, u, current, h):
+        """v after an Euler (half) step of length h, rounded as the kernel does.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+        current : float or array
+            Input current (the form's current units).
+        h : float
+            Step length (ms).
+
+        Returns
+        -------
+        float or array
+            ``v + h (f(v) - u + I)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").euler_v(-65.0, -13.0, 10.0, 0.5)
+        -61.5
+        """
         return v + h * (self._poly(v) - u + current)
 
     def euler_u(self, u, v_used, dt):
+        """u after an Euler step of dt from the potential ``v_used``.
+
+        Parameters
+        ----------
+        u : float or array
+            Recovery variable before the step.
+        v_used : float or array
+            Membrane potential (mV) at which ``u'`` is evaluated.
+        dt : float
+            Step length (ms).
+
+        Returns
+        -------
+        float or array
+            ``u + (dt a) (b v_used - u)`` (accommodation: ``u + (dt a b) (v_used + 65)``).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").euler_u(-13.0, -50.0, 0.5)
+        -12.97
+        """
         dta = dt * self.a
         if self.accommodation:
             return u + (dta * self.b) * (v_used + 65.0)
         return u + dta * (self.b * v_used - u)
 
     def peak(self, u):
-        """The spike cut-off: v_peak."""
+        """The spike cut-off: v_peak.
+
+        Parameters
+        ----------
+        u : float or array
+            Recovery variable (unused: the 2003 cut-off is fixed).
+
+        Returns
+        -------
+        float or array
+            ``v_peak`` (mV).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").peak(0.0)
+        30.0
+        """
         return self.v_peak
 
     def reset(self, v, u):
-        """(v, u) after a spike: (c, u + d)."""
+        """(v, u) after a spike: (c, u + d).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+
+        Returns
+        -------
+        tuple
+            ``(c, u + d)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").reset(30.0, -13.0)
+        (-65.0, -5.0)
+        """
         return self.c, u + self.d
 
     def v_nullcline(self, current, v):
-        """u on the v-nullcline (v' = 0): u = f(v) + I."""
+        """u on the v-nullcline (v' = 0): u = f(v) + I.
+
+        Parameters
+        ----------
+        current : float or array
+            Input current.
+        v : float or array
+            Membrane potential (mV).
+
+        Returns
+        -------
+        float or array
+            ``quadratic v^2 + linear v + constant + I``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").v_nullcline(0.0, -65.0)
+        -16.0
+        """
         return (self.quadratic * v + self.linear) * v + self.constant + current
 
     def u_nullcline(self, v):
         """u on the u-nullcline: u = b v (NaN for the accommodation form, whose
-        u-nullcline is the vertical line v = -65)."""
+        u-nullcline is the vertical line v = -65).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+
+        Returns
+        -------
+        float or array
+            ``b v``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").u_nullcline(-65.0)
+        -13.0
+        """
         if self.accommodation:
             return np.full(np.shape(v), np.nan)
         return self.b * v
 
     def jacobian(self, v, u):
+        """The Jacobian of (v', u') with respect to (v, u).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[[2 quadratic v + linear, -1], [a b, -a]]`` (``du'/du = 0`` for
+            the accommodation recovery), shape ``(2, 2)`` plus the shape of ``v``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.preset("RS").jacobian(-65.0, -13.0)
+        array([[-0.2  , -1.   ],
+               [ 0.004, -0.02 ]])
+        """
         j11 = 2.0 * self.quadratic * v + self.linear
         j21 = self.a * self.b
         j22 = 0.0 if self.accommodation else -self.a
         return np.array([[j11, -1.0 + 0.0 * j11], [j21 + 0.0 * j11, j22 + 0.0 * j11]])
 
     def peak_rate(self):
+        """dv'/dv at the spike cut-off (1/ms): ``2 quadratic min(v_peak, 100) + linear``.
+
+        Returns
+        -------
+        float or array
+            The rate per neuron.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> float(izhic.preset("RS").peak_rate())
+        7.4
+        """
         # beyond ~100 mV the quadratic blow-up takes the same time whatever the cut-off
         return 2.0 * self.quadratic * np.minimum(np.asarray(self.v_peak), 100.0) + self.linear
 
@@ -638,6 +1311,25 @@ class Izhikevich2003(ModelForm):
         return [(v, self.b * v) for v in roots]
 
     def rest_state(self, current):
+        """The lower (stable) fixed point of each neuron under ``current``.
+
+        Parameters
+        ----------
+        current : float or array
+            Constant input current, broadcast against ``a`` and ``b``.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(v, u)``, NaN where the lower fixed point is missing or unstable.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> v, u = izhic.preset("RS").rest_state([0.0, 10.0])
+        >>> v
+        array([-70., nan])
+        """
         q2, q1, q0 = self.quadratic, self.linear, self.constant
         a, b = np.asarray(self.a, dtype=float), np.asarray(self.b, dtype=float)
         current = np.asarray(current, dtype=float)
@@ -790,9 +1482,42 @@ class Izhikevich2007(ModelForm):
                                  " >= v_peak")
 
     def describe(self):
+        """The form's name, noting the special-cell terms when used.
+
+        Returns
+        -------
+        str
+            ``"2007 form"`` or ``"2007 form with special-cell terms"``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["TC"].describe()
+        '2007 form with special-cell terms'
+        """
         return self.FORM + (" with special-cell terms" if self.special else "")
 
     def initial_state(self, p=None, v0=None, u0=None):
+        """(v0, u0): ``v0 = vr`` and ``u0 = 0`` unless given.
+
+        Parameters
+        ----------
+        p : Izhikevich2007, optional
+            The model whose ``vr`` gives ``v0`` (default: this one).
+        v0, u0 : float or array, optional
+            Initial potential (mV) and recovery variable (pA).
+
+        Returns
+        -------
+        tuple
+            ``(v0, u0)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["IB"].initial_state()
+        (-75, 0.0)
+        """
         p = self if p is None else p
         v0 = p.vr if v0 is None else v0
         u0 = 0.0 if u0 is None else u0
@@ -813,43 +1538,248 @@ class Izhikevich2007(ModelForm):
         return bb + 3.0 * self.cubic * (z * z)
 
     def dv(self, v, u, current):
-        """dv/dt = (k (v - vr)(v - vt) - u + I) / C (as the RK4 lanes: times 1/C)."""
+        """dv/dt = (k (v - vr)(v - vt) - u + I) / C (as the RK4 lanes: times 1/C).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable (pA).
+        current : float or array
+            Input current (pA).
+
+        Returns
+        -------
+        float or array
+            dv/dt (mV/ms).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].dv(-60.0, 0.0, 100.0)
+        1.0
+        """
         return (self.k * (v - self.vr) * (v - self.vt) - u + current) * (1.0 / self.C)
 
     def du(self, v, u):
+        """du/dt = a (B(v) - u), B the (possibly switched or cubic) u-nullcline.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable (pA).
+
+        Returns
+        -------
+        float or array
+            du/dt (pA/ms).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].du(-50.0, 0.0)
+        -0.6
+        """
         return self.a * (self._B(v) - u)
 
     def euler_v(self, v, u, current, h):
+        """v after an Euler (half) step of length h, rounded as the kernel does.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable (pA).
+        current : float or array
+            Input current (pA).
+        h : float
+            Step length (ms).
+
+        Returns
+        -------
+        float or array
+            ``v + (h / C) (k (v - vr)(v - vt) - u + I)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].euler_v(-60.0, 0.0, 100.0, 0.5)
+        -59.5
+        """
         return v + (h / self.C) * (self.k * (v - self.vr) * (v - self.vt) - u + current)
 
     def euler_u(self, u, v_used, dt):
+        """u after an Euler step of dt from the potential ``v_used``.
+
+        Parameters
+        ----------
+        u : float or array
+            Recovery variable (pA) before the step.
+        v_used : float or array
+            Membrane potential (mV) at which ``u'`` is evaluated.
+        dt : float
+            Step length (ms).
+
+        Returns
+        -------
+        float or array
+            ``u + (dt a) (B(v_used) - u)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].euler_u(0.0, -50.0, 0.5)
+        -0.3
+        """
         return u + (dt * self.a) * (self._B(v_used) - u)
 
     def peak(self, u):
-        """The spike cut-off: v_peak (+ peak_u u for the special cells)."""
+        """The spike cut-off: v_peak (+ peak_u u for the special cells).
+
+        Parameters
+        ----------
+        u : float or array
+            Recovery variable (pA).
+
+        Returns
+        -------
+        float or array
+            The cut-off (mV).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["TC"].peak(10.0)
+        36.0
+        """
         if not self.special:
             return self.v_peak
         return self.v_peak + self.peak_u * u
 
     def crossing_slope(self, v, u, current):
+        """d/dt (v - peak(u)) = v' - peak_u u': the slope the spike locator follows.
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable (pA).
+        current : float or array
+            Input current (pA).
+
+        Returns
+        -------
+        float or array
+            The rate (mV/ms) at which ``v`` approaches the cut-off.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> float(izhic.PRESETS_2007["TC"].crossing_slope(-60.0, 0.0, 100.0))
+        0.5
+        """
         if not self.special:
             return self.dv(v, u, current)
         return self.dv(v, u, current) - self.peak_u * self.du(v, u)
 
     def reset(self, v, u):
-        """(v, u) after a spike: (c, u + d), or (c + c_u u, min(u + d, u_max))."""
+        """(v, u) after a spike: (c, u + d), or (c + c_u u, min(u + d, u_max)).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable (pA).
+
+        Returns
+        -------
+        tuple
+            ``(v, u)`` after the reset.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].reset(35.0, 10.0)
+        (-50, 110.0)
+        """
         if not self.special:
             return self.c, u + self.d
         uu = u + self.d
         return self.c + self.c_u * u, np.where(uu < self.u_max, uu, self.u_max)
 
     def v_nullcline(self, current, v):
+        """u on the v-nullcline (v' = 0): u = k (v - vr)(v - vt) + I.
+
+        Parameters
+        ----------
+        current : float or array
+            Input current (pA).
+        v : float or array
+            Membrane potential (mV).
+
+        Returns
+        -------
+        float or array
+            u (pA).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].v_nullcline(0.0, -50.0)
+        -70.0
+        """
         return self.k * (v - self.vr) * (v - self.vt) + current
 
     def u_nullcline(self, v):
+        """u on the u-nullcline: u = B(v).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+
+        Returns
+        -------
+        float or array
+            ``b (v - v_u) + cubic max(v - v_cubic, 0)^3`` (``b_low`` below ``v_switch``).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].u_nullcline(-50.0)
+        -20.0
+        """
         return self._B(v)
 
     def jacobian(self, v, u):
+        """The Jacobian of (v', u') with respect to (v, u).
+
+        Parameters
+        ----------
+        v : float or array
+            Membrane potential (mV).
+        u : float or array
+            Recovery variable (pA).
+
+        Returns
+        -------
+        numpy.ndarray
+            ``[[k (2 v - vr - vt) / C, -1 / C], [a B'(v), -a]]``, shape
+            ``(2, 2)`` plus the shape of ``v``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["RS"].jacobian(-60.0, 0.0)
+        array([[-0.14, -0.01],
+               [-0.06, -0.03]])
+        """
         j11 = self.k * (2.0 * v - self.vr - self.vt) / self.C
         j12 = -1.0 / self.C
         j21 = self.a * self._dB(v)
@@ -858,12 +1788,39 @@ class Izhikevich2007(ModelForm):
         return np.array([[j11, j12 + z], [j21 + z, j22 + z]])
 
     def peak_rate(self):
+        """dv'/dv at the spike cut-off (1/ms), taken at u = 0 and at most 100 mV.
+
+        Returns
+        -------
+        float or array
+            ``k (2 min(v_peak, 100) - vr - vt) / C`` per neuron.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> float(izhic.PRESETS_2007["RS"].peak_rate())
+        1.19
+        """
         # the cut-off at u = 0 (special cells move it with u, slightly); beyond
         # ~100 mV the blow-up takes the same time whatever the cut-off
         return self.k * (2.0 * np.minimum(np.asarray(self.v_peak), 100.0) - self.vr - self.vt) \
             / self.C
 
     def kinks(self):
+        """Potentials (mV) where the right-hand side is not smooth.
+
+        Returns
+        -------
+        tuple of float
+            ``v_switch`` (when ``b_low`` is set) and ``v_cubic`` (when ``cubic``
+            is not 0).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.PRESETS_2007["TC"].kinks(), izhic.PRESETS_2007["RS"].kinks()
+        ((-65.0,), ())
+        """
         out = []
         if self.b_low is not None:
             out.append(self.v_switch)
@@ -903,6 +1860,26 @@ class Izhikevich2007(ModelForm):
         return [(v, float(self._B(v))) for v in roots]
 
     def rest_state(self, current):
+        """The lower (stable) fixed point of each neuron under ``current``,
+        on the piece of the model below every kink.
+
+        Parameters
+        ----------
+        current : float or array
+            Constant input current (pA), broadcast against the per-neuron fields.
+
+        Returns
+        -------
+        tuple of numpy.ndarray
+            ``(v, u)``, NaN where there is no stable rest state on that piece.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> v, u = izhic.PRESETS_2007["RS"].rest_state(0.0)
+        >>> round(float(v), 9)
+        -60.0
+        """
         # the plain quadratic: k (v - vr)(v - vt) + I = b' (v - v_u) on the lowest
         # piece (below every kink); special cells whose rest lies elsewhere are
         # left to the checks during the run
@@ -1012,7 +1989,27 @@ def preset(name: str, year: int = 2003):
 
 def as_model(model):
     """The model form of ``model``: a preset name, a dict of parameters (2007
-    form when it has ``C`` or ``k``) or a model instance (returned as is)."""
+    form when it has ``C`` or ``k``) or a model instance (returned as is).
+
+    Parameters
+    ----------
+    model : str, dict or ModelForm
+        A 2003 preset name (see :func:`preset`), the fields of an
+        :class:`Izhikevich2003` or :class:`Izhikevich2007`, or a model.
+
+    Returns
+    -------
+    ModelForm
+        The model (not yet checked).
+
+    Examples
+    --------
+    >>> from izhic.models import as_model
+    >>> as_model("FS").a
+    0.1
+    >>> as_model({"a": 0.02, "b": 0.2, "c": -65, "d": 8}).FORM
+    '2003 form'
+    """
     if isinstance(model, ModelForm):
         return model
     if isinstance(model, str):

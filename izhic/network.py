@@ -54,6 +54,28 @@ class Network2003:
     ``firings``), in order of time. ``times`` follow izhic's convention (the
     end of the step in which v reached 30 mV): net.m prints each of them
     1 ms later (it finds the spike at the start of the next step).
+
+    The parameters are kept as attributes of the same names.
+
+    Parameters
+    ----------
+    times : numpy.ndarray
+        Spike times (ms), in order of time.
+    neurons : numpy.ndarray of int
+        The neuron of each spike.
+    n_excitatory, n_inhibitory : int
+        Population sizes.
+    duration : float
+        Simulated time (ms).
+    seed : int
+        The seed the network was run with.
+
+    Examples
+    --------
+    >>> from izhic.network import network_2003
+    >>> net = network_2003(100.0, n_excitatory=40, n_inhibitory=10, seed=1)
+    >>> net.n_neurons, net.times.size == net.neurons.size
+    (50, True)
     """
 
     times: np.ndarray
@@ -68,11 +90,45 @@ class Network2003:
         return self.n_excitatory + self.n_inhibitory
 
     def mean_rate(self):
-        """Mean firing rate over all neurons (Hz)."""
+        """Mean firing rate over all neurons (Hz).
+
+        Returns
+        -------
+        float
+            Spikes per neuron per second of the run.
+
+        Examples
+        --------
+        >>> from izhic.network import network_2003
+        >>> net = network_2003(100.0, n_excitatory=40, n_inhibitory=10, seed=1)
+        >>> net.mean_rate() == net.times.size / 50 / 0.1
+        True
+        """
         return self.times.size / self.n_neurons / (self.duration / 1000.0)
 
     def population_rate(self, bin_ms=1.0):
-        """(bin centres in ms, spikes per bin divided by the number of neurons and the bin (Hz))."""
+        """(bin centres in ms, spikes per bin divided by the number of neurons and the bin (Hz)).
+
+        Parameters
+        ----------
+        bin_ms : float, default 1
+            Bin width (ms); the bins start at 0.
+
+        Returns
+        -------
+        centres : numpy.ndarray
+            Bin centres (ms).
+        rate : numpy.ndarray
+            Population rate in each bin (Hz).
+
+        Examples
+        --------
+        >>> from izhic.network import network_2003
+        >>> net = network_2003(100.0, n_excitatory=40, n_inhibitory=10, seed=1)
+        >>> t, rate = net.population_rate(50.0)
+        >>> t.tolist(), bool(abs(rate.mean() - net.mean_rate()) < 1e-9)
+        ([25.0, 75.0], True)
+        """
         edges = np.arange(0.0, self.duration + bin_ms, bin_ms)
         counts, _ = np.histogram(self.times, edges)
         return 0.5 * (edges[1:] + edges[:-1]), counts / self.n_neurons / (bin_ms / 1000.0)
@@ -167,6 +223,28 @@ def spnet_targets(rng, n_excitatory=800, n_inhibitory=200, n_synapses=100):
     ``I(ind) = I(ind) + s``, counts only one of the repeated targets of a
     (neuron, delay) group: 0.24% of the excitatory and 6% of the inhibitory
     synapses are silently lost. spnet.cpp's draw has none of that.)
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator to draw from (``rng.choice``, neuron by neuron).
+    n_excitatory, n_inhibitory : int, default 800, 200
+        Population sizes.
+    n_synapses : int, default 100
+        Outgoing synapses per neuron (M).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (N, M)
+        Row n: the targets of neuron n.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from izhic.network import spnet_targets
+    >>> post = spnet_targets(np.random.default_rng(0), 4, 2, 3)
+    >>> post.shape, bool((post[4:] < 4).all()), any(i in post[i] for i in range(6))
+    ((6, 3), True, False)
     """
     n = n_excitatory + n_inhibitory
     post = np.empty((n, n_synapses), dtype=np.int64)
@@ -183,7 +261,35 @@ def spnet_synapses(post, n_excitatory=800, max_delay=20, w_excitatory=6.0,
                    w_inhibitory=-5.0):
     """The Synapses of spnet's targets ``post`` (row n: neuron n's synapses):
     (excitatory, inhibitory). Column m of an excitatory row has the delay
-    m // (M / max_delay) + 1 ms; inhibitory synapses 1 ms."""
+    m // (M / max_delay) + 1 ms; inhibitory synapses 1 ms.
+
+    Parameters
+    ----------
+    post : numpy.ndarray of int, shape (N, M)
+        The targets, as :func:`spnet_targets` draws them.
+    n_excitatory : int, default 800
+        The first ``n_excitatory`` rows are excitatory.
+    max_delay : int, default 20
+        Largest excitatory delay (ms); M must be a multiple of it.
+    w_excitatory, w_inhibitory : float, default 6, -5
+        Initial weights (mV, kind ``"current"``).
+
+    Returns
+    -------
+    excitatory : Synapses
+        The excitatory rows' synapses (over all N neurons).
+    inhibitory : Synapses
+        The inhibitory rows' synapses (delay 1 ms).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from izhic.network import spnet_synapses, spnet_targets
+    >>> post = spnet_targets(np.random.default_rng(0), 4, 2, 2)
+    >>> exc, inh = spnet_synapses(post, n_excitatory=4, max_delay=2)
+    >>> exc.n_synapses, inh.n_synapses, exc.delays.tolist(), inh.delays.tolist()
+    (8, 4, [1.0, 2.0], [1.0])
+    """
     n, m = post.shape
     per = m // max_delay
     cols = np.arange(m)
@@ -197,7 +303,25 @@ def spnet_synapses(post, n_excitatory=800, max_delay=20, w_excitatory=6.0,
 
 def spnet_model(n_excitatory=800, n_inhibitory=200):
     """spnet's neurons: a = 0.02 / 0.1, b = 0.2, c = -65, d = 8 / 2, and its
-    polynomial ``(0.04 v + 5) v + 140`` (``horner=True``)."""
+    polynomial ``(0.04 v + 5) v + 140`` (``horner=True``).
+
+    Parameters
+    ----------
+    n_excitatory, n_inhibitory : int, default 800, 200
+        Population sizes (excitatory neurons first).
+
+    Returns
+    -------
+    Izhikevich2003
+        One value of ``a`` and ``d`` per neuron.
+
+    Examples
+    --------
+    >>> from izhic.network import spnet_model
+    >>> m = spnet_model(4, 2)
+    >>> m.a.tolist(), m.horner
+    ([0.02, 0.02, 0.02, 0.02, 0.1, 0.1], True)
+    """
     return Izhikevich2003(a=np.r_[np.full(n_excitatory, 0.02), np.full(n_inhibitory, 0.1)],
                           b=0.2, c=-65.0,
                           d=np.r_[np.full(n_excitatory, 8.0), np.full(n_inhibitory, 2.0)],
@@ -208,7 +332,27 @@ def spnet_network(seed=0):
     """spnet's network from ``seed``: (model, synapses) with synapses one
     :class:`izhic.Synapses` (all 100,000, storage order; its ``pre < 800``
     are the excitatory, plastic ones) and the targets drawn by
-    :func:`spnet_targets` from ``numpy.random.default_rng(seed)``."""
+    :func:`spnet_targets` from ``numpy.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    seed : int, default 0
+        Seed of the targets.
+
+    Returns
+    -------
+    model : Izhikevich2003
+        :func:`spnet_model` of 800 + 200 neurons.
+    synapses : Synapses
+        All 100,000 synapses (weights 6 and -5; delays 1-20 ms and 1 ms).
+
+    Examples
+    --------
+    >>> from izhic.network import spnet_network
+    >>> model, syn = spnet_network(seed=1)
+    >>> syn
+    Synapses(100000 synapses, 1000 neurons, kind='current', delays 1-20 ms)
+    """
     ne, ni, m, dmax = (SPNET[k] for k in ("n_excitatory", "n_inhibitory", "n_synapses",
                                             "max_delay"))
     post = spnet_targets(np.random.default_rng(seed), ne, ni, m)
@@ -241,6 +385,50 @@ class Polychronization2006:
     ``weight_times`` and the population counts (1 ms bins) of the last 10 s.
     ``complete`` is False when the run was interrupted (Ctrl-C): then
     ``duration`` is what was computed.
+
+    The parameters are kept as attributes of the same names.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the connections and the thalamic input.
+    duration : float
+        Model time computed (ms).
+    requested : float
+        Model time asked for (ms).
+    synapses : Synapses
+        The connections with their initial weights.
+    weights : numpy.ndarray
+        Final weights, in the storage order of ``synapses``.
+    state : State
+        The state at the end (to continue the run).
+    spikes_per_second : numpy.ndarray, shape (seconds, 2)
+        Excitatory and inhibitory spikes in each second.
+    weight_times : numpy.ndarray
+        Times (ms) of the weight histograms.
+    weight_histograms : numpy.ndarray, shape (len(weight_times), 50)
+        Counts of the excitatory weights in 0.2 wide bins over [0, 10].
+    first_second, last_second : tuple
+        ``(times, neurons)`` of the first and the last second computed.
+    tail_counts : numpy.ndarray
+        Spikes per 1 ms bin over the last (at most) 10 s.
+    events : Events or None
+        The thalamic input, with ``keep_events=True``.
+    spikes : tuple or None
+        ``(times, neurons)`` of every spike, in time order, when kept.
+    complete : bool
+        False when the run was interrupted.
+    wall_s : float
+        Wall-clock time of the run (s).
+    n_excitatory, n_inhibitory : int
+        Population sizes (800, 200).
+
+    Examples
+    --------
+    >>> from izhic.network import polychronization_2006
+    >>> net = polychronization_2006(1000.0, seed=1)
+    >>> net.complete, net.n_neurons, int(net.excitatory.sum())
+    (True, 1000, 80000)
     """
 
     seed: int
@@ -276,7 +464,22 @@ class Polychronization2006:
     def raster(self):
         """``(times, neurons)`` of every spike, in time order (needs
         ``keep_spikes``: a run longer than 10 min keeps only the first and
-        the last second, :attr:`first_second` and :attr:`last_second`)."""
+        the last second, :attr:`first_second` and :attr:`last_second`).
+
+        Returns
+        -------
+        times : numpy.ndarray
+            Spike times (ms).
+        neurons : numpy.ndarray
+            The neuron of each spike.
+
+        Examples
+        --------
+        >>> from izhic.network import polychronization_2006
+        >>> times, neurons = polychronization_2006(1000.0, seed=1).raster()
+        >>> times.size == neurons.size, bool((times[1:] >= times[:-1]).all())
+        (True, True)
+        """
         if self.spikes is None:
             raise ValueError("raster: this run did not keep its spikes; pass keep_spikes=True "
                              "(first_second and last_second are always kept)")
@@ -284,7 +487,23 @@ class Polychronization2006:
 
     def rates(self):
         """(seconds, excitatory rate, inhibitory rate): the rates (Hz) of each
-        second of model time (``seconds``: its end, in s)."""
+        second of model time (``seconds``: its end, in s).
+
+        Returns
+        -------
+        seconds : numpy.ndarray
+            The end of each second (s): 1, 2, ...
+        excitatory, inhibitory : numpy.ndarray
+            Mean rate (Hz) of the excitatory and of the inhibitory neurons in
+            each second.
+
+        Examples
+        --------
+        >>> from izhic.network import polychronization_2006
+        >>> seconds, exc, inh = polychronization_2006(1000.0, seed=1).rates()
+        >>> seconds.tolist(), bool(exc[0] > 0)
+        ([1.0], True)
+        """
         n = self.spikes_per_second.shape[0]
         return (np.arange(1, n + 1, dtype=np.float64),
                 self.spikes_per_second[:, 0] / self.n_excitatory,
@@ -293,7 +512,28 @@ class Polychronization2006:
     def weight_fractions(self, weights=None, low=0.5, high=9.5):
         """Fractions of the excitatory weights below ``low``, in between and
         above ``high`` (default: the final weights), and exactly at 0 and at
-        the cap: a dict."""
+        the cap: a dict.
+
+        Parameters
+        ----------
+        weights : array_like, optional
+            Weights in the storage order of ``synapses`` (default: the final ones).
+        low, high : float, default 0.5, 9.5
+            The bounds (mV) of the three ranges.
+
+        Returns
+        -------
+        dict
+            ``below``, ``between`` (``low <= w <= high``), ``above``,
+            ``zero`` and ``cap`` (w = 10): fractions of the excitatory weights.
+
+        Examples
+        --------
+        >>> from izhic.network import polychronization_2006
+        >>> net = polychronization_2006(1000.0, seed=1)
+        >>> net.weight_fractions(net.synapses.weight)["between"]
+        1.0
+        """
         w = (self.weights if weights is None else np.asarray(weights))[self.excitatory]
         cap = SPNET["w_max"]
         return {"below": float(np.mean(w < low)), "between": float(np.mean((w >= low) &
@@ -303,7 +543,27 @@ class Polychronization2006:
 
     def spectrum(self, nperseg=1024):
         """(frequencies in Hz, power) of the population rate over the last
-        <= 10 s (1 ms bins, mean removed, Welch's method)."""
+        <= 10 s (1 ms bins, mean removed, Welch's method).
+
+        Parameters
+        ----------
+        nperseg : int, default 1024
+            Segment length of :func:`scipy.signal.welch` (at most the number of bins).
+
+        Returns
+        -------
+        frequencies : numpy.ndarray
+            Frequencies (Hz).
+        power : numpy.ndarray
+            Power spectral density of the population counts.
+
+        Examples
+        --------
+        >>> from izhic.network import polychronization_2006
+        >>> f, p = polychronization_2006(1000.0, seed=1).spectrum(256)
+        >>> f.shape == p.shape, float(f[1])
+        (True, 3.90625)
+        """
         from scipy.signal import welch
 
         x = self.tail_counts.astype(np.float64)
@@ -374,6 +634,8 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
         A file (``.npz``) to which the run's state and statistics are saved
         every ``checkpoint_every`` ms of model time, at the end and when
         interrupted.
+    checkpoint_every : float, default 60000
+        Model time (ms) between two checkpoints; > 0.
     resume : bool
         Continue from ``checkpoint`` if that file exists (its seed must be
         this ``seed``): the result equals that of an uninterrupted run.

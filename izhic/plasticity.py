@@ -137,12 +137,54 @@ class STDP:
 
     @classmethod
     def izhikevich2006(cls, *, plastic=None, **params):
-        """Izhikevich's (2006) rule; the defaults are spnet's."""
+        """Izhikevich's (2006) rule; the defaults are spnet's.
+
+        Parameters
+        ----------
+        plastic : array_like of bool, optional
+            Which synapses change (storage order); default all.
+        **params
+            ``trace_amplitude``, ``trace_decay``, ``ltd_ratio``,
+            ``update_interval`` (ms), ``bias``, ``derivative_decay``,
+            ``w_min``, ``w_max`` (defaults in :data:`RULES`).
+
+        Returns
+        -------
+        STDP
+            ``STDP("izhikevich2006", plastic=plastic, **params)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> stdp = izhic.STDP.izhikevich2006(w_max=5.0)
+        >>> stdp.rule, stdp.w_max, stdp.trace_decay
+        ('izhikevich2006', 5.0, 0.95)
+        """
         return cls("izhikevich2006", plastic=plastic, **params)
 
     @classmethod
     def additive(cls, *, plastic=None, **params):
-        """Pair-based additive STDP with exponential traces."""
+        """Pair-based additive STDP with exponential traces.
+
+        Parameters
+        ----------
+        plastic : array_like of bool, optional
+            Which synapses change (storage order); default all.
+        **params
+            ``tau_plus``, ``tau_minus`` (ms), ``a_plus``, ``a_minus``,
+            ``w_min``, ``w_max`` (defaults in :data:`RULES`).
+
+        Returns
+        -------
+        STDP
+            ``STDP("additive", plastic=plastic, **params)``.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> izhic.STDP.additive(w_max=2.0)
+        STDP('additive', tau_plus=20, tau_minus=20, a_plus=0.01, a_minus=0.0105, w_min=0, w_max=2)
+        """
         return cls("additive", plastic=plastic, **params)
 
     @property

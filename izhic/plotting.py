@@ -49,6 +49,23 @@ def new_figure(**kwargs):
 
     Keyword arguments go to ``Figure`` (``figsize``, ``dpi``, ...). Save it with
     ``fig.savefig(path)``; nothing needs closing.
+
+    Parameters
+    ----------
+    **kwargs
+        Passed to :class:`matplotlib.figure.Figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A new figure with no axes.
+
+    Examples
+    --------
+    >>> from izhic.plotting import new_figure
+    >>> fig = new_figure(figsize=(4, 3))
+    >>> fig.get_size_inches().tolist(), len(fig.axes)
+    ([4.0, 3.0], 0)
     """
     from matplotlib.figure import Figure
 
@@ -62,6 +79,36 @@ def save_png(fig, path, *, dpi=100, colors=256, **kwargs):
     matplotlib's true-colour PNG and looks the same (no dithering; the
     palette is chosen from the image). ``kwargs`` go to ``fig.savefig``
     (``bbox_inches="tight"``, ...). Returns ``path``.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure to write.
+    path : str or os.PathLike
+        The PNG file to write (overwritten).
+    dpi : float, default 100
+        Resolution of the image.
+    colors : int, default 256
+        Most colours of the palette.
+    **kwargs
+        Passed to ``fig.savefig``.
+
+    Returns
+    -------
+    str or os.PathLike
+        ``path``, as given.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from PIL import Image
+    >>> from izhic.plotting import new_figure, save_png
+    >>> fig = new_figure(figsize=(4, 3))
+    >>> _ = fig.add_subplot().plot([0, 1], [0, 1])
+    >>> path = save_png(fig, os.path.join(tempfile.mkdtemp(), "line.png"))
+    >>> with Image.open(path) as image:
+    ...     image.mode, image.size
+    ('P', (400, 300))
     """
     import io
 
@@ -103,11 +150,21 @@ def plot_trace(result, ax=None, *, row=0, v_peak=30.0, spikes=True, title=None, 
     Returns
     -------
     matplotlib Axes
+        The axes drawn on.
 
     Raises
     ------
     ValueError
         If ``result`` holds no v trace or ``row`` is out of range.
+
+    Examples
+    --------
+    >>> import izhic
+    >>> from izhic.plotting import new_figure, plot_trace
+    >>> res = izhic.simulate("RS", 10.0, 100.0, record="v")
+    >>> ax = plot_trace(res, ax=new_figure().add_subplot())
+    >>> ax.lines[0].get_xdata().size == res.t.size, ax.get_title()
+    (True, 'rk4, dt = 0.1 ms: 3 spikes in 100 ms')
     """
     if getattr(result, "v", None) is None:
         raise ValueError("result: no v trace; simulate with record='v'")
@@ -333,6 +390,7 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     Returns
     -------
     matplotlib Axes
+        The axes drawn on.
 
     Raises
     ------
@@ -357,6 +415,14 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     ``(c, u + d)``. The trajectory is colored from light (start) to dark
     (end), so the approach to a limit cycle shows. The artists carry gids
     (``"trajectory"``, ``"reset"``, ``"start"``, ``"label: c"``, ...).
+
+    Examples
+    --------
+    >>> from izhic.plotting import new_figure, phase_plane
+    >>> fig = new_figure(figsize=(4, 3))
+    >>> ax = phase_plane("FS", 10.0, duration=50.0, vector_field=False, ax=fig.add_subplot())
+    >>> len(fig.axes), ax.get_xlabel()[:1]
+    (1, 'v')
     """
     p, name = _one_neuron(model)
     current = _constant_current(current)

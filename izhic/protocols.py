@@ -90,7 +90,9 @@ __all__ = ["Protocol", "FEATURES_2004", "NEURON_TYPES_2003", "Protocol2007", "PR
 class Protocol:
     """One stimulation protocol of a published figure (one panel or trace).
 
-    Attributes
+    The parameters are kept as attributes of the same names (frozen).
+
+    Parameters
     ----------
     key : str
         ``"A"`` .. ``"T"`` (2004 Fig. 1) or ``"RS"``, ``"TC_burst"``, ... (2003 Fig. 2).
@@ -121,6 +123,13 @@ class Protocol:
         ``base + height * (I(t) - I(0)) / max|I - I(0)|`` (``mode="linear"``)
         or ``base + height * sign(I(t) - I(0))`` (``mode="sign"``: each pulse
         the same height, as the published panel O draws its +1 and -6 pulses).
+
+    Examples
+    --------
+    >>> from izhic.protocols import FEATURES_2004
+    >>> p = FEATURES_2004["A"]
+    >>> p.name, p.tau, p.duration, p.u_init
+    ('tonic spiking', 0.25, 100.0, -14.0)
     """
 
     key: str
@@ -152,18 +161,62 @@ class Protocol:
 
     def sample_times(self, dt=None) -> np.ndarray:
         """``k * dt`` for ``k = 0 .. T/dt`` (default ``dt = tau``), computed as
-        products (not accumulated), as izhic samples inputs."""
+        products (not accumulated), as izhic samples inputs.
+
+        Parameters
+        ----------
+        dt : float, optional
+            Sampling step (ms); default ``tau``.
+
+        Returns
+        -------
+        numpy.ndarray
+            The times (ms), ``round(T / dt) + 1`` of them.
+
+        Examples
+        --------
+        >>> from izhic.protocols import FEATURES_2004
+        >>> p = FEATURES_2004["A"]
+        >>> p.sample_times()[:3].tolist(), p.sample_times(1.0).size
+        ([0.0, 0.25, 0.5], 101)
+        """
         dt = self.tau if dt is None else dt
         return np.arange(round(self.duration / dt) + 1, dtype=np.float64) * dt
 
     def model(self) -> Izhikevich2003:
-        """The model of this protocol, for :func:`izhic.simulate`."""
+        """The model of this protocol, for :func:`izhic.simulate`.
+
+        Returns
+        -------
+        Izhikevich2003
+            ``a, b, c, d``, ``v_peak = 30``, ``linear``, ``constant`` and
+            ``recovery`` of the protocol.
+
+        Examples
+        --------
+        >>> from izhic.protocols import FEATURES_2004
+        >>> m = FEATURES_2004["G"].model()
+        >>> m.linear, m.constant
+        (4.1, 108.0)
+        """
         return Izhikevich2003(a=self.a, b=self.b, c=self.c, d=self.d, v_peak=30.0,
                               linear=self.linear, constant=self.constant,
                               recovery=self.recovery)
 
     def waveform(self) -> inputs.Waveform:
-        """The input as an :class:`izhic.inputs.Waveform` (``current=`` of simulate)."""
+        """The input as an :class:`izhic.inputs.Waveform` (``current=`` of simulate).
+
+        Returns
+        -------
+        Waveform
+            ``current`` wrapped as a waveform (no known edges).
+
+        Examples
+        --------
+        >>> from izhic.protocols import FEATURES_2004
+        >>> FEATURES_2004["A"].waveform().values([0.0, 20.0]).tolist()
+        [0.0, 14.0]
+        """
         return inputs.function(self.current, f"{self.key}: {self.name}")
 
 
@@ -371,7 +424,9 @@ METHOD_2007 = "euler"
 class Protocol2007:
     """One published protocol: a cell type and the step currents it is shown under.
 
-    Attributes
+    The parameters are kept as attributes of the same names (frozen).
+
+    Parameters
     ----------
     key : str
         ``"RS"``, ..., ``"TC_burst"``, ``"RTN_burst"``.
@@ -388,6 +443,13 @@ class Protocol2007:
     hold : float
         The current before ``t_on`` (pA): 0, or the burst mode's
         hyperpolarizing hold.
+
+    Examples
+    --------
+    >>> from izhic.protocols import PROTOCOLS_2007
+    >>> p = PROTOCOLS_2007["TC_burst"]
+    >>> p.cell, p.hold, p.burst_mode, p.name
+    ('TC', -1200.0, True, 'thalamo-cortical (cat dLGN), burst mode')
     """
 
     key: str
@@ -410,11 +472,40 @@ class Protocol2007:
         return f"{name}, burst mode" if self.burst_mode else name
 
     def model(self):
-        """The cell's parameters, :data:`izhic.models.PRESETS_2007` ``[cell]``."""
+        """The cell's parameters, :data:`izhic.models.PRESETS_2007` ``[cell]``.
+
+        Returns
+        -------
+        Izhikevich2007
+            The preset of the cell type.
+
+        Examples
+        --------
+        >>> from izhic.protocols import PROTOCOLS_2007
+        >>> PROTOCOLS_2007["RS"].model().C
+        100
+        """
         return PRESETS_2007[self.cell]
 
     def waveform(self, amplitude):
-        """The input of the run at ``amplitude`` (pA), an :mod:`izhic.inputs` waveform."""
+        """The input of the run at ``amplitude`` (pA), an :mod:`izhic.inputs` waveform.
+
+        Parameters
+        ----------
+        amplitude : float
+            The step current (pA) from ``t_on`` on.
+
+        Returns
+        -------
+        Waveform
+            A step at ``t_on``, plus the hold pulse over ``[0, t_on)`` in burst mode.
+
+        Examples
+        --------
+        >>> from izhic.protocols import PROTOCOLS_2007
+        >>> PROTOCOLS_2007["TC_burst"].waveform(50.0)
+        Waveform(pulse -1200 in [0, 120) ms + step to 50 at 120 ms)
+        """
         step = inputs.step(self.t_on, amplitude)
         if not self.burst_mode:
             return step
@@ -422,11 +513,44 @@ class Protocol2007:
 
     def current(self, amplitude, t):
         """The input (pA) at the times ``t`` (ms): ``hold`` before ``t_on``,
-        ``amplitude`` from ``t_on`` on."""
+        ``amplitude`` from ``t_on`` on.
+
+        Parameters
+        ----------
+        amplitude : float
+            The step current (pA).
+        t : array_like
+            Times (ms).
+
+        Returns
+        -------
+        numpy.ndarray
+            The current at each time (pA), shape of ``t``.
+
+        Examples
+        --------
+        >>> from izhic.protocols import PROTOCOLS_2007
+        >>> PROTOCOLS_2007["TC_burst"].current(50.0, [0.0, 200.0]).tolist()
+        [-1200.0, 50.0]
+        """
         return self.waveform(amplitude).values(t)
 
     def as_dict(self):
-        """The protocol as plain data (for the JSON file)."""
+        """The protocol as plain data (for the JSON file).
+
+        Returns
+        -------
+        dict
+            Cell, figure, duration, amplitudes, ``t_on``, hold, method, dt,
+            initial state and the spike-time convention (plain Python values).
+
+        Examples
+        --------
+        >>> from izhic.protocols import PROTOCOLS_2007
+        >>> d = PROTOCOLS_2007["RS"].as_dict()
+        >>> d["cell"], d["method"], d["dt_ms"], d["v0_mV"]
+        ('RS', 'euler', 0.25, -60.0)
+        """
         return {"cell": self.cell, "figure": self.figure, "duration_ms": self.duration,
                 "amplitudes_pA": list(self.amplitudes), "t_on_ms": self.t_on,
                 "hold_pA": self.hold, "method": METHOD_2007, "dt_ms": TAU_2007,

@@ -30,12 +30,22 @@ class SpikeTrains(Sequence):
     1-D float64 view; ``len(trains)`` is the number of neurons. Nothing is
     stored per spike but its time (8 bytes), plus 8 bytes of offset per neuron.
 
-    Attributes
+    Parameters
     ----------
-    times : ndarray, shape (n_spikes,)
-        All spike times, neuron 0's first, then neuron 1's, ...
-    offsets : ndarray of int64, shape (n_neurons + 1,)
-        Neuron ``i``'s spikes are ``times[offsets[i]:offsets[i + 1]]``.
+    times : array_like, shape (n_spikes,)
+        All spike times, neuron 0's first, then neuron 1's, ... Kept (as a
+        read-only float64 array) as the attribute ``times``.
+    offsets : array_like of int, shape (n_neurons + 1,)
+        Neuron ``i``'s spikes are ``times[offsets[i]:offsets[i + 1]]``; must
+        start at 0 and end at ``len(times)``. Kept (read-only int64) as the
+        attribute ``offsets``.
+
+    Examples
+    --------
+    >>> from izhic import SpikeTrains
+    >>> trains = SpikeTrains([1.0, 5.0, 3.0], [0, 2, 2, 3])
+    >>> len(trains), trains[0].tolist(), trains[1].size, trains.n_spikes
+    (3, [1.0, 5.0], 0, 3)
     """
 
     __slots__ = ("times", "offsets")
@@ -52,7 +62,24 @@ class SpikeTrains(Sequence):
 
     @classmethod
     def from_lists(cls, trains):
-        """Build from a sequence of 1-D arrays (one per neuron)."""
+        """Build from a sequence of 1-D arrays (one per neuron).
+
+        Parameters
+        ----------
+        trains : sequence of array_like
+            Spike times (ms) of each neuron, in order.
+
+        Returns
+        -------
+        SpikeTrains
+            The trains, packed into one flat array.
+
+        Examples
+        --------
+        >>> from izhic import SpikeTrains
+        >>> SpikeTrains.from_lists([[1.0, 5.0, 12.0], [], [3.0]]).offsets
+        array([0, 3, 3, 4])
+        """
         trains = [np.asarray(t, dtype=np.float64).ravel() for t in trains]
         counts = np.array([t.size for t in trains], dtype=np.int64)
         offsets = np.zeros(len(trains) + 1, dtype=np.int64)
@@ -93,7 +120,27 @@ class SpikeTrains(Sequence):
     def counts(self, t_start=None, t_stop=None) -> np.ndarray:
         """Spikes per neuron with ``t_start <= t <= t_stop`` (both ends included).
 
-        Without a window, all spikes."""
+        Without a window, all spikes.
+
+        Parameters
+        ----------
+        t_start : float, optional
+            Start of the window (ms); default 0.
+        t_stop : float, optional
+            End of the window (ms); default: no end.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n_neurons,)
+            The spike count of each neuron.
+
+        Examples
+        --------
+        >>> from izhic import SpikeTrains
+        >>> trains = SpikeTrains.from_lists([[1.0, 5.0, 12.0], [], [3.0]])
+        >>> trains.counts(), trains.counts(2.0, 12.0)
+        (array([3, 0, 1]), array([2, 0, 1]))
+        """
         if t_start is None and t_stop is None:
             return np.diff(self.offsets)
         t0, t1 = _window(t_start, t_stop, np.inf)
@@ -103,14 +150,44 @@ class SpikeTrains(Sequence):
         return csum[self.offsets[1:]] - csum[self.offsets[:-1]]
 
     def first(self) -> np.ndarray:
-        """Time of each neuron's first spike (NaN where it never fired)."""
+        """Time of each neuron's first spike (NaN where it never fired).
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_neurons,)
+            First spike times (ms).
+
+        Examples
+        --------
+        >>> from izhic import SpikeTrains
+        >>> SpikeTrains.from_lists([[1.0, 5.0, 12.0], [], [3.0]]).first()
+        array([ 1., nan,  3.])
+        """
         out = np.full(len(self), np.nan)
         has = np.diff(self.offsets) > 0
         out[has] = self.times[self.offsets[:-1][has]]
         return out
 
     def isi(self, i) -> np.ndarray:
-        """Inter-spike intervals of neuron ``i`` (ms)."""
+        """Inter-spike intervals of neuron ``i`` (ms).
+
+        Parameters
+        ----------
+        i : int
+            Neuron index (negative counts from the end).
+
+        Returns
+        -------
+        numpy.ndarray
+            The differences of neuron ``i``'s consecutive spike times (one
+            fewer than its spikes; empty for fewer than two).
+
+        Examples
+        --------
+        >>> from izhic import SpikeTrains
+        >>> SpikeTrains.from_lists([[1.0, 5.0, 12.0], [], [3.0]]).isi(0)
+        array([4., 7.])
+        """
         return np.diff(self[i])
 
 
@@ -132,7 +209,9 @@ class State:
     (keyed by the step) and any time-varying input (sampled at ``k dt``) go on
     where they stopped, and spike times are in absolute ms.
 
-    Attributes
+    The parameters are kept as attributes of the same names (the state is frozen).
+
+    Parameters
     ----------
     v, u : ndarray, shape (n_neurons,)
         Membrane potential (mV) and recovery variable after the last step
@@ -159,6 +238,17 @@ class State:
         rule keeps (``"sd"`` derivatives and ``"traces"`` for
         ``izhikevich2006``; ``"apre"``, ``"tpre"``, ``"apost"``, ``"tpost"``
         for ``additive``).
+
+    Examples
+    --------
+    >>> import izhic
+    >>> first = izhic.simulate("RS", 10.0, 100.0)
+    >>> first.state
+    State(n_neurons=1, t=100 ms, step=1000, dt=0.1 ms)
+    >>> rest = izhic.simulate("RS", 10.0, 100.0, state=first.state)
+    >>> whole = izhic.simulate("RS", 10.0, 200.0)
+    >>> bool((whole.spike_times[0][-rest.spike_times[0].size:] == rest.spike_times[0]).all())
+    True
     """
 
     v: np.ndarray
@@ -197,7 +287,21 @@ class State:
 
     def to_arrays(self):
         """The state as a flat dict of NumPy arrays (what :meth:`save` writes;
-        :meth:`from_arrays` reads it back)."""
+        :meth:`from_arrays` reads it back).
+
+        Returns
+        -------
+        dict
+            ``{name: numpy.ndarray}``: ``state_format``, ``v``, ``u``,
+            ``step``, ``dt``, ``seed`` and, when present, the in-flight
+            spikes, synaptic currents, network key and plastic state.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> sorted(izhic.simulate("RS", 10.0, 50.0).state.to_arrays())
+        ['dt', 'seed', 'state_format', 'step', 'u', 'v']
+        """
         out = {"state_format": np.int64(_STATE_FORMAT), "v": self.v, "u": self.u,
                "step": np.int64(self.step), "dt": np.float64(self.dt),
                "seed": np.array("" if self.seed is None else str(self.seed))}
@@ -224,7 +328,27 @@ class State:
 
     @classmethod
     def from_arrays(cls, arrays):
-        """A State from :meth:`to_arrays`' dict (or an opened ``.npz``)."""
+        """A State from :meth:`to_arrays`' dict (or an opened ``.npz``).
+
+        Parameters
+        ----------
+        arrays : mapping
+            What :meth:`to_arrays` returned, or an opened ``.npz`` file of it.
+
+        Returns
+        -------
+        State
+            The state those arrays describe.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> from izhic import State
+        >>> s = izhic.simulate("RS", 10.0, 50.0).state
+        >>> back = State.from_arrays(s.to_arrays())
+        >>> back.step, bool((back.v == s.v).all())
+        (500, True)
+        """
         try:
             fmt = int(arrays["state_format"])
         except KeyError:
@@ -262,7 +386,21 @@ class State:
         """Write the state to ``path`` (a NumPy ``.npz``; written to a
         temporary file first and then renamed, so that an interrupted save
         leaves the previous file whole). :meth:`State.load` reads it back:
-        the continuation from the loaded state equals the one from this."""
+        the continuation from the loaded state equals the one from this.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            File to write (the name is used as given).
+
+        Examples
+        --------
+        >>> import izhic, os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "state.npz")
+        >>> izhic.simulate("RS", 10.0, 50.0).state.save(path)
+        >>> os.path.exists(path)
+        True
+        """
         import os
 
         path = os.fspath(path)
@@ -272,7 +410,27 @@ class State:
 
     @classmethod
     def load(cls, path):
-        """The state that :meth:`save` wrote to ``path``."""
+        """The state that :meth:`save` wrote to ``path``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        State
+            The saved state.
+
+        Examples
+        --------
+        >>> import izhic, os, tempfile
+        >>> from izhic import State
+        >>> path = os.path.join(tempfile.mkdtemp(), "state.npz")
+        >>> izhic.simulate("RS", 10.0, 50.0).state.save(path)
+        >>> State.load(path)
+        State(n_neurons=1, t=50 ms, step=500, dt=0.1 ms)
+        """
         with np.load(path, allow_pickle=False) as f:
             return cls.from_arrays(f)
 
@@ -281,7 +439,10 @@ class State:
 class SimulationResult:
     """What :func:`izhic.simulate` returns.
 
-    Attributes
+    The parameters are kept as attributes of the same names (the result is
+    frozen); results are made by the runners and :func:`load`, not by hand.
+
+    Parameters
     ----------
     spike_times : SpikeTrains
         ``spike_times[i]`` is neuron ``i``'s spike times in ms (absolute: a
@@ -291,6 +452,7 @@ class SimulationResult:
     method : str
         The integration method used.
     n_neurons : int
+        Number of neurons simulated.
     t : ndarray or None
         Sample times (ms) of the traces: ``t_start, t_start + record_dt, ...``
         up to ``t_stop`` (included when ``record_dt`` divides the duration).
@@ -312,6 +474,13 @@ class SimulationResult:
         Plastic runs: the final weights in the storage order of the synapses
         (a list, one entry per Synapses object, when ``synapses=`` was a
         list; the unchanged weights of objects without a rule).
+
+    Examples
+    --------
+    >>> import izhic
+    >>> res = izhic.simulate("RS", [0.0, 10.0], 100.0, record="v", record_neurons=[1])
+    >>> res.n_neurons, res.v.shape, res.spike_counts().tolist()
+    (2, (1, 1001), [0, 3])
     """
 
     spike_times: SpikeTrains
@@ -358,7 +527,27 @@ class SimulationResult:
 
     def spike_counts(self, t_start=None, t_stop=None) -> np.ndarray:
         """Spikes per neuron in ``[t_start, t_stop]`` (ms, both ends included;
-        defaults: the whole run). A window outside the run is refused."""
+        defaults: the whole run). A window outside the run is refused.
+
+        Parameters
+        ----------
+        t_start : float, optional
+            Start of the window (ms); default: the start of the run.
+        t_stop : float, optional
+            End of the window (ms); default: the end of the run.
+
+        Returns
+        -------
+        numpy.ndarray of int64, shape (n_neurons,)
+            Spike count of each neuron.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> res = izhic.simulate("RS", [5.0, 10.0], 100.0)
+        >>> res.spike_counts().tolist(), res.spike_counts(0, 50).tolist()
+        ([2, 3], [1, 2])
+        """
         if t_start is None and t_stop is None:
             return self.spike_times.counts()
         return self.spike_times.counts(*self._run_window(t_start, t_stop))
@@ -369,6 +558,18 @@ class SimulationResult:
         is refused).
 
         The original RS project's rate is ``rates(200, 1000)`` on a 1000 ms run.
+
+        Parameters
+        ----------
+        t_start : float, optional
+            Start of the window (ms); default: the start of the run.
+        t_stop : float, optional
+            End of the window (ms); default: the end of the run.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_neurons,)
+            Rates (Hz).
 
         Examples
         --------
@@ -384,6 +585,13 @@ class SimulationResult:
 
     def raster(self):
         """``(times, neurons)``: flat arrays for ``plt.scatter(times, neurons)``.
+
+        Returns
+        -------
+        times : numpy.ndarray
+            Every spike time (ms), neuron by neuron (``spike_times.times``).
+        neurons : numpy.ndarray of int64
+            The neuron of each entry of ``times``.
 
         Examples
         --------
@@ -403,6 +611,11 @@ class SimulationResult:
         back with every field equal (bit for bit), its ``state`` included, so
         a loaded result can be continued (``simulate(..., state=res.state)``).
         Written to a temporary file first, then renamed.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            File to write (the name is used as given).
 
         Examples
         --------
@@ -454,6 +667,11 @@ class SimulationResult:
             recorded sample, columns ``neuron``, ``t_ms`` and the recorded
             variables ``v`` (mV) and ``u`` (``record=("v", "u")``).
 
+        Returns
+        -------
+        pandas.DataFrame
+            The table described above.
+
         Examples
         --------
         >>> import izhic
@@ -487,6 +705,11 @@ class SimulationResult:
         the model's units, given as dimensionless; one channel per recorded
         neuron, ``array_annotations["neuron"]``), so that Elephant's analyses
         apply.
+
+        Returns
+        -------
+        neo.core.Segment
+            The spike trains and analog signals described above.
 
         Examples
         --------
@@ -533,6 +756,16 @@ def _import_extra(module, what):
 def load(path):
     """A :class:`SimulationResult` that :meth:`SimulationResult.save` wrote
     (every field equal, its ``state`` included).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.npz`` file written by :meth:`SimulationResult.save`.
+
+    Returns
+    -------
+    SimulationResult
+        The saved result.
 
     Examples
     --------

@@ -269,6 +269,17 @@ class Synapses:
         """One Synapses object from several of the same kind (and tau) and
         population size; ``index`` counts through the groups in order.
 
+        Parameters
+        ----------
+        *groups : Synapses
+            The objects to join (at least one), all of one kind, tau and
+            ``n_neurons``.
+
+        Returns
+        -------
+        Synapses
+            Every synapse of the groups.
+
         Examples
         --------
         >>> import izhic
@@ -294,7 +305,26 @@ class Synapses:
 
     def with_weights(self, weight):
         """The same connections with other weights (one per synapse, in storage
-        order, e.g. ``res.weights`` after plasticity)."""
+        order, e.g. ``res.weights`` after plasticity).
+
+        Parameters
+        ----------
+        weight : float or array_like, shape (n_synapses,)
+            The new weights, in storage order (one number: every synapse).
+
+        Returns
+        -------
+        Synapses
+            A new object with the same connections, delays, kind and tau.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> s = izhic.Synapses([0, 0, 1], [1, 2, 2], [0.5, 0.5, 1.0], n_neurons=3)
+        >>> w = s.with_weights([1.0, 2.0, 3.0])
+        >>> w.weight.tolist(), w.fingerprint() == s.fingerprint()
+        ([1.0, 2.0, 3.0], True)
+        """
         weight = np.array(_per_synapse("weight", weight, self.n_synapses), dtype=np.float64)
         out = Synapses._from_storage(self.n_neurons, self._gptr, self._gstart, self._gdidx,
                                      self._post, weight, self._delays, self.kind, self.tau,
@@ -361,7 +391,25 @@ class Synapses:
 
     def delay_steps(self, dt):
         """The distinct delays as whole numbers of steps of ``dt`` (int32);
-        ValueError naming ``delay`` with the nearest legal values otherwise."""
+        ValueError naming ``delay`` with the nearest legal values otherwise.
+
+        Parameters
+        ----------
+        dt : float
+            Time step (ms).
+
+        Returns
+        -------
+        numpy.ndarray of int32
+            ``delays / dt`` (each at least 1), in the order of :attr:`delays`.
+
+        Examples
+        --------
+        >>> import izhic
+        >>> s = izhic.Synapses([0, 1], [1, 2], 0.5, delay=[1.0, 2.0], n_neurons=3)
+        >>> s.delay_steps(0.5)
+        array([2, 4], dtype=int32)
+        """
         steps = self._delays / dt
         whole = np.rint(steps)
         bad = np.flatnonzero((np.abs(steps - whole) > 1e-9 * np.maximum(1.0, steps))
@@ -380,7 +428,21 @@ class Synapses:
 
     def fingerprint(self):
         """A short text that identifies the connections (not the weights): what
-        a continued run checks it is given the same network."""
+        a continued run checks it is given the same network.
+
+        Returns
+        -------
+        str
+            16 hexadecimal digits (of a SHA-1 of the stored connections,
+            delays, kind, tau and population size).
+
+        Examples
+        --------
+        >>> import izhic
+        >>> a = izhic.Synapses([0], [1], 0.5, n_neurons=2)
+        >>> len(a.fingerprint()), a.fingerprint() == izhic.Synapses([0], [1], 2.0, n_neurons=2).fingerprint()
+        (16, True)
+        """
         cached = getattr(self, "_fingerprint", None)
         if cached is not None:
             return cached

@@ -61,7 +61,9 @@ INPUT_COLOR = (0.0, 0.5, 0.0)
 class PanelRun(NamedTuple):
     """One protocol run: ``(result, current, spike_times)``.
 
-    Attributes
+    The parameters are the tuple's fields (attributes of the same names).
+
+    Parameters
     ----------
     result : SimulationResult
         The izhic run, v recorded at every step (``result.v[0]``; at a spike
@@ -73,6 +75,14 @@ class PanelRun(NamedTuple):
         Grid methods: the figure code's convention, the sample ``t_k`` whose
         update crossed 30 mV (izhic's time minus ``dt``, computed as
         ``k * dt``). ``"rk4"``: the located crossing times.
+
+    Examples
+    --------
+    >>> from izhic.protocols import FEATURES_2004
+    >>> from izhic.figures.figure1m import run_protocol
+    >>> run = run_protocol(FEATURES_2004["A"])
+    >>> run.result.v.shape, run.current.shape, run.spike_times.size
+    ((1, 402), (402,), 5)
     """
 
     result: SimulationResult
@@ -85,6 +95,21 @@ class PanelRun(NamedTuple):
         Grid methods: ``v`` after the update of sample ``t_k``, at ``t_k``
         (``t_k = k dt = 0 .. T``, computed as the product, as the figure
         code). ``"rk4"``: the state at ``t`` (as recorded).
+
+        Returns
+        -------
+        t : numpy.ndarray
+            Times (ms).
+        v : numpy.ndarray
+            Membrane potential (mV) at those times.
+
+        Examples
+        --------
+        >>> from izhic.protocols import FEATURES_2004
+        >>> from izhic.figures.figure1m import run_protocol
+        >>> t, v = run_protocol(FEATURES_2004["A"]).trace()
+        >>> t[:2].tolist(), t.size == v.size == 401
+        ([0.0, 0.25], True)
         """
         res = self.result
         if res.method in GRID_METHODS:
@@ -120,6 +145,13 @@ def run_protocol(protocol: Protocol, method="izhikevich2004", dt=None, *,
     -----
     The run lasts ``T + dt``: the figure code advances every sample
     ``t_k = k dt`` for ``k = 0 .. T/dt``, the last one included.
+
+    Examples
+    --------
+    >>> from izhic.protocols import FEATURES_2004
+    >>> from izhic.figures.figure1m import run_protocol
+    >>> run_protocol(FEATURES_2004["A"]).spike_times.tolist()
+    [13.0, 17.0, 31.5, 59.25, 86.75]
     """
     dt = protocol.tau if dt is None else float(dt)
     t_stop = protocol.duration if t_stop is None else float(t_stop)
@@ -170,6 +202,31 @@ def draw_panel(ax, protocol, run, *, color=TRACE_COLOR, title=None, magnify_j=Tr
     protocol's; panel J of 2004 Fig. 1 adds its oscillation magnified 20x
     (grid methods, unless ``magnify_j=False``). A scale bar replaces the time
     axis.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Where to draw.
+    protocol : Protocol
+        The protocol of the panel.
+    run : PanelRun
+        Its run (:func:`run_protocol`).
+    color : color, default blue
+        Colour of the v trace.
+    title : str, optional
+        Panel title; default ``protocol.title``.
+    magnify_j : bool, default True
+        Add panel J's magnified oscillation.
+
+    Examples
+    --------
+    >>> from izhic.plotting import new_figure
+    >>> from izhic.protocols import FEATURES_2004
+    >>> from izhic.figures.figure1m import draw_panel, run_protocol
+    >>> ax = new_figure().add_subplot()
+    >>> draw_panel(ax, FEATURES_2004["A"], run_protocol(FEATURES_2004["A"]))
+    >>> ax.get_title(), [float(y) for y in ax.get_ylim()]
+    ('(A) tonic spiking', [-90.0, 30.0])
     """
     t, v = run.trace()
     ax.plot(t, v, color=color, linewidth=0.7, clip_on=False)
@@ -196,7 +253,45 @@ def panel_figure(protocols, runs, shape, *, figsize, title, note, note_y, top, b
     order) drawn with :func:`draw_panel` and ``protocols[key]`` on ``shape``
     (rows, columns) axes; ``title`` above, a grey ``note`` at height ``note_y``
     (figure fraction) below; ``top``, ``bottom``, ``hspace`` place the grid.
-    Returns the :class:`matplotlib.figure.Figure`."""
+    Returns the :class:`matplotlib.figure.Figure`.
+
+    Parameters
+    ----------
+    protocols : mapping of str to Protocol
+        The protocol of each key of ``runs``.
+    runs : dict of str to PanelRun
+        The runs, in the order of the panels.
+    shape : (int, int)
+        Rows and columns of the grid.
+    figsize : (float, float)
+        Figure size (inches).
+    title : str
+        The figure's title.
+    note : str
+        Grey text under the grid.
+    note_y : float
+        Height of the note (figure fraction).
+    top, bottom : float
+        Top and bottom of the grid (figure fractions).
+    hspace : float
+        Vertical space between rows (``subplots_adjust``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, not managed by pyplot.
+
+    Examples
+    --------
+    >>> from izhic.protocols import FEATURES_2004
+    >>> from izhic.figures.figure1m import panel_figure, run_protocol
+    >>> keys = ("A", "B")
+    >>> fig = panel_figure(FEATURES_2004, {k: run_protocol(FEATURES_2004[k]) for k in keys},
+    ...                    (1, 2), figsize=(6, 2), title="two panels", note="note",
+    ...                    note_y=0.02, top=0.8, bottom=0.1, hspace=0.3)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['(A) tonic spiking', '(B) phasic spiking']
+    """
     fig = new_figure(figsize=figsize)
     axes = fig.subplots(*shape)
     for ax, (key, run) in zip(axes.ravel(), runs.items()):

@@ -56,6 +56,17 @@ def neuron_types_2003(out_dir="figures"):
           "spike_times": [...]}, ...}`` (keys RS, IB, CH, FS, TC, TC_burst,
           RZ, LTS), spike times in the figure code's convention (the sample
           ``t_k`` whose update crossed 30 mV), ms.
+
+    Examples
+    --------
+    Drawing takes about a second, so the call is not run here:
+
+    >>> import tempfile
+    >>> from izhic.figures.izhikevich2003 import NEURON_TYPES_2003_OUTPUTS, neuron_types_2003
+    >>> NEURON_TYPES_2003_OUTPUTS
+    ('neuron_types_2003.png', 'neuron_types_2003.json')
+    >>> [p.name for p in neuron_types_2003(tempfile.mkdtemp())]   # doctest: +SKIP
+    ['neuron_types_2003.png', 'neuron_types_2003.json']
     """
     out = output_dir(out_dir)
     runs = {key: run_protocol(p) for key, p in NEURON_TYPES_2003.items()}
@@ -83,6 +94,24 @@ def network_2003_figure(net):
     Returns a :class:`matplotlib.figure.Figure` (not managed by pyplot): the
     raster (excitatory blue, inhibitory red) over the population rate in 1 ms
     bins. The title is two lines, so that it fits over the raster's axes.
+
+    Parameters
+    ----------
+    net : Network2003
+        What :func:`izhic.network.network_2003` returned.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Two axes: the raster and the population rate.
+
+    Examples
+    --------
+    >>> from izhic.network import network_2003
+    >>> from izhic.figures.izhikevich2003 import network_2003_figure
+    >>> fig = network_2003_figure(network_2003(100.0, n_excitatory=40, n_inhibitory=10))
+    >>> len(fig.axes), [float(x) for x in fig.axes[1].get_xlim()]
+    (2, [0.0, 100.0])
     """
     fig = new_figure(figsize=(9.0, 6.5))
     ax1, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
@@ -109,7 +138,29 @@ def network_2003(out_dir="figures"):
     Writes ``network_2003.png`` (raster of the 800 excitatory and 200
     inhibitory neurons over 1000 ms, and the population rate in 1 ms bins) and
     ``network_2003.json`` (``{"times": [...], "neurons": [...], "mean_rate_hz":
-    ...}``); see :mod:`izhic.network` for the numerics."""
+    ...}``); see :mod:`izhic.network` for the numerics.
+
+    Parameters
+    ----------
+    out_dir : str or path-like, default "figures"
+        Output directory, created if missing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[out_dir / "network_2003.png", out_dir / "network_2003.json"]``.
+
+    Examples
+    --------
+    Drawing the 1000 neurons takes about a second, so the call is not run here:
+
+    >>> import tempfile
+    >>> from izhic.figures.izhikevich2003 import NETWORK_2003_OUTPUTS, network_2003
+    >>> NETWORK_2003_OUTPUTS
+    ('network_2003.png', 'network_2003.json')
+    >>> [p.name for p in network_2003(tempfile.mkdtemp())]   # doctest: +SKIP
+    ['network_2003.png', 'network_2003.json']
+    """
     out = output_dir(out_dir)
     net = run_network(1000.0, seed=0)
     png, js = (out / name for name in NETWORK_2003_OUTPUTS)

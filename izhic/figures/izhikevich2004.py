@@ -50,6 +50,26 @@ def run_panel(letter, method="izhikevich2004", dt=None, *, v_at_spike="peak",
     Same as ``run_protocol(FEATURES_2004[letter], method, dt, ...)``; with
     the defaults, the figure code's numerics at the panel's step.
 
+    Parameters
+    ----------
+    letter : str
+        The panel, ``"A"`` .. ``"T"`` (case-insensitive).
+    method : str, default "izhikevich2004"
+        Any :func:`izhic.simulate` method.
+    dt : float, optional
+        Step (ms); default the panel's ``tau``.
+    v_at_spike : {"peak", "overshoot", "reset"}
+        What the v trace shows at a spike.
+    t_stop : float, optional
+        Last sample (ms) to advance; default the panel's ``T``.
+
+    Returns
+    -------
+    PanelRun
+        See :func:`izhic.figures.figure1m.run_protocol`.
+
+    Examples
+    --------
     >>> from izhic.figures.izhikevich2004 import run_panel
     >>> run_panel("A").spike_times.tolist()
     [13.0, 17.0, 31.5, 59.25, 86.75]
@@ -68,6 +88,25 @@ def accurate_run(letter):
     2, a < 0 makes u unstable, and the firing rate grows without bound until
     the run fails near 324 ms), the run up to the last multiple of 10 ms
     with at most :data:`MAX_ACCURATE_SPIKES` spikes, and that time (ms).
+
+    Parameters
+    ----------
+    letter : str
+        The panel, ``"A"`` .. ``"T"``.
+
+    Returns
+    -------
+    run : PanelRun
+        The accurate run (located crossing times).
+    stopped_at : float or None
+        Where a runaway run was stopped (ms), None for a whole run.
+
+    Examples
+    --------
+    >>> from izhic.figures.izhikevich2004 import accurate_run
+    >>> run, stopped_at = accurate_run("A")
+    >>> run.spike_times.size, stopped_at
+    (5, None)
     """
     protocol = FEATURES_2004[letter]
     try:
@@ -110,6 +149,25 @@ def compare_accurate(published: PanelRun, accurate: PanelRun):
       spike comes earlier); None when the counts differ or nothing fires;
     - ``differs_visibly``: the counts differ, or a spike moved by more than
       :data:`SHIFT_TOLERANCE` ms.
+
+    Parameters
+    ----------
+    published : PanelRun
+        The run with the figure code's numerics (:func:`run_panel`).
+    accurate : PanelRun
+        The accurate run of the same panel (:func:`accurate_run`).
+
+    Returns
+    -------
+    dict
+        The entries listed above.
+
+    Examples
+    --------
+    >>> from izhic.figures.izhikevich2004 import accurate_run, compare_accurate, run_panel
+    >>> stats = compare_accurate(run_panel("A"), accurate_run("A")[0])
+    >>> stats["count_published"], stats["count_accurate"], stats["first_spike_shift_ms"]
+    (5, 5, -0.368)
     """
     tp, ta = published.spike_times, accurate.spike_times
     first = round(float(ta[0] - tp[0]), 3) if tp.size and ta.size else None
@@ -247,6 +305,17 @@ def features_2004(out_dir="figures", accurate=True):
     Each panel is :func:`run_panel` with the defaults: ``method="izhikevich2004"``
     at the panel's tau (0.1 to 0.5 ms) for ``T + tau`` ms, so the figure
     code's last sample ``t = T`` is advanced too.
+
+    Examples
+    --------
+    Drawing the twenty panels takes a second or more, so the call is not run here:
+
+    >>> import tempfile
+    >>> from izhic.figures.izhikevich2004 import FEATURES_2004_OUTPUTS, features_2004
+    >>> FEATURES_2004_OUTPUTS
+    ('features_2004.png', 'features_2004.json')
+    >>> [p.name for p in features_2004(tempfile.mkdtemp(), accurate=False)]   # doctest: +SKIP
+    ['features_2004.png', 'features_2004.json']
     """
     out_dir = output_dir(out_dir)
     runs = {key: run_panel(key, **PUBLISHED) for key in FEATURES_2004}

@@ -50,7 +50,28 @@ def _band_fractions(freq, power):
 
 
 def summary(net):
-    """What the figure states, as a dict (also the JSON file's content)."""
+    """What the figure states, as a dict (also the JSON file's content).
+
+    Parameters
+    ----------
+    net : Polychronization2006
+        What :func:`izhic.network.polychronization_2006` returned.
+
+    Returns
+    -------
+    dict
+        Seed, duration, weight fractions and histograms, the rates of the
+        first second and of the last 10 s, the spikes per second and (with at
+        least 256 ms of population counts) the spectrum's bands and peak.
+
+    Examples
+    --------
+    >>> from izhic.network import polychronization_2006
+    >>> from izhic.figures.izhikevich2006 import summary
+    >>> s = summary(polychronization_2006(1000.0, seed=1))
+    >>> s["duration_ms"], s["weights_final"]["between"]
+    (1000.0, 1.0)
+    """
     seconds, re, ri = net.rates()
     out = {"seed": net.seed, "duration_ms": net.duration, "complete": net.complete,
            "wall_s": net.wall_s,
@@ -76,7 +97,28 @@ def polychronization_2006_figure(net):
     :class:`matplotlib.figure.Figure`, not managed by pyplot): (a) the
     excitatory weight distribution at each of ``net.weight_times``, (b) the
     rate of each second, (c, d) rasters of the first and the last second,
-    (e) the population rate's spectrum over the last <= 10 s."""
+    (e) the population rate's spectrum over the last <= 10 s.
+
+    Parameters
+    ----------
+    net : Polychronization2006
+        What :func:`izhic.network.polychronization_2006` returned.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Five axes, (a) to (e).
+
+    Examples
+    --------
+    Drawing takes about two seconds, so it is not run here:
+
+    >>> from izhic.network import polychronization_2006
+    >>> from izhic.figures.izhikevich2006 import polychronization_2006_figure
+    >>> fig = polychronization_2006_figure(polychronization_2006(1000.0))  # doctest: +SKIP
+    >>> len(fig.axes)                                                     # doctest: +SKIP
+    5
+    """
     fig = new_figure(figsize=(11.0, 10.0))
     grid = fig.add_gridspec(3, 2, height_ratios=[1.0, 1.2, 0.9])
     ax_w = fig.add_subplot(grid[0, 0])
@@ -154,6 +196,33 @@ def polychronization_2006(out_dir="figures", duration=FIGURE_DURATION, seed=1, *
     (:func:`summary`: weight fractions and histograms, rates, the spectrum's
     bands). ``duration`` in ms (default 10 minutes, ~4 s of wall time);
     other keywords go to :func:`izhic.network.polychronization_2006`.
+
+    Parameters
+    ----------
+    out_dir : str or path-like, default "figures"
+        Output directory, created if missing.
+    duration : float, default 600000
+        Model time (ms, whole seconds).
+    seed : int, default 1
+        Seed of the network and its input.
+    **kwargs
+        Passed to :func:`izhic.network.polychronization_2006`.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[out_dir / "polychronization_2006.png", out_dir / "polychronization_2006.json"]``.
+
+    Examples
+    --------
+    A run of ten minutes takes seconds, so the call is not run here:
+
+    >>> import tempfile
+    >>> from izhic.figures.izhikevich2006 import OUTPUTS, polychronization_2006
+    >>> OUTPUTS
+    ('polychronization_2006.png', 'polychronization_2006.json')
+    >>> [p.name for p in polychronization_2006(tempfile.mkdtemp(), 2000.0)]  # doctest: +SKIP
+    ['polychronization_2006.png', 'polychronization_2006.json']
     """
     out = output_dir(out_dir)
     net = run_network(duration, seed=seed, **kwargs)

@@ -70,6 +70,13 @@ def run_protocol_2007(protocol, amplitude, *, record=("v", "u"), v_at_spike="pea
     SimulationResult
         ``method="euler"``, ``dt = 0.25`` ms, ``duration = T``, v0 = vr,
         u0 = 0.
+
+    Examples
+    --------
+    >>> from izhic.figures.izhikevich2007 import run_protocol_2007
+    >>> res = run_protocol_2007("RS", 100.0)
+    >>> res.method, res.dt, res.spike_counts().tolist()
+    ('euler', 0.25, [6])
     """
     if isinstance(protocol, str):
         if protocol not in PROTOCOLS_2007:
@@ -198,6 +205,17 @@ def cell_types_2007(out_dir="figures"):
     50/100/150: 3, 10, 15; TC burst mode 0/50/100: 6, 10, 16; RTN burst mode
     30/50/90: 3, 6, 10). IB at 290 pA stays below its rheobase (about 350
     pA: the saddle-node of ``1.2 x^2 - 41 x + I = 0``, ``x = v + 75``).
+
+    Examples
+    --------
+    Drawing the nine panels takes seconds, so the call is not run here:
+
+    >>> import tempfile
+    >>> from izhic.figures.izhikevich2007 import CELL_TYPES_2007_OUTPUTS, cell_types_2007
+    >>> CELL_TYPES_2007_OUTPUTS
+    ('cell_types_2007.png', 'cell_types_2007.json')
+    >>> [p.name for p in cell_types_2007(tempfile.mkdtemp())]   # doctest: +SKIP
+    ['cell_types_2007.png', 'cell_types_2007.json']
     """
     out_dir = output_dir(out_dir)
     all_runs, data = {}, {}

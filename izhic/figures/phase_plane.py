@@ -24,7 +24,27 @@ def phase_plane_rs(out_dir="figures"):
 
     Writes ``phase_plane_RS_10.png`` into ``out_dir`` (created if missing)
     and returns ``[path]``. Any preset and current:
-    :func:`izhic.plotting.phase_plane` or ``examples/phase_plane.py``."""
+    :func:`izhic.plotting.phase_plane` or ``examples/phase_plane.py``.
+
+    Parameters
+    ----------
+    out_dir : str or path-like, default "figures"
+        Output directory, created if missing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[out_dir / "phase_plane_RS_10.png"]``.
+
+    Examples
+    --------
+    The module's example runs it; here only where it writes:
+
+    >>> import tempfile
+    >>> from izhic.figures.phase_plane import phase_plane_rs
+    >>> [p.name for p in phase_plane_rs(tempfile.mkdtemp())]   # doctest: +SKIP
+    ['phase_plane_RS_10.png']
+    """
     out = output_dir(out_dir)
     fig = new_figure(figsize=(7.5, 6.0))
     phase_plane("RS", 10.0, ax=fig.add_subplot(1, 1, 1))

@@ -60,6 +60,25 @@ def sweep(numerics):
     One :func:`izhic.simulate` call: the 41 currents are 41 independent
     neurons, from v0 = -65 mV, u0 = b v0, with ``numerics`` (a dict of
     ``method`` and ``dt``, e.g. :data:`PUBLISHED`). -> ``(counts, rates)``.
+
+    Parameters
+    ----------
+    numerics : dict
+        ``{"method": ..., "dt": ...}`` passed to :func:`izhic.simulate`.
+
+    Returns
+    -------
+    counts : numpy.ndarray of int64
+        Spikes in [200, 1000] ms at each current.
+    rates : numpy.ndarray
+        The rates (Hz) over that window.
+
+    Examples
+    --------
+    >>> from izhic.figures.rs_study import PUBLISHED, sweep
+    >>> counts, rates = sweep(PUBLISHED)
+    >>> int(counts[10]), float(rates[10])
+    (18, 22.5)
     """
     res = simulate(_MODEL, current=CURRENTS, duration=_DURATION, v0=_V0, **numerics)
     return res.spike_counts(*_WINDOW), res.rates(*_WINDOW)
@@ -147,6 +166,17 @@ def rs_sweep(out_dir="figures"):
     Expected with the published numerics: no firing up to I = 3, first firing
     at I = 4 (5 spikes), 18 spikes at I = 10 (22.5 Hz), 67 at I = 40
     (83.75 Hz).
+
+    Examples
+    --------
+    The run takes about a second, so it is not run here:
+
+    >>> import tempfile
+    >>> from izhic.figures.rs_study import RS_SWEEP_OUTPUTS, rs_sweep
+    >>> RS_SWEEP_OUTPUTS[0]
+    'membrane_potential.png'
+    >>> [p.name for p in rs_sweep(tempfile.mkdtemp())][1]   # doctest: +SKIP
+    'spike_rate_vs_current.png'
     """
     out = output_dir(out_dir)
     traces = simulate(_MODEL, current=np.asarray(TRACE_CURRENTS), duration=_DURATION,
