@@ -60,6 +60,10 @@ class Waveform:
     left : callable, optional
         ``left(t)``: the exact limit from the left at the times ``t`` (see
         :meth:`values_left`); None: ``fn`` just before ``t``.
+    right : callable, optional
+        ``right(t)``: the exact limit from the right (see
+        :meth:`values_right`); None: ``fn`` itself, or just after ``t`` at
+        the edges when there is no ``left`` either.
 
     Examples
     --------
@@ -121,9 +125,9 @@ class Waveform:
         """The limit from the left at the times ``t`` (ms): the value just
         before a jump at ``t`` (method "rk4" evaluates the end of a step or of
         a piece of it there). Away from its edges that is its value; at an
-        edge (within 1e-9 (1 + |edge|) ms), without an exact left limit of its
-        own, the waveform is evaluated at ``t - 4e-9 (1 + |t|)`` ms: just
-        before the edge as the built-in waveforms compare it.
+        edge (within ``1e-9 (1 + abs(edge))`` ms), without an exact left limit
+        of its own, the waveform is evaluated at ``t - 4e-9 (1 + abs(t))`` ms:
+        just before the edge as the built-in waveforms compare it.
 
         Parameters
         ----------
@@ -152,8 +156,27 @@ class Waveform:
         after a jump at ``t`` (method "rk4" evaluates the start of a step or
         of a piece of it there). The built-in waveforms' values are already
         that (their edges are half-open, ``t_on <= t``); a :func:`function`
-        with ``edges`` is evaluated at ``t + 4e-9 (1 + |t|)`` ms at its edges,
-        so that e.g. ``t > 10`` is on from 10 (its values elsewhere)."""
+        with ``edges`` is evaluated at ``t + 4e-9 (1 + abs(t))`` ms at its
+        edges, so that e.g. ``t > 10`` is on from 10 (its values elsewhere).
+
+        Parameters
+        ----------
+        t : array_like
+            Times (ms).
+
+        Returns
+        -------
+        numpy.ndarray
+            The right limits (float64), shape of ``t``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from izhic import inputs
+        >>> strict = inputs.function(lambda t: np.where(t > 10, 14.0, 0.0), edges=[10])
+        >>> strict.values([10.0]), strict.values_right([10.0])
+        (array([0.]), array([14.]))
+        """
         t = np.asarray(t, dtype=np.float64)
         if self._right is not None:
             out = np.asarray(self._right(t), dtype=np.float64)
@@ -663,7 +686,7 @@ class Stimulus:
           ``t_k = k dt``;
         * ``split`` (n_steps + 1,) int64 or None: the pieces of step k are
           ``split[k] .. split[k+1] - 1`` (none: the step is whole); the steps
-          with an edge inside (more than 1e-9 (1 + |edge|) ms from both ends);
+          with an edge inside (more than ``1e-9 (1 + abs(edge))`` ms from both ends);
         * ``piece_start``, ``piece_length`` (n_pieces,): each piece's start,
           ms from the start of its step, and length; ``piece_wave``
           (n_pieces, 3), ``piece_own`` (n_pieces, 3, n_own): the waveforms at

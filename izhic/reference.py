@@ -47,14 +47,23 @@ VBIG = _core.V_BOUND
 
 
 class ReferenceResult(NamedTuple):
-    """What the reference simulations return.
+    """What the reference simulations return (the fields are also attributes).
 
-    Attributes
+    Parameters
     ----------
     spike_times : SpikeTrains
         ``spike_times[i]`` is neuron ``i``'s spike times in ms.
     v_final, u_final : ndarray, shape (n_neurons,)
         State at the end of the run (after any reset at that time).
+    weights : list of ndarray or None
+        Plastic runs: each Synapses object's final weights; else None.
+
+    Examples
+    --------
+    >>> from izhic.reference import simulate_numpy
+    >>> res = simulate_numpy("RS", 10.0, 100.0, 0.1)
+    >>> res.spike_times.counts().tolist(), res.weights is None
+    ([3], True)
     """
 
     spike_times: SpikeTrains
@@ -81,6 +90,21 @@ def normal_noise(seed, neuron, step):
     """The standard normal number izhic's noise uses for (seed, neuron, step)
     (:func:`izhic._noise.normal`: a counter-based ziggurat, bit for bit the
     kernel's).
+
+    Parameters
+    ----------
+    seed : int
+        The run's seed (``res.seed``).
+    neuron : int
+        The neuron's index (or its ``neuron_ids`` entry).
+    step : int
+        The absolute step index (counted from t = 0 of the first run of a chain).
+
+    Returns
+    -------
+    float
+        The number N(0, 1); the noise of that neuron in that step is it times
+        the noise amplitude (``/ sqrt(dt)`` for white noise).
 
     Examples
     --------
