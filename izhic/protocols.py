@@ -123,6 +123,9 @@ class Protocol:
         ``base + height * (I(t) - I(0)) / max|I - I(0)|`` (``mode="linear"``)
         or ``base + height * sign(I(t) - I(0))`` (``mode="sign"``: each pulse
         the same height, as the published panel O draws its +1 and -6 pulses).
+    edges : tuple of float
+        Where the input or its slope jumps (ms): method ``rk4`` splits its
+        steps there, :func:`izhic.reference.simulate_solve_ivp` restarts there.
 
     Examples
     --------
@@ -148,6 +151,7 @@ class Protocol:
     constant: float = 140.0
     recovery: str = "standard"
     input_drawing: Tuple[float, float, str] = (-90.0, 10.0, "linear")
+    edges: Tuple[float, ...] = ()
 
     @property
     def u_init(self) -> float:
@@ -209,15 +213,17 @@ class Protocol:
         Returns
         -------
         Waveform
-            ``current`` wrapped as a waveform (no known edges).
+            ``current`` wrapped as a waveform, with the panel's ``edges``.
 
         Examples
         --------
         >>> from izhic.protocols import FEATURES_2004
         >>> FEATURES_2004["A"].waveform().values([0.0, 20.0]).tolist()
         [0.0, 14.0]
+        >>> FEATURES_2004["A"].waveform().edges
+        (10.0,)
         """
-        return inputs.function(self.current, f"{self.key}: {self.name}")
+        return inputs.function(self.current, f"{self.key}: {self.name}", edges=self.edges)
 
 
 # ----------------------------------------------------------------- helpers ----
@@ -311,6 +317,10 @@ def _input_inhibition(t):  # (S), (T) 80 for t < 50 or t > 250, else 75
     return np.where((t < 50) | (t > 250), 80.0, 75.0)
 
 
+def _pulse_edges(onsets, width):
+    return tuple(x for t in onsets for x in (t, t + width))
+
+
 def _panel(key, name, short, a, b, c, d, v0, tau, duration, current, **kwargs):
     return Protocol(key=key, name=name, title=f"({key}) {short}", a=a, b=b, c=c, d=d,
                     v0=v0, tau=tau, duration=duration, current=current, **kwargs)
@@ -318,53 +328,73 @@ def _panel(key, name, short, a, b, c, d, v0, tau, duration, current, **kwargs):
 
 _PANELS = [
     _panel("A", "tonic spiking", "tonic spiking",
-           0.02, 0.2, -65, 6, -70, 0.25, 100.0, _step_after(100.0 / 10, 14.0)),
+           0.02, 0.2, -65, 6, -70, 0.25, 100.0, _step_after(100.0 / 10, 14.0),
+           edges=(10.0,)),
     _panel("B", "phasic spiking", "phasic spiking",
-           0.02, 0.25, -65, 6, -64, 0.25, 200.0, _step_after(20.0, 0.5)),
+           0.02, 0.25, -65, 6, -64, 0.25, 200.0, _step_after(20.0, 0.5),
+           edges=(20.0,)),
     _panel("C", "tonic bursting", "tonic bursting",
-           0.02, 0.2, -50, 2, -70, 0.25, 220.0, _step_after(22.0, 15.0)),
+           0.02, 0.2, -50, 2, -70, 0.25, 220.0, _step_after(22.0, 15.0),
+           edges=(22.0,)),
     _panel("D", "phasic bursting", "phasic bursting",
-           0.02, 0.25, -55, 0.05, -64, 0.2, 200.0, _step_after(20.0, 0.6)),
+           0.02, 0.25, -55, 0.05, -64, 0.2, 200.0, _step_after(20.0, 0.6),
+           edges=(20.0,)),
     _panel("E", "mixed mode", "mixed mode",
-           0.02, 0.2, -55, 4, -70, 0.25, 160.0, _step_after(160.0 / 10, 10.0)),
+           0.02, 0.2, -55, 4, -70, 0.25, 160.0, _step_after(160.0 / 10, 10.0),
+           edges=(16.0,)),
     _panel("F", "spike frequency adaptation", "spike freq. adapt",
-           0.01, 0.2, -65, 8, -70, 0.25, 85.0, _step_after(85.0 / 10, 30.0)),
+           0.01, 0.2, -65, 8, -70, 0.25, 85.0, _step_after(85.0 / 10, 30.0),
+           edges=(8.5,)),
     _panel("G", "Class 1 excitable", "Class 1 excitable",
            0.02, -0.1, -55, 6, -60, 0.25, 300.0, _input_g,
-           linear=4.1, constant=108.0, input_drawing=(-90.0, 20.0, "linear")),
+           linear=4.1, constant=108.0, input_drawing=(-90.0, 20.0, "linear"),
+           edges=(30.0,)),
     _panel("H", "Class 2 excitable", "Class 2 excitable",
            0.2, 0.26, -65, 0, -64, 0.25, 300.0, _input_h,
-           input_drawing=(-90.0, 20.0, "linear")),
+           input_drawing=(-90.0, 20.0, "linear"),
+           edges=(30.0,)),
     _panel("I", "spike latency", "spike latency",
-           0.02, 0.2, -65, 6, -70, 0.2, 100.0, _input_i),
+           0.02, 0.2, -65, 6, -70, 0.2, 100.0, _input_i,
+           edges=(10.0, 13.0)),
     _panel("J", "subthreshold oscillations", "subthreshold osc.",
-           0.05, 0.26, -60, 0, -62, 0.25, 200.0, _input_j),
+           0.05, 0.26, -60, 0, -62, 0.25, 200.0, _input_j,
+           edges=(20.0, 25.0)),
     _panel("K", "resonator", "resonator",
-           0.1, 0.26, -60, -1, -62, 0.25, 400.0, _input_k),
+           0.1, 0.26, -60, -1, -62, 0.25, 400.0, _input_k,
+           edges=(40.0, 44.0, 60.0, 64.0, 280.0, 284.0, 320.0, 324.0)),
     _panel("L", "integrator", "integrator",
-           0.02, -0.1, -55, 6, -60, 0.25, 100.0, _input_l, linear=4.1, constant=108.0),
+           0.02, -0.1, -55, 6, -60, 0.25, 100.0, _input_l, linear=4.1, constant=108.0,
+           edges=_pulse_edges((100.0 / 11, 100.0 / 11 + 5, 70.0, 80.0), 2.0)),
     _panel("M", "rebound spike", "rebound spike",
            0.03, 0.25, -60, 4, -64, 0.2, 200.0, _input_rebound,
-           input_drawing=(-85.0, 5.0, "linear")),
+           input_drawing=(-85.0, 5.0, "linear"),
+           edges=(20.0, 25.0)),
     _panel("N", "rebound burst", "rebound burst",
            0.03, 0.25, -52, 0, -64, 0.2, 200.0, _input_rebound,
-           input_drawing=(-85.0, 5.0, "linear")),
+           input_drawing=(-85.0, 5.0, "linear"),
+           edges=(20.0, 25.0)),
     _panel("O", "threshold variability", "thresh. variability",
            0.03, 0.25, -60, 4, -64, 0.25, 100.0, _input_o,
-           input_drawing=(-85.0, 5.0, "sign")),
+           input_drawing=(-85.0, 5.0, "sign"),
+           edges=(10.0, 15.0, 70.0, 75.0, 80.0, 85.0)),
     _panel("P", "bistability", "bistability",
-           0.1, 0.26, -60, 0, -61, 0.25, 300.0, _input_p),
+           0.1, 0.26, -60, 0, -61, 0.25, 300.0, _input_p,
+           edges=(37.5, 42.5, 216.0, 221.0)),
     _panel("Q", "depolarizing after-potential", "DAP",
-           1, 0.2, -60, -21, -70, 0.1, 50.0, _input_q),
+           1, 0.2, -60, -21, -70, 0.1, 50.0, _input_q,
+           edges=(9.0, 11.0)),
     _panel("R", "accommodation", "accommodation",
            0.02, 1, -55, 4, -65, 0.5, 400.0, _input_r, u0=-16.0,
-           recovery="accommodation", input_drawing=(-90.0, 12.0, "linear")),
+           recovery="accommodation", input_drawing=(-90.0, 12.0, "linear"),
+           edges=(200.0, 300.0, 312.5)),
     _panel("S", "inhibition-induced spiking", "inh. induced sp.",
            -0.02, -1, -60, 8, -63.8, 0.5, 350.0, _input_inhibition,
-           input_drawing=(-80.0, 10.0, "linear")),
+           input_drawing=(-80.0, 10.0, "linear"),
+           edges=(50.0, 250.0)),
     _panel("T", "inhibition-induced bursting", "inh. induced brst.",
            -0.026, -1, -45, -2, -63.8, 0.5, 350.0, _input_inhibition,
-           input_drawing=(-80.0, 10.0, "linear")),
+           input_drawing=(-80.0, 10.0, "linear"),
+           edges=(50.0, 250.0)),
 ]
 
 #: The twenty panels of Izhikevich (2004), Fig. 1, by letter.
@@ -391,21 +421,29 @@ def _trace(key, name, title, a, b, c, d, v0, duration, current, **kwargs):
 
 _TRACES = [
     _trace("RS", "regular spiking", "regular spiking (RS)",
-           0.02, 0.2, -65, 8, -63, 150.0, _step_after(150.0 / 10, 14.0)),
+           0.02, 0.2, -65, 8, -63, 150.0, _step_after(150.0 / 10, 14.0),
+           edges=(15.0,)),
     _trace("IB", "intrinsically bursting", "intrinsically bursting (IB)",
-           0.02, 0.2, -55, 4, -70, 150.0, _step_after(150.0 / 10, 11.0)),
+           0.02, 0.2, -55, 4, -70, 150.0, _step_after(150.0 / 10, 11.0),
+           edges=(15.0,)),
     _trace("CH", "chattering", "chattering (CH)",
-           0.02, 0.2, -50, 2, -70, 150.0, _step_after(150.0 / 10, 10.0)),
+           0.02, 0.2, -50, 2, -70, 150.0, _step_after(150.0 / 10, 10.0),
+           edges=(15.0,)),
     _trace("FS", "fast spiking", "fast spiking (FS)",
-           0.1, 0.2, -65, 2, -70, 150.0, _step_after(150.0 / 10, 10.0)),
+           0.1, 0.2, -65, 2, -70, 150.0, _step_after(150.0 / 10, 10.0),
+           edges=(15.0,)),
     _trace("TC", "thalamo-cortical, tonic", "thalamo-cortical (TC)",
-           0.02, 0.25, -65, 0.05, -63, 150.0, _step_after(2 * 150.0 / 10, 1.5)),
+           0.02, 0.25, -65, 0.05, -63, 150.0, _step_after(2 * 150.0 / 10, 1.5),
+           edges=(30.0,)),
     _trace("TC_burst", "thalamo-cortical, burst", "thalamo-cortical burst (TC)",
-           0.02, 0.25, -65, 0.05, -87, 150.0, _input_tc_burst),
+           0.02, 0.25, -65, 0.05, -87, 150.0, _input_tc_burst,
+           edges=(45.0,)),
     _trace("RZ", "resonator", "resonator (RZ)",
-           0.1, 0.26, -65, 2, -70, 100.0, _input_rz),
+           0.1, 0.26, -65, 2, -70, 100.0, _input_rz,
+           edges=(10.0, 60.0, 65.0)),
     _trace("LTS", "low-threshold spiking", "low-threshold spiking (LTS)",
-           0.02, 0.25, -65, 2, -63, 250.0, _step_after(250.0 / 10, 10.0)),
+           0.02, 0.25, -65, 2, -63, 250.0, _step_after(250.0 / 10, 10.0),
+           edges=(25.0,)),
 ]
 
 #: The eight traces of Izhikevich (2003), Fig. 2 (figure1.m numerics, tau = 0.25 ms).

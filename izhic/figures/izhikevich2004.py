@@ -14,7 +14,7 @@ Examples
 >>> ref, stopped_at = accurate_run("I")            # rk4, dt = 0.01 ms
 >>> stats = compare_accurate(run_panel("I"), ref)
 >>> stats["count_accurate"], stats["max_shift_ms"], stopped_at
-(1, -9.983, None)
+(1, -10.007, None)
 """
 from __future__ import annotations
 
@@ -167,7 +167,7 @@ def compare_accurate(published: PanelRun, accurate: PanelRun):
     >>> from izhic.figures.izhikevich2004 import accurate_run, compare_accurate, run_panel
     >>> stats = compare_accurate(run_panel("A"), accurate_run("A")[0])
     >>> stats["count_published"], stats["count_accurate"], stats["first_spike_shift_ms"]
-    (5, 5, -0.368)
+    (5, 5, -0.369)
     """
     tp, ta = published.spike_times, accurate.spike_times
     first = round(float(ta[0] - tp[0]), 3) if tp.size and ta.size else None
