@@ -40,7 +40,7 @@ def show_config():
     --------
     >>> import izhic
     >>> sorted(izhic.show_config())
-    ['max_threads', 'native', 'openmp', 'version']
+    ['cpu', 'max_threads', 'native', 'openmp', 'version']
     """
     from . import _core
 
