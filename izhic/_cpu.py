@@ -123,7 +123,11 @@ def choose(requested=None):
         if not x86:
             return have[-1]   # native or baseline: the build's one core
         ok = [level for level in x86 if level in supported()]
-        return ok[-1] if ok else x86[0]
+        if not ok:   # (the build's lowest level would die of an illegal instruction)
+            raise ImportError(
+                f"this CPU lacks {x86[0]} (no {', '.join(missing(x86[0]))}), the lowest "
+                "level of this build of izhic; build it from source with IZHIC_NATIVE=1")
+        return ok[-1]
     try:
         level = parse_level(requested)
     except ValueError:
