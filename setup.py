@@ -3,11 +3,19 @@
 Compiler flags (all probed, so a compiler that lacks one still builds):
 
 * ``-O3 -ffp-contract=off``: no fused multiply-add contraction, so the compiled
-  kernels give the same bits as the NumPy reference (``izhic.reference``).
-* ``-march=native`` unless ``IZHIC_NATIVE=0``: the kernels keep blocks of
-  neurons in vector registers; on an AVX-512 machine the native build is several
-  times faster than baseline x86-64 code. Set ``IZHIC_NATIVE=0`` for a portable
-  build (for example a wheel that must run on other CPUs).
+  kernels give the same bits as the NumPy reference (``izhic.reference``), at
+  every instruction-set level.
+* Instruction sets: the kernels keep blocks of neurons in vector registers (on an
+  AVX-512 machine several times faster than baseline x86-64 code). By default
+  the core (Cython runs once) is compiled three times, for ``-march=x86-64-v2``,
+  ``-v3`` (AVX2) and ``-v4`` (AVX-512), into ``izhic/_isa/<level>/``; at import
+  ``izhic._cpu`` loads the best level this CPU has (``IZHIC_CPU`` forces a lower
+  one). One wheel thus runs at full speed on every x86-64 with SSE4.2. The
+  variants compile in parallel (one job per core).
+* ``IZHIC_NATIVE=1``: one ``-march=native`` build instead (the build machine's
+  vector units, nothing else; ``izhic/_isa/native/``). A compiler without the
+  ``x86-64-vN`` targets (non-x86, or too old) builds one baseline core
+  (``izhic/_isa/baseline/``).
 * ``-fopenmp`` unless ``IZHIC_OPENMP=0``: parallel over neurons. Without OpenMP
   the core builds serial and ``izhic.show_config()`` says so.
 * ``IZHIC_DEBUG=1`` turns Cython's bounds and wraparound checks back on.
@@ -21,6 +29,7 @@ import tempfile
 
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 
 
 def _env_flag(name, default):
@@ -72,10 +81,6 @@ if _accepts(["--param=max-inline-insns-single=4000"]):
     compile_args += ["--param=max-inline-insns-single=4000",
                      "--param=large-function-growth=4000", "--param=inline-unit-growth=400"]
 
-native = _env_flag("IZHIC_NATIVE", "1") and _accepts(["-march=native"])
-if native:
-    compile_args.append("-march=native")
-
 openmp = _env_flag("IZHIC_OPENMP", "1") and _accepts(["-fopenmp"])
 if openmp:
     compile_args.append("-fopenmp")
@@ -93,17 +98,82 @@ directives = {
     "embedsignature": True,
 }
 
-ext = Extension(
-    "izhic._core",
-    ["izhic/_core.pyx"],
-    define_macros=[
-        ("IZHIC_BUILD_NATIVE", int(native)),
-        ("IZHIC_BUILD_OPENMP", int(openmp)),
-    ],
-    extra_compile_args=compile_args,
-    extra_link_args=link_args,
-)
+# x86-64 micro-architecture levels built side by side (izhic._cpu.LEVELS: the same
+# names, the CPU features each needs, the order of preference)
+LEVELS = ("v2", "v3", "v4")
+if _env_flag("IZHIC_NATIVE", "0") and _accepts(["-march=native"]):
+    variants = {"native": ["-march=native"]}
+elif all(_accepts([f"-march=x86-64-{level}"]) for level in LEVELS):
+    variants = {level: [f"-march=x86-64-{level}"] for level in LEVELS}
+else:
+    variants = {"baseline": []}   # not x86-64, or a compiler without the level targets
+
+# Cython translates the core once (as izhic._core: the module's name in every
+# variant); each variant compiles its own copy of the C (distinct object files, so
+# the variants can compile in parallel).
+(core,) = cythonize([Extension("izhic._core", ["izhic/_core.pyx"])],
+                    compiler_directives=directives)
+(core_c,) = core.sources
+exts = []
+for name, march in variants.items():
+    src = os.path.join("build", "izhic_isa", name, "_core.c")
+    os.makedirs(os.path.dirname(src), exist_ok=True)
+    with open(core_c, "rb") as fh:
+        code = fh.read()
+    old = None
+    if os.path.exists(src):
+        with open(src, "rb") as fh:
+            old = fh.read()
+    if old != code:   # (an unchanged copy keeps its time: no rebuild)
+        with open(src, "wb") as fh:
+            fh.write(code)
+    exts.append(Extension(
+        f"izhic._isa.{name}._core",
+        [src],
+        define_macros=[
+            ("IZHIC_BUILD_NATIVE", int(name == "native")),
+            ("IZHIC_BUILD_OPENMP", int(openmp)),
+        ],
+        extra_compile_args=compile_args + march,
+        extra_link_args=link_args,
+    ))
+
+
+class BuildExt(build_ext):
+    """Compiles the variants in parallel and removes stale ones from the output.
+
+    A variant left by an earlier build of another kind (a native core after this
+    build's levels, a pre-dispatch ``izhic/_core*.so``) would be packed into the
+    wheel or loaded in place of the new ones."""
+
+    def finalize_options(self):
+        super().finalize_options()
+        if not self.parallel:
+            self.parallel = max(1, min(len(self.extensions), os.cpu_count() or 1))
+
+    def copy_extensions_to_source(self):
+        build_py = self.get_finalized_command("build_py")
+        for ext in self.extensions:   # (the variants' folders, new in the source tree)
+            self.mkpath(os.path.dirname(self._get_inplace_equivalent(build_py, ext)[0]))
+        super().copy_extensions_to_source()
+
+    def run(self):
+        super().run()
+        pkg_dirs = [os.path.join(self.build_lib, "izhic")]
+        if self.inplace:   # (pip install -e: the package in the source tree)
+            pkg_dirs.append(self.get_finalized_command("build_py").get_package_dir("izhic"))
+        suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+        for pkg in pkg_dirs:
+            isa = os.path.join(pkg, "_isa")
+            for stale in (sorted(os.listdir(isa)) if os.path.isdir(isa) else []):
+                if stale not in variants:
+                    shutil.rmtree(os.path.join(isa, stale), ignore_errors=True)
+            legacy = os.path.join(pkg, "_core" + suffix)
+            if os.path.exists(legacy):
+                os.remove(legacy)
+
 
 setup(
-    ext_modules=cythonize([ext], compiler_directives=directives),
+    ext_modules=exts,
+    cmdclass={"build_ext": BuildExt},
 )

@@ -6,6 +6,7 @@
 >>> res.spike_times[2][:3]
 array([ 3.75, 29.  , 75.  ])
 """
+from . import _cpu   # first: it loads the core built for this CPU as izhic._core
 from . import connect, inputs, reference
 from ._version import __version__
 from .analysis import FICurve, fi_curve, fixed_points, nullclines, rheobase
@@ -39,13 +40,14 @@ def show_config():
     --------
     >>> import izhic
     >>> sorted(izhic.show_config())
-    ['max_threads', 'native', 'openmp', 'version']
+    ['cpu', 'max_threads', 'native', 'openmp', 'version']
     """
     from . import _core
 
     return {
         "openmp": _core.OPENMP,
         "native": _core.NATIVE,
+        "cpu": _cpu.LEVEL,
         "max_threads": _core.max_threads(),
         "version": __version__,
     }
