@@ -193,8 +193,7 @@ class Waveform:
         near = np.minimum(np.abs(t - edges[np.minimum(i, edges.size - 1)]),
                           np.abs(t - edges[np.maximum(i - 1, 0)]))
         at_edge = near <= 2e-9 * (1.0 + np.abs(t))
-        return np.where(at_edge, self.values(t + side * 4e-9 * (1.0 + np.abs(t))),
-                        self.values(t))
+        return np.where(at_edge, self.values(_shifted(t, side)), self.values(t))
 
     def __repr__(self):
         return f"Waveform({self.description})"
@@ -243,10 +242,10 @@ def _real(name, value):
 # rounded: with dt = 0.3, 3*0.3 = 0.8999999999999999, and a pulse starting at
 # 0.9 must act from that sample on. (function() compares exactly: it is the
 # user's own expression, e.g. the 2004 figure code's strict inequalities.)
-def _just_before(t):
-    """Times a little before ``t``: below any edge at ``t`` compared with the
-    tolerance of _at_or_after (the left limit of a piecewise waveform)."""
-    return t - 4e-9 * (1.0 + np.abs(t))
+def _shifted(t, side):
+    """Times a little after (side 1) or before (side -1) ``t``: past any edge
+    at ``t`` compared with the tolerance of _at_or_after (a one-sided limit)."""
+    return t + side * 4e-9 * (1.0 + np.abs(t))
 
 
 def _at_or_after(t, edge):
@@ -651,12 +650,7 @@ class Stimulus:
             return None, None
         t = np.arange(step0, step0 + n_steps, dtype=np.float64) * dt
         shared = None if self.shared is None else self.shared.values(t)
-        own = None
-        if self.own is not None:
-            own = np.ascontiguousarray(np.asarray(self.own(t), dtype=np.float64).T)
-            if own.shape != (t.size, self.n_own):
-                raise ValueError(f"current: the per-neuron waveform gave shape {own.T.shape}, "
-                                 f"expected ({self.n_own}, {t.size})")
+        own = None if self.own is None else np.ascontiguousarray(self._own_at(t))
         for name, arr in (("shared waveform", shared), ("per-neuron waveform", own)):
             if arr is not None and not np.isfinite(arr).all():
                 raise ValueError(f"current: the {name} has non-finite values")
@@ -665,7 +659,7 @@ class Stimulus:
 
     def _own_at(self, t, left=False):
         if left:
-            out = self.own_left(t) if self.own_left is not None else self.own(_just_before(t))
+            out = self.own_left(t) if self.own_left is not None else self.own(_shifted(t, -1.0))
         else:
             out = self.own(t)
         out = np.asarray(out, dtype=np.float64)
