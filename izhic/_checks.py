@@ -37,12 +37,15 @@ def real_scalar(name, value, *, positive=False, nonnegative=False):
     return x
 
 
-def real_array(name, value):
-    """A finite float64 array of ndim 0 or 1 (read-only and integer/float32 input accepted)."""
+def real_array(name, value, *, bound=None):
+    """A finite float64 array of ndim 0 or 1 (read-only and integer/float32
+    input accepted); with ``bound``, every value strictly within +-bound."""
     if type(value) is float or type(value) is int:  # fast path for plain scalars
         x = float(value)
         if not math.isfinite(x):
             raise ValueError(f"{name}: values must be finite, got {x!r}")
+        if bound is not None and not abs(x) < bound:
+            raise ValueError(f"{name}: must lie within +-{bound:g}, got {x!r}")
         return np.array(x)
     if value is None:
         raise TypeError(f"{name}: expected a number or a 1-D array of numbers, got None")
@@ -59,12 +62,23 @@ def real_array(name, value):
         raise ValueError(f"{name}: expected a scalar or a 1-D array (one value per neuron), "
                          f"got shape {arr.shape}")
     arr = arr.astype(np.float64, copy=False)
+    if not arr.size:
+        return arr
+    # one pass in the usual case: the extremes are finite (NaN propagates
+    # through min and max) and, with a bound, within it
+    lo, hi = arr.min(), arr.max()
+    if bound is None:
+        if math.isfinite(lo) and math.isfinite(hi):
+            return arr
+    elif -bound < lo and hi < bound:
+        return arr
     if not np.isfinite(arr).all():
         bad = arr[~np.isfinite(arr)]
-        raise ValueError(f"{name}: values must be finite, got {bad.ravel()[0]!r}"
+        raise ValueError(f"{name}: values must be finite, got {float(bad.ravel()[0])!r}"
                          + (f" at index {int(np.flatnonzero(~np.isfinite(arr))[0])}"
                             if arr.ndim else ""))
-    return arr
+    raise ValueError(f"{name}: must lie within +-{bound:g}, got "
+                     f"{float(arr[~(np.abs(arr) < bound)].ravel()[0])!r}")
 
 
 def choice(name, value, options):

@@ -60,7 +60,7 @@ same order; the build uses ``-ffp-contract=off`` so the results are identical
 bit for bit.
 """
 from cython.parallel cimport parallel, prange, threadid
-from libc.stdlib cimport malloc, realloc, free
+from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memset
 from libc.math cimport fabs, exp, nextafter, INFINITY, sqrt, atan, log
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint64_t
@@ -2839,14 +2839,12 @@ cdef class Run:
                 ctx.poisson[i].keys = &keys[0]
         if ctx.n_parts > MAX_PARTS:
             raise ValueError(f"n_threads: a network run has at most {MAX_PARTS} partitions")
-        ctx.queue = <Queue*> malloc(ctx.ring * ctx.n_parts * sizeof(Queue))
-        ctx.hist = <Queue*> malloc(ctx.ring * ctx.n_parts * sizeof(Queue))
-        ctx.win = <WinBuf*> malloc(ctx.n_parts * sizeof(WinBuf))
+        # zeroed (calloc): if one of them fails, __dealloc__ frees the others
+        ctx.queue = <Queue*> calloc(ctx.ring * ctx.n_parts, sizeof(Queue))
+        ctx.hist = <Queue*> calloc(ctx.ring * ctx.n_parts, sizeof(Queue))
+        ctx.win = <WinBuf*> calloc(ctx.n_parts, sizeof(WinBuf))
         if ctx.queue == NULL or ctx.hist == NULL or ctx.win == NULL:
             raise MemoryError("izhic: cannot allocate the spike queues")
-        memset(ctx.queue, 0, ctx.ring * ctx.n_parts * sizeof(Queue))
-        memset(ctx.hist, 0, ctx.ring * ctx.n_parts * sizeof(Queue))
-        memset(ctx.win, 0, ctx.n_parts * sizeof(WinBuf))
         # spikes still in flight from the state the run continues
         h_neuron, h_step = net.in_flight_neuron, net.in_flight_step
         for j in range(h_neuron.shape[0]):
@@ -2867,11 +2865,13 @@ cdef class Run:
         if self.ctx.queue != NULL:
             for i in range(self.ctx.ring * self.ctx.n_parts):
                 free(self.ctx.queue[i].e)
+            free(self.ctx.queue)
+            self.ctx.queue = NULL
+        if self.ctx.hist != NULL:       # (separately: its allocation may have failed)
             for i in range(self.ctx.ring * self.ctx.n_parts):
                 free(self.ctx.hist[i].e)
-            free(self.ctx.queue)
             free(self.ctx.hist)
-            self.ctx.queue = NULL
+            self.ctx.hist = NULL
         if self.ctx.win != NULL:
             for i in range(self.ctx.n_parts):
                 free(self.ctx.win[i].neuron)

@@ -596,6 +596,8 @@ def _per_neuron(arr, n):
         return np.array([arr]) if n == 1 else np.full(n, arr)
     if arr.ndim == 0:
         return np.full(n, float(arr))
+    if arr.shape == (n,) and arr.dtype == np.float64 and arr.flags.c_contiguous:
+        return arr                      # (the usual case: broadcast_to costs microseconds)
     return np.ascontiguousarray(np.broadcast_to(arr, (n,)), dtype=np.float64)
 
 

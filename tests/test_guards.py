@@ -5,6 +5,7 @@ train or a spike outside the run.
 Every test here failed on izhic 0.1.0 (which returned NaN, garbage, unsorted
 trains, or an error naming the wrong argument).
 """
+import re
 import subprocess
 import sys
 import textwrap
@@ -192,3 +193,59 @@ def test_rates_outside_the_run_are_refused():
     with pytest.raises(ValueError, match=r"^t_stop: 1500.0 ms is after the end of the run"):
         res.rates(500, 1500)
     assert res.rates(500, 1000)[0] == 2 * res.spike_counts(500, 1000)[0]
+
+
+# -- the checks' fast paths give the general paths' answers ----------------------
+
+def test_spectral_radius_in_real_arithmetic_equals_the_complex_eigenvalues():
+    from izhic.models import _spectral_radius
+    rng = np.random.default_rng(11)
+    A = rng.normal(scale=rng.choice([1e-3, 1.0, 1e3], size=(4000, 1, 1)), size=(4000, 2, 2))
+    A[:5] = [[[0, -1], [1, 0]]]          # a pure rotation (complex pair on the unit circle)
+    want = np.abs(np.linalg.eigvals(A)).max(axis=-1)
+    assert_allclose = np.testing.assert_allclose
+    assert_allclose(_spectral_radius(A), want, rtol=1e-9, atol=0)
+    assert np.isnan(_spectral_radius(np.full((2, 2), np.nan)))
+
+
+@pytest.mark.parametrize("model, dts", [
+    (izhic.Izhikevich2003(a=np.linspace(0.01, 0.1, 50), b=np.linspace(0.1, 0.26, 50), c=-65,
+                          d=np.linspace(2, 8, 50)), (0.1, 1.0, 2.0, 3.0, 5.0)),
+    (izhic.Izhikevich2007(C=np.linspace(50, 150, 50), k=0.7, vr=-60, vt=-40, a=0.03, b=-2,
+                          c=-50, d=100, v_peak=35), (0.1, 5.0, 8.0, 12.0, 20.0)),
+], ids=["2003", "2007"])
+def test_the_rest_state_check_of_arrays_refuses_as_one_neuron_at_a_time(model, dts):
+    # per-neuron models take a one-pass path when every mode is slower than
+    # the step; the array is refused exactly when some neuron alone is, and
+    # the neuron it names is one of those
+    checked = model.checked()
+    for dt in dts:
+        alone = []
+        for i in range(50):
+            try:
+                checked.take(i).check_numerics("euler", dt, 0.0)
+                alone.append(False)
+            except ValueError:
+                alone.append(True)
+        if any(alone):
+            with pytest.raises(ValueError, match=r"neuron \d+") as info:
+                checked.check_numerics("euler", dt, 0.0)
+            named = int(re.search(r"neuron (\d+)", str(info.value)).group(1))
+            assert alone[named], (dt, named)
+        else:
+            checked.check_numerics("euler", dt, 0.0)
+    assert any(alone) and not all(alone)       # (the last step refuses some, not all)
+
+
+def test_the_bound_check_of_parameter_arrays_names_the_first_bad_value():
+    with pytest.raises(ValueError, match=r"model\.a: values must be finite, got nan at index 2"):
+        izhic.Izhikevich2003(a=[0.02, 1e200, np.nan], b=0.2, c=-65, d=8).checked()
+    with pytest.raises(ValueError, match=r"model\.a: must lie within \+-1e\+100, got 1e\+200"):
+        izhic.Izhikevich2003(a=[0.02, 1e200, 0.1], b=0.2, c=-65, d=8).checked()
+    with pytest.raises(ValueError, match=r"model\.c: must lie within"):
+        izhic.Izhikevich2003(a=0.02, b=0.2, c=-1e151, d=8).checked()
+    with pytest.raises(ValueError, match=r"model\.c: the reset value must be below v_peak, got "
+                                         r"c=35\.0"):
+        izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65.0, 35.0], d=8).checked()
+    assert izhic.Izhikevich2003(a=np.array([0.02, 0.1]), b=0.2, c=-65, d=8).checked().a.dtype \
+        == np.float64
