@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import _checks
+from ._extras import require
 from .models import as_model
 from .simulate import simulate
 
@@ -197,8 +198,7 @@ class FICurve:
         2
         """
         if ax is None:
-            import matplotlib.pyplot as plt
-
+            plt = require("matplotlib.pyplot", "plot", "FICurve.plot")
             _, ax = plt.subplots()
         kwargs.setdefault("marker", "o")
         kwargs.setdefault("label", "mean rate")

@@ -24,6 +24,8 @@ import textwrap
 
 import numpy as np
 
+from ._extras import require
+
 __all__ = ["main", "parse_currents"]
 
 PROG = "izhic"
@@ -149,8 +151,7 @@ def parse_currents(text):
 
 def _image_path(text):
     """An output image path whose extension matplotlib can write."""
-    from matplotlib.figure import Figure
-
+    Figure = require("matplotlib.figure", "plot", "the izhic command's images").Figure
     formats = Figure().canvas.get_supported_filetypes()
     ext = os.path.splitext(text)[1].lower().lstrip(".")
     if ext not in formats:

@@ -35,6 +35,7 @@ from typing import Optional
 
 import numpy as np
 
+from ._extras import require
 from .inputs import sampled
 from .models import Izhikevich2003
 from .simulate import simulate
@@ -564,7 +565,7 @@ class Polychronization2006:
         >>> f.shape == p.shape, float(f[1])
         (True, 3.90625)
         """
-        from scipy.signal import welch
+        welch = require("scipy.signal", "scipy", "spectrum").welch
 
         x = self.tail_counts.astype(np.float64)
         if x.size < 16:
@@ -728,8 +729,7 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
     parts = ((stats["spikes_t"], stats["spikes_i"]),)
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-
+        tqdm = require("tqdm.auto", "progress", "polychronization_2006(progress=True)").tqdm
         bar = tqdm(total=int(seconds), initial=int(done / 1000.0), unit="s",
                    desc="polychronization_2006 (model s)", mininterval=0.25)
     complete = True

@@ -37,6 +37,7 @@ import math
 import numpy as np
 
 from . import _checks
+from ._extras import require
 from .analysis import _constant_current, fixed_points, nullclines
 from .models import PRESET_NAMES, PRESET_NAMES_2007, PRESETS_2003, PRESETS_2007, as_model
 from .simulate import simulate
@@ -67,9 +68,8 @@ def new_figure(**kwargs):
     >>> fig.get_size_inches().tolist(), len(fig.axes)
     ([4.0, 3.0], 0)
     """
-    from matplotlib.figure import Figure
-
-    return Figure(**kwargs)
+    figure = require("matplotlib.figure", "plot", "izhic.plotting")
+    return figure.Figure(**kwargs)
 
 
 def save_png(fig, path, *, dpi=100, colors=256, **kwargs):
@@ -112,7 +112,7 @@ def save_png(fig, path, *, dpi=100, colors=256, **kwargs):
     """
     import io
 
-    from PIL import Image   # a dependency of matplotlib
+    Image = require("PIL.Image", "plot", "save_png")   # (Pillow: a dependency of matplotlib)
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, **kwargs)
@@ -173,8 +173,7 @@ def plot_trace(result, ax=None, *, row=0, v_peak=30.0, spikes=True, title=None, 
         raise ValueError(f"row: the result holds {n_rows} v trace(s), got row={row!r}")
     neuron = int(result.record_neurons[row])
     if ax is None:
-        import matplotlib.pyplot as plt
-
+        plt = require("matplotlib.pyplot", "plot", "plot_trace")
         _, ax = plt.subplots(figsize=(10, 3.5))
     kwargs.setdefault("color", "tab:blue")
     kwargs.setdefault("linewidth", 0.8)
@@ -439,11 +438,10 @@ def phase_plane(model="RS", current=10.0, *, duration=200.0, dt=0.05, method="rk
     units = _units(p)
 
     if ax is None:
-        import matplotlib.pyplot as plt
-
+        plt = require("matplotlib.pyplot", "plot", "phase_plane")
         _, ax = plt.subplots(figsize=(7, 5.5))
-    from matplotlib.colors import to_rgb
-    from matplotlib.lines import Line2D
+    to_rgb = require("matplotlib.colors", "plot", "phase_plane").to_rgb
+    Line2D = require("matplotlib.lines", "plot", "phase_plane").Line2D
 
     # -- ranges ----------------------------------------------------------
     traj_v = np.concatenate([s[0] for s in segments]) if segments else res.v[0]

@@ -35,6 +35,7 @@ from typing import NamedTuple, Optional
 import numpy as np
 
 from . import _checks, _core, _noise
+from ._extras import require
 from ._plan import _n_neurons, as_stimulus, build_plan
 from ._time import step_times
 from .models import as_model
@@ -734,7 +735,8 @@ def _input_function(stim, i, duration):
 def _hybrid_neuron(i, m, I, edges, v0, u0, duration, method, rtol, atol, max_spikes):
     """Spike times and final (v, u) of one neuron, by solve_ivp with restarts
     at spikes, at the form's switches and at the input's edges."""
-    from scipy.integrate import solve_ivp  # imported here: scipy is slow to import
+    # imported here: scipy is optional (the scipy extra) and slow to import
+    solve_ivp = require("scipy.integrate", "scipy", "simulate_solve_ivp").solve_ivp
 
     def rhs(t, y):
         return [m.dv(y[0], y[1], I(t)), m.du(y[0], y[1])]

@@ -9,6 +9,7 @@ from typing import Optional
 import numpy as np
 
 from . import _checks
+from ._extras import require
 from ._time import step_times
 
 __all__ = ["SpikeTrains", "SimulationResult", "State", "load"]
@@ -744,13 +745,7 @@ _RESULT_FORMAT = 1      # SimulationResult.save's file layout
 
 
 def _import_extra(module, what):
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(f"{what}: needs {module}, which is not installed; "
-                          f'pip install "izhic[io]"') from None
+    return require(module, "io", what)
 
 
 def load(path):

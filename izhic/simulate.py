@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 
 from . import _checks, _core
+from ._extras import require
 from ._plan import build_plan
 from ._time import step_times
 from .models import GRID_METHODS, METHODS, AccuracyWarning
@@ -43,8 +44,7 @@ def _progress_bar(progress, plan):
     """A tqdm bar over the steps (tqdm.auto: a widget in notebooks), or None."""
     if not progress:
         return None
-    from tqdm.auto import tqdm
-
+    tqdm = require("tqdm.auto", "progress", "simulate(progress=True)").tqdm
     return tqdm(total=plan.n_steps, unit="step",
                 desc=f"izhic {plan.method}, {plan.n} neurons", leave=False, mininterval=0.25)
 

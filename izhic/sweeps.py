@@ -30,6 +30,7 @@ from typing import Any, Optional
 import numpy as np
 
 from . import _checks
+from ._extras import require
 from ._plan import checked_seed
 from ._version import __version__
 from .models import Izhikevich2003, Izhikevich2007, as_model
@@ -64,18 +65,9 @@ CHUNK_WORK = 10 ** 9
 MIN_CHUNK, MAX_CHUNK = 1024, 10 ** 6
 _FORMAT = 1   # version of the store layout and of the manifest
 
-_EXTRA = ('izhic.sweep needs the optional dependencies of the "sweep" extra '
-          '(xarray, zarr and dask[distributed]): pip install "izhic[sweep]"')
-
-
 def _require(module):
     """Import ``module`` (xarray, zarr, distributed) or say which extra installs it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise ImportError(f"{_EXTRA} ({module} is missing: {exc})") from exc
+    return require(module, "sweep", "izhic.sweep")
 
 
 # ---------------------------------------------------------------------------
@@ -801,8 +793,7 @@ def _sigint_deferred():
 def _progress(progress, total, initial, what):
     if not progress:
         return None
-    from tqdm.auto import tqdm
-
+    tqdm = require("tqdm.auto", "progress", "izhic.sweep(progress=True)").tqdm
     return tqdm(total=total, initial=initial, unit="chunk", desc=f"izhic sweep ({what})",
                 mininterval=0.25)
 

@@ -134,3 +134,32 @@ def test_show_config_names_the_level():
     assert config["cpu"] == _cpu.LEVEL
     assert config["cpu"] in _cpu.available() or not _cpu.available()
     assert config["native"] == (config["cpu"] == "native")
+
+
+def _vector_registers(path):
+    """Instructions of a compiled core that use 256-bit (ymm) and 512-bit (zmm)
+    registers, as objdump disassembles them."""
+    text = subprocess.run(["objdump", "-d", "--no-show-raw-insn", str(path)],
+                          capture_output=True, text=True, check=True, timeout=300).stdout
+    return text.count("%ymm"), text.count("%zmm")
+
+
+@needs_levels
+@pytest.mark.slow
+def test_each_level_uses_only_its_own_instructions():
+    # the baseline core (x86-64-v2: SSE4.2) holds no AVX2 or AVX-512 code, the
+    # AVX2 core (v3) no AVX-512 code: a CPU without them never meets them
+    import shutil
+    from pathlib import Path
+
+    if shutil.which("objdump") is None:
+        pytest.skip("objdump (binutils) is not installed")
+    found = {}
+    for level in X86:
+        short = level.replace("x86-64-", "")
+        (path,) = [p for p in (Path(izhic.__file__).parent / "_isa" / short).iterdir()
+                   if p.name.startswith("_core.") and p.suffix in (".so", ".pyd")]
+        found[short] = _vector_registers(path)
+    assert found["v2"] == (0, 0), found
+    assert found["v3"][1] == 0 and found["v3"][0] > 1000, found    # AVX2 used, no AVX-512
+    assert found["v4"][1] > 1000, found

@@ -2,7 +2,10 @@
 refers only to what ships with it."""
 import re
 import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import izhic
 
@@ -71,3 +74,64 @@ def test_test_modules_have_unique_names():
     stop ``pytest --benchmark-only`` from the root at collection."""
     names = [p.name for d in ("tests", "benchmarks") for p in (ROOT / d).glob("test_*.py")]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+# -- the core needs NumPy only; every optional feature names its extra ----------
+
+_OPTIONAL = ("matplotlib", "scipy", "tqdm", "PIL", "pandas", "neo", "dask", "distributed",
+             "xarray", "zarr")
+
+# (extra, the call that needs it): run with every optional package made unimportable
+_FEATURES = {
+    "plot": ["izhic.plotting.new_figure()",
+             "izhic.plotting.plot_trace(izhic.simulate('RS', 10.0, 10.0, record='v'))",
+             "izhic.plotting.phase_plane('RS', 10.0, duration=10.0)",
+             "izhic.fi_curve('RS', [10.0], duration=50.0).plot()",
+             "izhic.plotting.save_png(None, 'x.png')",
+             "izhic.cli.main(['run', 'RS', '--duration', '10', '--out', 'x.png'])"],
+    "progress": ["izhic.simulate('RS', 10.0, 10.0, progress=True)",
+                 "izhic.network.polychronization_2006(1000.0, progress=True)"],
+    "scipy": ["izhic.reference.simulate_solve_ivp('RS', 10.0, 10.0)",
+              "izhic.network.polychronization_2006(1000.0).spectrum()"],
+    "io": ["izhic.simulate('RS', 10.0, 10.0).to_pandas()",
+           "izhic.simulate('RS', 10.0, 10.0).to_neo()"],
+    "sweep": ["izhic.sweep('RS', {'current': [1.0]}, duration=1.0)"],
+}
+
+
+def test_import_izhic_and_simulate_need_numpy_only(tmp_path):
+    code = (f"import sys\nfor m in {_OPTIONAL!r}:\n    sys.modules[m] = None\n"
+            "import izhic, izhic.simulate, izhic.network, izhic.plotting, izhic.reference\n"
+            "import izhic.cli, izhic.figures, izhic.analysis\n"
+            "res = izhic.simulate(izhic.PRESETS_2007['RS'], [0.0, 100.0], 200.0)\n"
+            "print(res.spike_counts().tolist())")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[0] == "[0, 3]"      # (2007 RS: rheobase ~51 pA)
+
+
+@pytest.mark.parametrize("extra, call", [(e, c) for e, calls in _FEATURES.items() for c in calls])
+def test_a_feature_without_its_extra_names_it(tmp_path, extra, call):
+    code = (f"import sys\nfor m in {_OPTIONAL!r}:\n    sys.modules[m] = None\n"
+            "import izhic, izhic.plotting, izhic.reference, izhic.network, izhic.cli\n"
+            f"try:\n    {call}\nexcept ImportError as exc:\n    print(exc)\n"
+            "else:\n    print('no error')")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert f'pip install "izhic[{extra}]"' in proc.stdout, proc.stdout
+
+
+def test_the_extras_named_in_errors_are_pyprojects():
+    tomllib = pytest.importorskip("tomllib")
+    from izhic._extras import EXTRAS
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    for extra, packages in EXTRAS.items():
+        listed = {re.split(r"[<>=;\[ ]", spec)[0] for spec in extras[extra]}
+        assert set(p.split("[")[0] for p in packages) == listed, extra
+        # the quick start's test extra installs them all
+        assert listed <= {re.split(r"[<>=;\[ ]", spec)[0] for spec in extras["test"]}, extra
+        assert listed <= {re.split(r"[<>=;\[ ]", spec)[0] for spec in extras["all"]}, extra
