@@ -16,8 +16,10 @@ Compiler flags (all probed, so a compiler that lacks one still builds):
   vector units, nothing else; ``izhic/_isa/native/``). A compiler without the
   ``x86-64-vN`` targets (non-x86, or too old) builds one baseline core
   (``izhic/_isa/baseline/``).
-* ``-fopenmp`` unless ``IZHIC_OPENMP=0``: parallel over neurons. Without OpenMP
-  the core builds serial and ``izhic.show_config()`` says so.
+* ``-fopenmp`` unless ``IZHIC_OPENMP=0``: parallel over neurons. On macOS, where
+  Apple's clang has no OpenMP of its own, LLVM's libomp is used when found
+  (Homebrew's, or ``IZHIC_LIBOMP=<prefix>``). Without OpenMP the core builds
+  serial, the build says so loudly, and ``izhic.show_config()`` reports it.
 * ``IZHIC_DEBUG=1`` turns Cython's bounds and wraparound checks back on.
 """
 import os
@@ -81,11 +83,38 @@ if _accepts(["--param=max-inline-insns-single=4000"]):
     compile_args += ["--param=max-inline-insns-single=4000",
                      "--param=large-function-growth=4000", "--param=inline-unit-growth=400"]
 
-openmp = _env_flag("IZHIC_OPENMP", "1") and _accepts(["-fopenmp"])
-if openmp:
-    compile_args.append("-fopenmp")
-    link_args.append("-fopenmp")
-else:
+def _libomp_flags():
+    """macOS: Apple's clang takes OpenMP as -Xpreprocessor -fopenmp with LLVM's
+    libomp (Homebrew: ``brew install libomp``; or IZHIC_LIBOMP=<prefix>), or
+    None when no libomp is found."""
+    prefixes = [os.environ.get("IZHIC_LIBOMP", "")]
+    try:
+        prefixes.append(subprocess.run(["brew", "--prefix", "libomp"], capture_output=True,
+                                       text=True, timeout=30).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass
+    for prefix in [p for p in prefixes if p] + ["/opt/homebrew/opt/libomp",
+                                                "/usr/local/opt/libomp"]:
+        compile_ = ["-Xpreprocessor", "-fopenmp", f"-I{prefix}/include"]
+        link = [f"-L{prefix}/lib", "-lomp", f"-Wl,-rpath,{prefix}/lib"]
+        if _accepts(compile_ + link):
+            return compile_, link
+    return None
+
+
+openmp = False
+if _env_flag("IZHIC_OPENMP", "1"):
+    if _accepts(["-fopenmp"]):
+        openmp = True
+        compile_args.append("-fopenmp")
+        link_args.append("-fopenmp")
+    elif sys.platform == "darwin":
+        libomp = _libomp_flags()
+        if libomp is not None:
+            openmp = True
+            compile_args += libomp[0]
+            link_args += libomp[1]
+if not openmp:
     print("*" * 72 + "\nizhic: building WITHOUT OpenMP: simulations run on one thread.\n" + "*" * 72)
 
 debug = _env_flag("IZHIC_DEBUG", "0")

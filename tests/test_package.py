@@ -1,5 +1,6 @@
 """What a user gets with the package: the licence it claims, documentation that
 refers only to what ships with it."""
+import os
 import re
 import subprocess
 import sys
@@ -135,3 +136,10 @@ def test_the_extras_named_in_errors_are_pyprojects():
         # the quick start's test extra installs them all
         assert listed <= {re.split(r"[<>=;\[ ]", spec)[0] for spec in extras["test"]}, extra
         assert listed <= {re.split(r"[<>=;\[ ]", spec)[0] for spec in extras["all"]}, extra
+
+
+@pytest.mark.skipif(not os.environ.get("IZHIC_EXPECT_INSTALLED"),
+                    reason="IZHIC_EXPECT_INSTALLED: only when testing an installed wheel (CI)")
+def test_the_izhic_under_test_is_the_installed_one():
+    assert "site-packages" in Path(izhic.__file__).parts, izhic.__file__
+    assert ROOT not in Path(izhic.__file__).resolve().parents
