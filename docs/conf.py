@@ -5,7 +5,12 @@ Build it (warnings are errors) with::
     python -m pip install -e ".[docs]"
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 """
+import os
+import sys
+
 import izhic
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))   # _gallery.py
 
 project = "izhic"
 author = "The izhic developers"
@@ -18,9 +23,27 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
+    "sphinx_gallery.gen_gallery",
 ]
 
-exclude_patterns = ["_build"]
+# the gallery: every script in examples/ run for real (docs/_gallery.py gives
+# each its arguments and collects the PNGs it writes); -D plot_gallery=0 builds
+# the pages without running them
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "gallery",
+    "filename_pattern": r".*\.py$",
+    "ignore_pattern": r"__init__\.py",
+    "reset_argv": "_gallery.argv",
+    "image_scrapers": ("_gallery.png_scraper",),
+    "reset_modules": (),
+    "abort_on_example_error": True,
+    "download_all_examples": False,
+    "min_reported_time": 1,
+    "show_memory": False,
+}
+
+exclude_patterns = ["_build", "gallery/*.ipynb", "gallery/*.py"]
 templates_path = []
 
 # autodoc: the members a module exports (its __all__), in source order

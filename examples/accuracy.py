@@ -1,4 +1,5 @@
-"""Spike-time accuracy of izhic's methods against the exact hybrid solution.
+"""Spike-time accuracy of izhic's methods against the exact hybrid solution
+========================================================================
 
 The yardstick is the exact hybrid solution of the Izhikevich (2003) model:
 ``izhic.reference.simulate_solve_ivp`` (DOP853, rtol = atol = 1e-12, a terminal
@@ -16,7 +17,7 @@ irregularly: chaos) and no integrator can be held to a tolerance there. Those
 cases are shown apart and left out of every claim.
 
 Error of a run: spikes are paired in order (k-th with k-th, up to the shorter
-train); the max and median of |t - t_exact| over the pairs, in ms. A run whose
+train); the max and median of ``|t - t_exact|`` over the pairs, in ms. A run whose
 spike count differs from the reference's is marked (open symbols): its error is
 then at least the phase error of the paired spikes.
 
@@ -67,7 +68,9 @@ import izhic
 from izhic.plotting import new_figure, save_png
 from izhic.reference import simulate_solve_ivp
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# (the docs' gallery runs this script without __file__, and sys.argv[0] its path)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(globals().get("__file__")
+                                                       or sys.argv[0])))
 EXACT_FILE = os.path.join(ROOT, "tests", "data", "exact_2003.npz")
 
 PRESETS = ("RS", "IB", "CH", "FS", "LTS", "TC", "RZ")
@@ -846,4 +849,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

@@ -1,4 +1,5 @@
-"""Reproduce the cell types of Izhikevich (2007), ch. 8, under their published protocols.
+"""Reproduce the cell types of Izhikevich (2007), ch. 8, under their published protocols
+=====================================================================================
 
 Izhikevich E.M. (2007) *Dynamical Systems in Neuroscience*, MIT Press,
 figures 8.12 (RS), 8.19 (IB), 8.23 (CH), 8.25 (LTS), 8.27 (FS), 8.31 (TC)
@@ -73,4 +74,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

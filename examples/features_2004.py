@@ -1,4 +1,5 @@
-"""Reproduce Fig. 1 of Izhikevich (2004): twenty neuro-computational features.
+"""Reproduce Fig. 1 of Izhikevich (2004): twenty neuro-computational features
+==========================================================================
 
 Izhikevich E.M. (2004) "Which model to use for cortical spiking neurons?",
 IEEE Trans. Neural Networks 15:1063-1070, Fig. 1: one model, twenty panels
@@ -82,4 +83,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

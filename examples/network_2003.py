@@ -1,4 +1,5 @@
-"""The 1000-neuron network of Izhikevich (2003), Fig. 3 (net.m).
+"""The 1000-neuron network of Izhikevich (2003), Fig. 3 (net.m)
+============================================================
 
 800 excitatory and 200 inhibitory neurons, all-to-all random weights, random
 thalamic input (5 randn / 2 randn per ms), net.m's numerics (two 0.5 ms half
@@ -16,7 +17,7 @@ from izhic.figures.izhikevich2003 import network_2003
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description='The 1000-neuron network of Izhikevich (2003), Fig. 3 (net.m)')
     parser.add_argument("--out", default="figures", help="output directory (default: figures)")
     args = parser.parse_args()
     for path in network_2003(args.out):

@@ -1,4 +1,5 @@
-"""A sparse network of 100,000 Izhikevich neurons, asynchronous with weights x sqrt(10).
+"""A sparse network of 100,000 Izhikevich neurons, asynchronous with weights x sqrt(10)
+====================================================================================
 
 net.m's neurons (Izhikevich 2003) at 100 times net.m's size, each receiving
 K = 100 synapses instead of net.m's 1000:

@@ -1,4 +1,5 @@
-"""Reproduce Fig. 2 of Izhikevich (2003): the model's cortical and thalamic neuron types.
+"""Reproduce Fig. 2 of Izhikevich (2003): the model's cortical and thalamic neuron types
+=====================================================================================
 
 Izhikevich E.M. (2003) "Simple model of spiking neurons", IEEE Trans. Neural
 Networks 14:1569-1572, Fig. 2, as drawn by the public figure code
@@ -66,4 +67,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

@@ -1,4 +1,5 @@
-"""The v-u phase plane of one Izhikevich neuron, next to its v(t).
+"""The v-u phase plane of one Izhikevich neuron, next to its v(t)
+==============================================================
 
 One neuron under a constant current I, of a 2003 preset (``--form 2003``, the
 default) or a 2007 cell type (``--form 2007``)::
@@ -137,4 +138,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

@@ -1,4 +1,5 @@
-"""Izhikevich's (2006) polychronization network (spnet): STDP makes its weights bimodal.
+"""Izhikevich's (2006) polychronization network (spnet): STDP makes its weights bimodal
+====================================================================================
 
 The model (E. M. Izhikevich, "Polychronization: computation with spikes",
 Neural Computation 18, 2006; its programs spnet.m and spnet.cpp):
@@ -443,8 +444,9 @@ def main(argv=None):
         print(f"interrupted at t = {when(net.duration)} of {when(seconds * 1000.0)}: the "
               "figure and the JSON hold the completed part")
         if args.checkpoint is not None:
-            script = os.path.relpath(__file__)
-            script = __file__ if script.startswith("..") else script
+            here = globals().get("__file__") or sys.argv[0]   # (the docs' gallery: no __file__)
+            script = os.path.relpath(here)
+            script = here if script.startswith("..") else script
             again = argv if "--resume" in argv else [*argv, "--resume"]
             print("resume with: " + shlex.join(["python", script, *again]))
         else:
@@ -456,4 +458,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main().status)
+    status = main().status
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

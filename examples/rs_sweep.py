@@ -1,4 +1,5 @@
-"""Reproduce the original RS project's two figures with izhic.
+"""Reproduce the original RS project's two figures with izhic
+==========================================================
 
 The original project (neuron-simulation-izhikevich) studied one Regular Spiking
 neuron of Izhikevich (2003) under constant input currents. This script redraws
@@ -78,4 +79,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    if status:      # (no exit on success: the docs' gallery runs this inside Sphinx)
+        sys.exit(status)

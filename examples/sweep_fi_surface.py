@@ -1,4 +1,5 @@
-"""The F-I surface of the 2007 regular-spiking cell over (k, a) x current.
+"""The F-I surface of the 2007 regular-spiking cell over (k, a) x current
+======================================================================
 
 Izhikevich (2007) RS (C = 100 pF, vr = -60, vt = -40 mV, b = -2 nS, c = -50,
 d = 100, v_peak = 35) with k from 0.2 to 1.6 nS/mV and a from 0.003 to 0.3
@@ -94,7 +95,7 @@ def draw(ds, model, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description='The F-I surface of the 2007 regular-spiking cell over (k, a) x current')
     parser.add_argument("--cluster", action="store_true",
                         help="run on a dask.distributed LocalCluster")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
