@@ -18,7 +18,8 @@ form, and the forms fire at very different rates for the same current range.
 ``x`` in the summary is relative to the 2003 entry. Measured on the project's
 machine: every plain form within 2% of 2003 RS (2007 RS: 1.00x, 2004 G 0.98x,
 accommodation 0.94x); per-neuron parameters 1.4-1.5x (their loads each step);
-the 2007 special-cell terms 1.9x.
+2007 LTS 1.3x (its moving peak, reset and u cap; B(v) stays b (v - vr), and the
+kernel computes it so: 1.9x when every special-cell term was computed).
 """
 import numpy as np
 import pytest

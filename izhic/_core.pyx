@@ -366,6 +366,7 @@ ctypedef struct Special07:
     # peak = v_peak + peak_u u;  reset: v = c + c_u u, u = min(u + d, u_max)
     int use_vu
     double v_u, cubic, v_cubic, b_low, v_switch, peak_u, c_u, u_max
+    int nullcline               # B(v) has a special term (v_u, cubic, b switch)
 
 
 ctypedef struct Ctx:
@@ -1270,12 +1271,15 @@ cdef inline uint64_t _step_variant_body(int method, bint store_pre, Py_ssize_t w
 
 
 cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre,
-                                 bint special, double hi, double lo, double* v, double* u,
+                                 bint special, bint full, double hi, double lo, double* v,
+                                 double* u,
                                  double* vpre, double* vpk, const double* I, prm_t kk, prm_t vr, prm_t vt,
                                  prm_t dtc, const Special07* sp, prm_t dta, prm_t b, prm_t c,
                                  prm_t d, prm_t peak) noexcept nogil:
     """One Euler step of the 2007 form: v from the old state; u from the old
-    (method "euler", the book's scheme) or the new v ("izhikevich2004" order)."""
+    (method "euler", the book's scheme) or the new v ("izhikevich2004" order).
+    ``special`` and not ``full``: a special cell whose B(v) is b (v - vr) (its
+    v_u, cubic and b-switch terms absent: LTS), computed as such."""
     cdef Py_ssize_t j
     cdef double vo, uo, vn, vu, un, pk, uu
     cdef uint64_t fired = 0
@@ -1285,7 +1289,7 @@ cdef inline uint64_t _lanes_2007(Py_ssize_t w, bint u_from_new_v, bint store_pre
         vn = vo + _p(dtc, j) * (_p(kk, j) * (vo - _p(vr, j)) * (vo - _p(vt, j)) - uo + I[j])
         vu = _sel(u_from_new_v, _clamp(vn, hi, lo), vo)
         if special:
-            un = uo + _p(dta, j) * (_b07(True, sp, vu, _p(b, j), _p(vr, j)) - uo)
+            un = uo + _p(dta, j) * (_b07(full, sp, vu, _p(b, j), _p(vr, j)) - uo)
             pk = _p(peak, j) + sp.peak_u * un
             uu = un + _p(d, j)
             uu = _sel(uu < sp.u_max, uu, sp.u_max)
@@ -1390,21 +1394,30 @@ cdef inline uint64_t _step_2007(Ctx* ctx, int method, bint store_pre, Py_ssize_t
         if store_pre:
             return _lanes_rk4_2007(w, True, False, dt, hi, lo, v, u, vpre, vpk, I, Ih, I4, kk, vr, vt, invc, sp, a, b, c, d, peak)
         return _lanes_rk4_2007(w, False, False, dt, hi, lo, v, u, vpre, vpk, I, Ih, I4, kk, vr, vt, invc, sp, a, b, c, d, peak)
+    if ctx.special07 and ctx.sp.nullcline:
+        return _euler_2007(True, True, new_v, store_pre, w, hi, lo, v, u, vpre, vpk, I, kk, vr,
+                           vt, dtc, sp, dta, b, c, d, peak)
     if ctx.special07:
-        if new_v:
-            if store_pre:
-                return _lanes_2007(w, True, True, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-            return _lanes_2007(w, True, False, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-        if store_pre:
-            return _lanes_2007(w, False, True, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-        return _lanes_2007(w, False, False, True, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _euler_2007(True, False, new_v, store_pre, w, hi, lo, v, u, vpre, vpk, I, kk, vr,
+                           vt, dtc, sp, dta, b, c, d, peak)
+    return _euler_2007(False, False, new_v, store_pre, w, hi, lo, v, u, vpre, vpk, I, kk, vr, vt,
+                       dtc, sp, dta, b, c, d, peak)
+
+
+cdef inline uint64_t _euler_2007(bint special, bint full, bint new_v, bint store_pre,
+                                 Py_ssize_t w, double hi, double lo, double* v, double* u,
+                                 double* vpre, double* vpk, const double* I, prm_t kk, prm_t vr,
+                                 prm_t vt, prm_t dtc, const Special07* sp, prm_t dta, prm_t b,
+                                 prm_t c, prm_t d, prm_t peak) noexcept nogil:
+    """_lanes_2007 with literal flags (``special`` and ``full`` are literals at
+    each call: one specialized loop per combination)."""
     if new_v:
         if store_pre:
-            return _lanes_2007(w, True, True, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-        return _lanes_2007(w, True, False, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+            return _lanes_2007(w, True, True, special, full, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, True, False, special, full, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
     if store_pre:
-        return _lanes_2007(w, False, True, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
-    return _lanes_2007(w, False, False, False, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+        return _lanes_2007(w, False, True, special, full, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
+    return _lanes_2007(w, False, False, special, full, hi, lo, v, u, vpre, vpk, I, kk, vr, vt, dtc, sp, dta, b, c, d, peak)
 
 
 cdef void _sample(Ctx* ctx, Py_ssize_t base, Py_ssize_t nb, int64_t k,
@@ -2678,6 +2691,9 @@ cdef class Run:
                 (self.ctx.sp.use_vu, self.ctx.sp.v_u, self.ctx.sp.cubic, self.ctx.sp.v_cubic,
                  self.ctx.sp.b_low, self.ctx.sp.v_switch, self.ctx.sp.peak_u, self.ctx.sp.c_u,
                  self.ctx.sp.u_max) = plan.special_terms
+                # (LTS: a moving peak and reset and a u cap, but B(v) = b (v - vr))
+                self.ctx.sp.nullcline = (self.ctx.sp.use_vu or self.ctx.sp.cubic != 0.0
+                                         or self.ctx.sp.v_switch > -INFINITY)
         self.ctx.v_at_spike = plan.v_at_spike_code
         # partitions: fixed for the run; each has its own spike buffer, so the
         # results do not depend on how many threads OpenMP provides
