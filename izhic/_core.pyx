@@ -2092,13 +2092,13 @@ cdef inline void _piece_currents(Ctx* ctx, int64_t p0, int64_t np_, Py_ssize_t i
 
 
 cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
-                            int64_t k1, Py_ssize_t w, prm_t mode) noexcept nogil:
+                            int64_t k1, Py_ssize_t w, prm_t mode, bint f07) noexcept nogil:
     """Advance block ``blk`` (``w`` lanes) from step k0 to step k1 (exclusive,
     absolute step indices). In a network run, k0 .. k1 is one window and the
     step's input comes from the accumulators (see _window_inputs).
 
     ``mode`` only selects the specialization: shared (double) or per-lane
-    (pointer) parameters."""
+    (pointer) parameters; ``f07`` (a literal at each call) the model form."""
     cdef double v[MAXW]
     cdef double u[MAXW]
     cdef double vpre[MAXW]
@@ -2132,7 +2132,6 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef uint64_t redo, spiked
     cdef prm_t k07, vr07, vt07, dtc07, invc07
     cdef Lane L
-    cdef bint f07 = ctx.form2007 != 0
     cdef int accom = ctx.accom, horner = ctx.horner
     cdef bint variant = accom != 0 or horner != 0
     cdef bint varying = ctx.varying != 0
@@ -2540,19 +2539,28 @@ cdef void _advance_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                          int64_t k1) noexcept nogil:
     """Dispatch to a specialization with a compile-time width, so the lane
     loops are fully unrolled."""
-    cdef cdptr per_lane = NULL
     if ctx.width == 1:
         _run_one(ctx, buf, blk, k0, k1)
-    elif ctx.shared_params:
+    elif ctx.form2007:
+        _advance_block_form(ctx, buf, blk, k0, k1, True)
+    else:
+        _advance_block_form(ctx, buf, blk, k0, k1, False)
+
+
+cdef inline void _advance_block_form(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
+                                     int64_t k1, bint f07) noexcept nogil:
+    """(the model form a literal too: the 2003 form's loops hold no 2007 code)"""
+    cdef cdptr per_lane = NULL
+    if ctx.shared_params:
         if ctx.width == MAXW:
-            _run_block(ctx, buf, blk, k0, k1, MAXW, 0.0)
+            _run_block(ctx, buf, blk, k0, k1, MAXW, 0.0, f07)
         else:
-            _run_block(ctx, buf, blk, k0, k1, 8, 0.0)
+            _run_block(ctx, buf, blk, k0, k1, 8, 0.0, f07)
     else:
         if ctx.width == MAXW:
-            _run_block(ctx, buf, blk, k0, k1, MAXW, per_lane)
+            _run_block(ctx, buf, blk, k0, k1, MAXW, per_lane, f07)
         else:
-            _run_block(ctx, buf, blk, k0, k1, 8, per_lane)
+            _run_block(ctx, buf, blk, k0, k1, 8, per_lane, f07)
 
 
 cdef void _advance_part(Ctx* ctx, Py_ssize_t p, int64_t k0, int64_t k1) noexcept nogil:
