@@ -52,7 +52,8 @@ step, state (v, u) at the start of step k is the state at t = k dt)::
     _lanes_rk4_2007.
 
 A state that leaves the model's range (|u| >= 1e150, or v pinned at -1e150,
-which is also where a NaN lands) is reported per partition (first neuron and
+which is also where a NaN lands, or |v| >= 1e150 after a 2007 special-cell
+reset c + c_u u of a runaway u) is reported per partition (first neuron and
 step); the wrapper raises instead of returning it.
 
 The NumPy reference (``izhic.reference``) evaluates the same expressions in the
@@ -543,11 +544,11 @@ cdef inline void _check_range(SpikeBuf* buf, Py_ssize_t base, Py_ssize_t nb, con
     cdef Py_ssize_t j
     cdef int bad = 0
     for j in range(nb):
-        bad = bad | (not (fabs(u[j]) < VBIG)) | (not (v[j] > -VBIG))
+        bad = bad | (not (fabs(u[j]) < VBIG)) | (not (fabs(v[j]) < VBIG))
     if not bad:
         return
     for j in range(nb):
-        if not (fabs(u[j]) < VBIG) or not (v[j] > -VBIG):
+        if not (fabs(u[j]) < VBIG) or not (fabs(v[j]) < VBIG):
             if buf.diverged == 0 or k < buf.div_step:
                 buf.div_step = k
                 buf.div_neuron = <int32_t> (base + j)

@@ -100,3 +100,19 @@ def test_no_nan_no_unsorted_no_stray_spike(kwargs):
     times = res.spike_times.times
     assert np.all((times >= res.t_start) & (times <= res.t_stop))
     assert math.isclose(res.t_stop - res.t_start, res.duration, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize("method", izhic.Izhikevich2007.METHODS)
+def test_a_special_reset_that_rides_a_runaway_u_is_refused(method):
+    # found by the fuzzer (hypothesis 6.170): the LTS terms (moving peak, reset
+    # c + c_u u, u cap) with an absurd b. Each step's u1 (before the cap) grows
+    # with v, so the reset c + c_u u1 runs v past 1e150 to inf although u stays
+    # capped at u_max; the range check read only |u| and the lower v bound.
+    model = izhic.Izhikevich2007(C=100, k=1.0, vr=0.0, vt=-42, v_peak=40, a=0.03,
+                                 b=2461585818108977.0, c=4.0, d=20, v_switch=-65.0,
+                                 peak_u=-0.1, c_u=0.04, u_max=670.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", izhic.AccuracyWarning)
+        with pytest.raises(ValueError, match=r"^model: neuron 0 (left the model's range|"
+                                             r"crossed v_peak more than)"):
+            izhic.simulate(model, 500.0, duration=116.0, dt=2.0, n_neurons=70, method=method)
