@@ -63,7 +63,7 @@ bit for bit.
 from cython.parallel cimport parallel, prange, threadid
 from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memset
-from libc.math cimport fabs, exp, nextafter, INFINITY, sqrt, atan, log
+from libc.math cimport fabs, exp, nextafter, INFINITY, sqrt, atan, log, pow
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint64_t
 
 
@@ -273,6 +273,7 @@ cdef enum:
     M_IZH2004 = 1
     M_IZH2003 = 2
     M_RK4 = 3
+    M_PS = 4
 
 # what a v trace shows in the sample of a step that ended in a spike
 cdef enum:
@@ -282,6 +283,8 @@ cdef enum:
 
 #: method "rk4": at most this many spikes of one neuron within one step
 SPIKES_PER_STEP_LIMIT = MAX_SPIKES_PER_STEP
+#: method "ps": at most this many sub-steps of one neuron within one step
+PS_SUBSTEPS_LIMIT = PS_MAX_SUBSTEPS
 #: method "rk4": at most this many pieces of one step (split at input edges)
 PIECES_PER_STEP_LIMIT = MAX_PIECES
 
@@ -289,7 +292,8 @@ cdef uint64_t C_STREAM = 0xBF58476D1CE4E5B9     # the noise stream (izhic._noise
 
 #: integer codes of the methods and of what v shows at a spike (the plan uses them)
 METHOD_CODES = {"euler": M_EULER, "izhikevich2004": M_IZH2004,
-                "izhikevich2003": M_IZH2003, "rk4": M_RK4, "rk4_grid": M_RK4}
+                "izhikevich2003": M_IZH2003, "rk4": M_RK4, "rk4_grid": M_RK4,
+                "ps": M_PS}
 V_AT_SPIKE_CODES = {"peak": SHOW_PEAK, "overshoot": SHOW_OVERSHOOT, "reset": SHOW_RESET}
 #: |v| bound of the state (and |u| bound of the range check)
 V_BOUND = VBIG
@@ -307,6 +311,7 @@ ctypedef struct SpikeBuf:
     Py_ssize_t capped           # steps cut short by MAX_SPIKES_PER_STEP
     int64_t capped_step         # the first of them, and its neuron
     int32_t capped_neuron
+    Py_ssize_t stalled          # of them: ps steps cut short by PS_MAX_SUBSTEPS
     Py_ssize_t diverged         # checks that found a state out of range
     int64_t div_step            # the first: the step it was found after, and the neuron
     int32_t div_neuron
@@ -1013,6 +1018,40 @@ cdef inline void _lane_piece(Lane* L, Py_ssize_t p) noexcept nogil:
     L.pc2 = (2.0 * (db - 2.0 * dh)) / (H * H)
 
 
+cdef inline int _spike_here(SpikeBuf* buf, int32_t neuron, double t, const Lane* L,
+                            double* v, double* u, bint* above, double* cut) noexcept nogil:
+    """A spike at time t of a neuron stepped alone (rk4, ps) in state (v, u) on
+    its cut-off: store it, reset, and note the side of each switch. Returns 1."""
+    cdef int q
+    cut[0] = _peak_at(L, u[0])
+    _push_one(buf, neuron, t)
+    _reset(L, v, u)
+    for q in range(L.n_kinks):
+        above[q] = v[0] > L.kink[q]
+    return 1
+
+
+cdef inline int _step_start(SpikeBuf* buf, int32_t neuron, double t0, const Lane* L,
+                            double* v, double* u, bint* above, double* cut) noexcept nogil:
+    """The start of a step redone alone (rk4, ps): the side of each switch, and
+    an initial state at or above the peak spikes at t0 and is reset. Returns
+    the spikes stored (0 or 1)."""
+    cdef int q
+    if v[0] >= _peak_at(L, u[0]):
+        return _spike_here(buf, neuron, t0, L, v, u, above, cut)
+    for q in range(L.n_kinks):
+        above[q] = v[0] > L.kink[q]
+    return 0
+
+
+cdef inline void _cap(SpikeBuf* buf, int64_t k, int32_t neuron) noexcept nogil:
+    """Record a step cut short (too many spikes or sub-steps): the wrapper raises."""
+    if buf.capped == 0 or k < buf.capped_step:
+        buf.capped_step = k
+        buf.capped_neuron = neuron
+    buf.capped += 1
+
+
 cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, double t1,
                            double dt, double v, double u, Lane* L, double hi, double lo,
                            double* v_out, double* u_out, double* cut) noexcept nogil:
@@ -1034,15 +1073,7 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
     cdef Py_ssize_t p
     cdef bint crossing, switched
     cdef bint above[MAX_KINKS]
-    for q in range(L.n_kinks):
-        above[q] = v > L.kink[q]
-    if v >= _peak_at(L, u):          # an initial state at or above the peak
-        cut[0] = _peak_at(L, u)
-        _push_one(buf, neuron, t0)
-        _reset(L, &v, &u)
-        n = 1
-        for q in range(L.n_kinks):
-            above[q] = v > L.kink[q]
+    n = _step_start(buf, neuron, t0, L, &v, &u, above, cut)
     for p in range(L.n_pieces):
         if L.staged:
             _lane_piece(L, p)
@@ -1097,27 +1128,426 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
                 n_sw += 1
                 continue
             if n >= MAX_SPIKES_PER_STEP:
-                if buf.capped == 0 or k < buf.capped_step:
-                    buf.capped_step = k
-                    buf.capped_neuron = neuron
-                buf.capped += 1
+                _cap(buf, k, neuron)
                 n = -1
                 break
             th = _rk4_locate(L, v, u, h, s, hi, lo, True, 0.0, 1.0, &vx, &ux)
             s = s + th
-            cut[0] = _peak_at(L, ux)
-            _push_one(buf, neuron, _sel(t0 + s < t1, t0 + s, t1))
-            n += 1
             v = vx
             u = ux
-            _reset(L, &v, &u)
-            for q in range(L.n_kinks):
-                above[q] = v > L.kink[q]
+            n += _spike_here(buf, neuron, _sel(t0 + s < t1, t0 + s, t1), L, &v, &u, above, cut)
         if n < 0:
             break
     v_out[0] = v
     u_out[0] = u
     return n
+
+
+# ---------------------------------------------------------------------------
+# Method "ps": Parker-Sochacki (Stewart & Bair 2009). Every form is a
+# polynomial vector field on each side of its switches, so the Taylor
+# coefficients of (v, u) at a point follow from the coefficients below them by
+# Cauchy products, to any order. They are kept scaled by the sub-step, V[k] =
+# v^(k)(t) h^k / k!, so the state at t + theta h is sum_k V[k] theta^k and a
+# shorter sub-step f h only multiplies V[k] by f^k. Each sub-step:
+#
+# 1. from the state at s ms into the step and h = the rest of the input piece,
+#    the coefficients order by order until two successive terms of v and of u
+#    are below PS_TOL (1 + |v|), (1 + |u|); when PS_MAX_ORDER is reached first
+#    (the step reaches past the series' radius: v's blow-up on the upstroke),
+#    h is shortened to where the last two terms would be at that tolerance
+#    (the step-size rule of Taylor integrators, Jorba and Zou 2005), safety
+#    0.8, and the scaled terms rescaled;
+# 2. v and u at the sub-step's end (Horner in theta). Where v reached the peak
+#    (v_peak + peak_u u), or crossed a switch of the form, the crossing is the
+#    root of that polynomial in (0, 1], by safeguarded Newton from theta = 1
+#    (on the upstroke v is convex, so the iterates descend from above): the
+#    earliest event wins; the neuron is reset (or switched) there and the rest
+#    of the piece is integrated from there.
+#
+# The input is what rk4 sees (the same Lane): held over the step, or a
+# quadratic in each piece of the step (split at edges), plus the exponential
+# synapses s exp(-rate t), whose Taylor terms are known in closed form.
+# ---------------------------------------------------------------------------
+
+cdef enum:
+    PS_MAX_ORDER = 32          # beyond: the sub-step is shortened
+    PS_MAX_SUBSTEPS = 4096     # per step; more and the run is refused as not advancing
+cdef double PS_TOL = 1e-12     # relative size of the last two terms of a series
+
+
+cdef inline double _ps_horner(const double* X, int K, double th) noexcept nogil:
+    cdef double r = X[K]
+    cdef int j
+    for j in range(K - 1, -1, -1):
+        r = r * th + X[j]
+    return r
+
+
+cdef inline double _ps_dhorner(const double* X, int K, double th) noexcept nogil:
+    """d/dtheta of sum_k X[k] theta^k."""
+    cdef double r = K * X[K]
+    cdef int j
+    for j in range(K - 1, 0, -1):
+        r = r * th + j * X[j]
+    return r
+
+
+cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, double* V,
+                    double* U) noexcept nogil:
+    """The scaled Taylor coefficients of (v, u) at s ms into the step (see
+    above); ``h_io``: the sub-step wanted on entry, the one the coefficients
+    are scaled to on return (shorter where the series needs it). Returns the
+    order K: V[0..K], U[0..K]. -1 if no sub-step would converge (h underflows)."""
+    cdef double A[PS_MAX_ORDER + 1]     # v - vr (2007) or v (2003)
+    cdef double Z[PS_MAX_ORDER + 1]     # v - v_cubic (2007 cubic term)
+    cdef double Z2[PS_MAX_ORDER + 1]
+    cdef double Is[PS_MAX_ORDER + 1]    # the input's terms
+    cdef double eg[MAX_EXP]
+    cdef double h = h_io[0], tolv = PS_TOL * (1.0 + fabs(v)), tolu = PS_TOL * (1.0 + fabs(u))
+    cdef double P, P1, F, G, B, bb = L.b, vb = L.vr, cub = 0.0, vt0 = L.vt - L.vr, tau, f, x
+    cdef double Z3, q1c, fk
+    cdef int k, j, g, K = -1, tries = 0
+    cdef bint ok
+    if L.f07 and L.sp != NULL:
+        bb = _sel(v <= L.sp.v_switch, L.sp.b_low, L.b)
+        vb = _sel(L.sp.use_vu, L.sp.v_u, L.vr)
+        if L.sp.cubic != 0.0 and v > L.sp.v_cubic:
+            cub = L.sp.cubic
+    while True:
+        # the input's terms at s, scaled by h^k
+        for k in range(PS_MAX_ORDER + 1):
+            Is[k] = 0.0
+        if L.staged:
+            tau = s - L.pst
+            Is[0] = L.pa + tau * (L.pc1 + tau * L.pc2)
+            Is[1] = (L.pc1 + 2.0 * L.pc2 * tau) * h
+            Is[2] = L.pc2 * (h * h)
+        else:
+            Is[0] = L.I
+        for g in range(L.n_exp):
+            eg[g] = L.s[g] * exp(-s * L.rate[g])
+            Is[0] = Is[0] + eg[g]
+        V[0] = v
+        U[0] = u
+        if L.f07:
+            A[0] = v - L.vr
+            if cub != 0.0:
+                Z[0] = v - L.sp.v_cubic
+        else:
+            A[0] = v
+        ok = True
+        for k in range(PS_MAX_ORDER):
+            for g in range(L.n_exp):
+                eg[g] = eg[g] * (-L.rate[g] * h) / k if k > 0 else eg[g]
+                if k > 0:
+                    Is[k] = Is[k] + eg[g]
+            # the Cauchy product of order k: sum_j A[j] A[k-j] (2007: A (A - (vt - vr)))
+            # (two partial sums: half the latency of one chain)
+            P = 0.0
+            P1 = 0.0
+            j = 0
+            while j + 1 < (k + 1) // 2:
+                P = P + A[j] * A[k - j]
+                P1 = P1 + A[j + 1] * A[k - j - 1]
+                j += 2
+            if j < (k + 1) // 2:
+                P = P + A[j] * A[k - j]
+            P = 2.0 * (P + P1)
+            if k % 2 == 0:
+                P = P + A[k // 2] * A[k // 2]
+            fk = 1.0 / (k + 1)
+            if L.f07:
+                F = (L.k * (P - vt0 * A[k]) - U[k] + Is[k]) * L.invc
+                B = bb * (V[k] - (vb if k == 0 else 0.0))
+                if cub != 0.0:
+                    Z2[k] = 0.0
+                    for j in range(k + 1):
+                        Z2[k] = Z2[k] + Z[j] * Z[k - j]
+                    Z3 = 0.0
+                    for j in range(k + 1):
+                        Z3 = Z3 + Z2[j] * Z[k - j]
+                    B = B + cub * Z3
+                G = L.a * (B - U[k])
+            else:
+                F = L.q2 * P + L.q1 * A[k] + (L.q0 if k == 0 else 0.0) - U[k] + Is[k]
+                if L.accom:
+                    G = (L.a * L.b) * (V[k] + (65.0 if k == 0 else 0.0))
+                else:
+                    G = L.a * (L.b * V[k] - U[k])
+            V[k + 1] = (h * fk) * F
+            U[k + 1] = (h * fk) * G
+            A[k + 1] = V[k + 1]
+            Z[k + 1] = V[k + 1]
+            if not (fabs(V[k + 1]) < 1e300 and fabs(U[k + 1]) < 1e300):
+                ok = False
+                break
+            if (k >= 1 and fabs(V[k]) <= tolv and fabs(V[k + 1]) <= tolv
+                    and fabs(U[k]) <= tolu and fabs(U[k + 1]) <= tolu):
+                K = k + 1
+                break
+        if not ok:
+            h = h * 0.01          # (terms beyond any radius: start again much shorter)
+            tries += 1
+            if h <= 0.0 or tries > 60:
+                return -1
+            continue
+        if K > 0:
+            h_io[0] = h
+            return K
+        # not converged by PS_MAX_ORDER: shorten to where the last two terms
+        # meet the tolerance and rescale
+        K = PS_MAX_ORDER
+        f = 1.0
+        for k in range(K - 1, K + 1):
+            if fabs(V[k]) > tolv:
+                x = pow(tolv / fabs(V[k]), 1.0 / k)
+                f = _sel(x < f, x, f)
+            if fabs(U[k]) > tolu:
+                x = pow(tolu / fabs(U[k]), 1.0 / k)
+                f = _sel(x < f, x, f)
+        f = 0.8 * f
+        h = h * f
+        x = 1.0
+        for k in range(1, K + 1):
+            x = x * f
+            V[k] = V[k] * x
+            U[k] = U[k] * x
+        # the order the shortened series needs
+        for k in range(1, K):
+            if (fabs(V[k]) <= tolv and fabs(V[k + 1]) <= tolv and fabs(U[k]) <= tolu
+                    and fabs(U[k + 1]) <= tolu):
+                break
+        h_io[0] = h
+        if h <= 0.0:
+            return -1
+        return k + 1
+
+
+cdef double _ps_root(double* R, int K) noexcept nogil:
+    """The theta in (0, 1] where sum_k R[k] theta^k reaches 0, given
+    R(0) < 0 <= R(1): Newton from theta = 1 inside the bracket [lo, hi]
+    (R(lo) < 0 <= R(hi); the midpoint when an iterate leaves it), to a
+    correction of 4e-16. On the upstroke R is convex and increasing, so the
+    iterates descend to the root from above, steepest first (5.5 iterations
+    per spike on random 2003 neurons). 0 when R(0) >= 0."""
+    cdef double lo = 0.0, hi = 1.0, th = 1.0, f, df, tn
+    cdef int it
+    if R[0] >= 0.0:
+        return 0.0
+    f = _ps_horner(R, K, th)
+    for it in range(100):
+        if f >= 0.0:
+            hi = th
+            if f == 0.0:
+                break
+        else:
+            lo = th
+        df = _ps_dhorner(R, K, th)
+        tn = th - f / df if df > 0.0 else -1.0
+        if fabs(tn - th) <= 4e-16:
+            # converged (f is at rounding level: th may lie on either side)
+            return _sel(tn > lo, _sel(tn < hi, tn, hi), lo)
+        if hi - lo <= 4e-16:
+            break
+        if not (tn > lo and tn < hi):
+            tn = 0.5 * (lo + hi)
+        th = tn
+        f = _ps_horner(R, K, th)
+    return hi
+
+
+cdef int _ps_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, double t1,
+                          double dt, double v, double u, Lane* L, double* v_out,
+                          double* u_out, double* cut) noexcept nogil:
+    """Step k, [t0, t1], of one neuron by Parker-Sochacki sub-steps (see
+    above), piece by piece (one piece unless the input has an edge inside the
+    step). As _rk4_spiking_step: returns the number of spikes, -1 if it hit
+    MAX_SPIKES_PER_STEP; ``cut`` receives the cut-off at the last crossing.
+    A step that does not advance (PS_MAX_SUBSTEPS sub-steps, or no sub-step
+    converges) is cut short and reported like a capped one (``buf.stalled``
+    tells them apart)."""
+    cdef double V[PS_MAX_ORDER + 1]
+    cdef double U[PS_MAX_ORDER + 1]
+    cdef double R[PS_MAX_ORDER + 1]
+    cdef double s = 0.0, end, h, v1, u1, th, thq, pu = 0.0, sg
+    cdef int n = 0, q, qk, n_sw = 0, K, j, ev, nsub = 0
+    cdef Py_ssize_t p
+    cdef bint above[MAX_KINKS]
+    if L.f07 and L.sp != NULL:
+        pu = L.sp.peak_u
+    n = _step_start(buf, neuron, t0, L, &v, &u, above, cut)
+    for p in range(L.n_pieces):
+        if L.staged:
+            _lane_piece(L, p)
+        if p > 0:
+            s = L.ps0[p]
+        end = dt if p == L.n_pieces - 1 else L.ps0[p] + L.ph[p]
+        while end - s > 1e-12 * dt:
+            nsub += 1
+            h = end - s
+            K = _ps_series(L, v, u, s, &h, V, U) if nsub <= PS_MAX_SUBSTEPS else -1
+            if K < 0:
+                _cap(buf, k, neuron)
+                buf.stalled += 1
+                n = -1
+                break
+            v1 = _ps_horner(V, K, 1.0)
+            u1 = _ps_horner(U, K, 1.0)
+            ev = -1                      # the event: -1 none, 0 a spike, 1 + q switch q
+            th = 1.0
+            if v1 >= _peak_at(L, u1):
+                for j in range(K + 1):
+                    R[j] = V[j] - pu * U[j]
+                R[0] = R[0] - L.peak
+                th = _ps_root(R, K)
+                ev = 0
+            if n_sw < MAX_SWITCHES_PER_STEP:
+                for q in range(L.n_kinks):
+                    if (v1 > L.kink[q]) != above[q]:
+                        sg = -1.0 if above[q] else 1.0
+                        for j in range(K + 1):
+                            R[j] = sg * V[j]
+                        R[0] = R[0] - sg * L.kink[q]
+                        thq = _ps_root(R, K)
+                        if ev < 0 or thq < th:
+                            th = thq
+                            ev = 1 + q
+            if ev < 0:
+                v = _sel(v1 > -VBIG, v1, -VBIG)
+                u = u1
+                s = s + h
+                continue
+            s = s + th * h
+            u = _ps_horner(U, K, th)
+            if ev > 0:
+                qk = ev - 1
+                above[qk] = not above[qk]
+                # on the switch, on its new side (as _rk4_spiking_step)
+                v = nextafter(L.kink[qk], INFINITY) if above[qk] else L.kink[qk]
+                n_sw += 1
+                continue
+            if n >= MAX_SPIKES_PER_STEP:
+                _cap(buf, k, neuron)
+                n = -1
+                break
+            v = _ps_horner(V, K, th)
+            n += _spike_here(buf, neuron, _sel(t0 + s < t1, t0 + s, t1), L, &v, &u, above, cut)
+        if n < 0:
+            break
+    v_out[0] = v
+    u_out[0] = u
+    return n
+
+
+cdef enum:
+    PS_VEC_ORDER = 24          # the lanes' common series (_ps_lanes) stops here
+    PS_VEC_PROBE = 9           # and gives up there on a lane whose terms shrink too slowly
+
+
+cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double q2, double q1,
+                        double q0, bint accom, double* v, double* u, const double* I,
+                        prm_t kk, prm_t vr, prm_t vt, prm_t invc, prm_t a, prm_t b,
+                        prm_t peak) noexcept nogil:
+    """Method "ps", the common case at vector speed: the first sub-step of
+    _ps_spiking_step (the whole step, h = dt) for every lane of a block at
+    once, order by order, with the same expressions in the same order (so a
+    lane gets the same bits either way; its series stops at its own order).
+    For the input held over the step and the forms without switches. Returns
+    the lanes among ``live`` that are done: their series converged by
+    PS_VEC_ORDER and v stayed below the peak; their v, u are advanced. The
+    other lanes are left as they are, for _ps_spiking_step."""
+    cdef double A[(PS_VEC_ORDER + 1) * MAXW]    # V[k] for k >= 1; V[0] - vr (2007) or v
+    cdef double U[(PS_VEC_ORDER + 1) * MAXW]
+    cdef double P[MAXW]
+    cdef double P1[MAXW]
+    cdef double tolv[MAXW]
+    cdef double tolu[MAXW]
+    cdef int Kj[MAXW]
+    cdef double F, G, B, hk, r, ru, x, y
+    cdef Py_ssize_t j, i, o, o1
+    cdef int k, K = PS_VEC_ORDER, left
+    cdef bint conv
+    cdef uint64_t done = 0
+    for j in range(w):
+        tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
+        tolu[j] = PS_TOL * (1.0 + fabs(u[j]))
+        A[j] = v[j] - _p(vr, j) if f07 else v[j]
+        U[j] = u[j]
+        Kj[j] = 0 if (live >> j) & 1 else -1
+    for k in range(PS_VEC_ORDER):
+        o = k * MAXW
+        o1 = o + MAXW
+        for j in range(w):
+            P[j] = 0.0
+            P1[j] = 0.0
+        i = 0
+        while i + 1 < (k + 1) // 2:
+            for j in range(w):
+                P[j] = P[j] + A[i * MAXW + j] * A[(k - i) * MAXW + j]
+                P1[j] = P1[j] + A[(i + 1) * MAXW + j] * A[(k - i - 1) * MAXW + j]
+            i += 2
+        if i < (k + 1) // 2:
+            for j in range(w):
+                P[j] = P[j] + A[i * MAXW + j] * A[(k - i) * MAXW + j]
+        for j in range(w):
+            P[j] = 2.0 * (P[j] + P1[j])
+        if k % 2 == 0:
+            for j in range(w):
+                P[j] = P[j] + A[(k // 2) * MAXW + j] * A[(k // 2) * MAXW + j]
+        hk = dt * (1.0 / (k + 1))
+        if f07:
+            for j in range(w):
+                F = (_p(kk, j) * (P[j] - (_p(vt, j) - _p(vr, j)) * A[o + j]) - U[o + j]
+                     + (I[j] if k == 0 else 0.0)) * _p(invc, j)
+                B = _p(b, j) * ((v[j] if k == 0 else A[o + j]) - (_p(vr, j) if k == 0 else 0.0))
+                G = _p(a, j) * (B - U[o + j])
+                A[o1 + j] = hk * F
+                U[o1 + j] = hk * G
+        else:
+            for j in range(w):
+                F = (q2 * P[j] + q1 * A[o + j] + (q0 if k == 0 else 0.0) - U[o + j]
+                     + (I[j] if k == 0 else 0.0))
+                if accom:
+                    G = (_p(a, j) * _p(b, j)) * (A[o + j] + (65.0 if k == 0 else 0.0))
+                else:
+                    G = _p(a, j) * (_p(b, j) * A[o + j] - U[o + j])
+                A[o1 + j] = hk * F
+                U[o1 + j] = hk * G
+        left = 0
+        for j in range(w):
+            x = A[o1 + j]
+            y = U[o1 + j]
+            if Kj[j] == 0:
+                if not (fabs(x) < 1e300 and fabs(y) < 1e300):
+                    Kj[j] = -1          # (the scalar code starts again shorter)
+                elif (k >= 1 and fabs(A[o + j]) <= tolv[j] and fabs(x) <= tolv[j]
+                        and fabs(U[o + j]) <= tolu[j] and fabs(y) <= tolu[j]):
+                    Kj[j] = k + 1
+                elif (k == PS_VEC_PROBE and fabs(x) > tolv[j]
+                        and fabs(x) * pow(fabs(x) / (fabs(A[o + j]) + 1e-300),
+                                          PS_VEC_ORDER - 1 - k) > tolv[j]):
+                    Kj[j] = -1      # v's terms shrink too slowly to converge by PS_VEC_ORDER
+                else:
+                    left += 1
+        if left == 0:
+            K = k + 1
+            break
+    for j in range(w):
+        if Kj[j] <= 0:
+            continue
+        r = 0.0
+        ru = 0.0
+        for k in range(Kj[j], 0, -1):
+            r = r + A[k * MAXW + j]
+            ru = ru + U[k * MAXW + j]
+        r = r + v[j]
+        ru = ru + u[j]
+        if r < _p(peak, j):
+            v[j] = _sel(r > -VBIG, r, -VBIG)
+            u[j] = ru
+            done = done | ((<uint64_t> 1) << j)
+    return done
 
 
 cdef inline double _interp_time(double t0, double t1, double dt, double v_start,
@@ -2160,6 +2590,10 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef uint64_t fired, valid
     cdef double dt = ctx.dt, hi = ctx.vbig, lo = -ctx.vbig
     cdef int method = ctx.method
+    cdef bint ps = method == M_PS       # Parker-Sochacki: every lane, every step, alone
+    # (... or most of them at once: input held over the step, no switches)
+    cdef bint ps_vec = ps and not staged and ctx.n_exp == 0 and not (f07 and ctx.special07)
+    cdef uint64_t live
     cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
     cdef bint moving = f07 and ctx.special07 != 0      # the cut-off moves with u
     cdef bint pre_wanted = rec and ctx.tr_v != NULL and (
@@ -2298,8 +2732,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
             for j in range(w):
                 v0_[j] = v[j]
                 u0_[j] = u[j]
-            if split_step:
-                fired = 0                   # every lane is redone below, piece by piece
+            if split_step or ps:
+                fired = 0                   # every lane is done below, piece by piece
             elif f07:
                 fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
                                    hi, lo, v, u, vpre, vpk, Icur, Ihc, I4c, k07, vr07, vt07,
@@ -2315,6 +2749,17 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
             redo = fired
             if split_step:
                 redo = valid
+            elif ps:
+                redo = valid
+                if ps_vec:
+                    # the lanes whose whole step is one quiet sub-step, at
+                    # once; the rest (and a state at or above the peak) alone
+                    live = valid
+                    for j in range(nb):
+                        if v0_[j] >= peak_[j]:
+                            live = live & ~((<uint64_t> 1) << j)
+                    redo = valid & ~_ps_lanes(w, f07, live, dt, q2, q1, q0, accom != 0, v, u,
+                                              Icur, k07, vr07, vt07, invc07, a, b, peak)
             elif n_kinks and locate:
                 # a step that crossed a switch of the form is redone, cut at the switch
                 for j in range(nb):
@@ -2351,9 +2796,15 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                             L.ps0 = &zero
                             L.ph = &dt
                         L.ptri = &tri[0]
-                    nsp = _rk4_spiking_step(buf, <int32_t> (base + j), k, _time(k, tnum, tden),
-                                            _time(k + 1, tnum, tden), dt, v0_[j], u0_[j],
-                                            &L, hi, lo, &v[j], &u[j], &vpk[j])
+                    if ps:
+                        nsp = _ps_spiking_step(buf, <int32_t> (base + j), k,
+                                               _time(k, tnum, tden), _time(k + 1, tnum, tden),
+                                               dt, v0_[j], u0_[j], &L, &v[j], &u[j], &vpk[j])
+                    else:
+                        nsp = _rk4_spiking_step(buf, <int32_t> (base + j), k,
+                                                _time(k, tnum, tden), _time(k + 1, tnum, tden),
+                                                dt, v0_[j], u0_[j], &L, hi, lo, &v[j], &u[j],
+                                                &vpk[j])
                     vpre[j] = vpk[j]
                     if nsp != 0:
                         fired = fired | ((<uint64_t> 1) << j)
@@ -3022,6 +3473,14 @@ cdef class Run:
                     neurons[m] = <int32_t> h.e[e].start
                     steps[m] = k
                     m += 1
+
+    def stalled(self):
+        """How many of the capped steps were ps steps that needed more than
+        PS_MAX_SUBSTEPS sub-steps (or found none that converges)."""
+        cdef Py_ssize_t i, total = 0
+        for i in range(self.ctx.n_bufs):
+            total += self.ctx.bufs[i].stalled
+        return total
 
     def capped(self):
         """(count, first step, its neuron) of the steps cut short because a

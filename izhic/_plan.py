@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _checks, _core, _noise, inputs
 from ._time import MAX_STEPS, n_steps_of, step_times, time_grid
-from .models import METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
+from .models import LOCATING_METHODS, METHODS, PARAM_BOUND, V_BOUND, Izhikevich2003, as_model
 from .result import State
 from .plasticity import STDP
 from .synapses import Synapses
@@ -651,11 +651,11 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     dt = _checks.real_scalar("dt", dt, positive=True)
     _checks.choice("v_at_spike", v_at_spike, _V_AT_SPIKE)
     if spike_time is None:
-        spike_time = "located" if method == "rk4" else "grid"
-    elif method == "rk4":
-        raise ValueError(f"spike_time: {spike_time!r} does not apply to method 'rk4', which "
-                         "locates each crossing inside the step; use method='rk4_grid' for "
-                         "grid spike times")
+        spike_time = "located" if method in LOCATING_METHODS else "grid"
+    elif method in LOCATING_METHODS:
+        raise ValueError(f"spike_time: {spike_time!r} does not apply to method {method!r}, "
+                         "which locates each crossing inside the step; use method='rk4_grid' "
+                         "for grid spike times")
     else:
         _checks.choice("spike_time", spike_time, _SPIKE_TIME)
     auto_threads = n_threads is None
@@ -730,7 +730,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     _within("u0", u_init, PARAM_BOUND)
 
     # -- input over this run's steps ---------------------------------------------
-    staged = method == "rk4" and (stim.shared is not None or stim.own is not None)
+    staged = method in LOCATING_METHODS and (stim.shared is not None or stim.own is not None)
     _checks.fits_in_memory(f"current: a per-neuron waveform of {n} x {n_steps} steps"
                            + (" at 3 stage times" if staged else ""),
                            (24 if staged else 8) * n * n_steps if stim.own is not None else 0)
@@ -789,7 +789,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     num, den = time_grid(dt)
     plan = Plan(
         model=m, method=method, method_code=_core.METHOD_CODES[method],
-        locate=method == "rk4", interpolate=spike_time == "interpolate", n=n, dt=dt,
+        locate=method in LOCATING_METHODS, interpolate=spike_time == "interpolate", n=n, dt=dt,
         duration=duration, n_steps=n_steps, step0=step0, time_num=num, time_den=den,
         shared_params=shared, a=prm(m.a), b=prm(m.b), c=prm(m.c), d=prm(m.d),
         v_peak=prm(m.v_peak), current=_per_neuron(offset, n),
@@ -804,7 +804,7 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     if stages is not None:
         for name in ("split", "piece_start", "piece_length", "piece_wave", "piece_own"):
             setattr(plan, name, stages[name])
-    if method == "rk4":
+    if method in LOCATING_METHODS:
         plan.kinks = tuple(float(x) for x in m.kinks())
         if not isinstance(m, Izhikevich2003) and m.b_low is not None:
             plan.kink_b = 0             # (Izhikevich2007.kinks lists v_switch first)
@@ -850,9 +850,11 @@ def build_plan(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     # -- blocks, partitions, threads ----------------------------------------------
     # (network runs advance in blocks of 8 or 64 lanes: there is no
     # single-neuron path for them)
-    # (nor for rk4 runs with waveform input or with switches of the form)
+    # (nor for rk4 runs with waveform input or with switches of the form, nor
+    # for ps, whose neurons are stepped one by one anyway)
     width = _MAXW if n >= 4 * _MAXW else (
-        8 if n > 1 or network is not None or plan.staged or plan.kinks else 1)
+        8 if n > 1 or network is not None or plan.staged or plan.kinks or method == "ps"
+        else 1)
     n_blocks = (n + width - 1) // width
     if auto_threads:
         # a thread needs enough work to pay for waking it and for the barrier

@@ -62,9 +62,13 @@ METHODS = {
     "izhikevich2004": "Izhikevich's figure code: v first, then u from the new v (original RS project)",
     "izhikevich2003": "net.m: two half steps of v with the same u, then u from the new v",
     "rk4_grid": "classic fourth-order Runge-Kutta, reset at the end of the step (as other simulators)",
+    "ps": "Parker-Sochacki: Taylor series of adaptive order and sub-step; each crossing of the "
+          "peak (and each switch of the form) is the root of the series; exact to about 1e-12",
 }
 #: Methods that reset at the end of the step ("grid" spike times unless interpolated).
 GRID_METHODS = ("euler", "izhikevich2004", "izhikevich2003", "rk4_grid")
+#: Methods that locate each crossing inside the step and reset there.
+LOCATING_METHODS = ("rk4", "ps")
 
 #: |v| is held below this bound so that v*v never overflows (izhic._core.VBIG).
 V_BOUND = 1e150
@@ -76,7 +80,7 @@ PARAM_BOUND = 1e100
 #: the Euler-type methods update u with one Euler step (|1 - a dt| < 1), RK4
 #: has its real stability interval (-2.785, 0).
 U_DECAY_LIMIT = {"euler": 2.0, "izhikevich2004": 2.0, "izhikevich2003": 2.0,
-                 "rk4": 2.785, "rk4_grid": 2.785}
+                 "rk4": 2.785, "rk4_grid": 2.785, "ps": math.inf}
 #: Beyond dt * lambda_peak of this (lambda_peak: the rate dv'/dv of the
 #: upstroke at the spike cut-off, 7.4/ms for the 2003 form) a method no longer
 #: resolves the spike: grid methods fire every few steps whatever the model,
@@ -84,7 +88,7 @@ U_DECAY_LIMIT = {"euler": 2.0, "izhikevich2004": 2.0, "izhikevich2003": 2.0,
 #: I = 10 keep their spike counts within 15% up to these steps, and lose
 #: them quickly beyond: rk4_grid at dt = 1.25 gives 740 spikes instead of 23).
 RESOLUTION_LIMIT = {"euler": 8.0, "izhikevich2004": 8.0, "izhikevich2003": 8.0,
-                    "rk4": 8.0, "rk4_grid": 3.8}
+                    "rk4": 8.0, "rk4_grid": 3.8, "ps": math.inf}
 
 
 class AccuracyWarning(UserWarning):
@@ -836,6 +840,10 @@ class ModelForm:
         return text
 
     def _check_numerics(self, method, dt, lowest_current):
+        if method == "ps":
+            # its sub-steps follow the series' radius of convergence: no dt is
+            # unstable or too coarse for it (dt only sets the input's grid)
+            return None
         limit = U_DECAY_LIMIT[method]
         # the decay of u (standard recovery): u_{n+1} ~ (1 - a dt) u_n
         a = np.atleast_1d(np.asarray(self._u_decay_rate(), dtype=np.float64))
@@ -983,7 +991,8 @@ class Izhikevich2003(ModelForm):
     SHARED: ClassVar[tuple] = ("quadratic", "linear", "constant", "recovery", "horner")
     RECOVERY: ClassVar[tuple] = ("standard", "accommodation")
     DEFAULT_METHOD: ClassVar[str] = "rk4"
-    METHODS: ClassVar[tuple] = ("rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid")
+    METHODS: ClassVar[tuple] = ("rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid",
+                                "ps")
     #: u' = a b (v - ACCOMMODATION_V) for recovery="accommodation"
     ACCOMMODATION_V: ClassVar[float] = -65.0
 
@@ -1449,7 +1458,7 @@ class Izhikevich2007(ModelForm):
     SHARED: ClassVar[tuple] = ("v_u", "cubic", "v_cubic", "b_low", "v_switch", "peak_u", "c_u",
                                "u_max")
     DEFAULT_METHOD: ClassVar[str] = "euler"
-    METHODS: ClassVar[tuple] = ("euler", "izhikevich2004", "rk4", "rk4_grid")
+    METHODS: ClassVar[tuple] = ("euler", "izhikevich2004", "rk4", "rk4_grid", "ps")
 
     @property
     def special(self):

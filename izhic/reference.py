@@ -38,7 +38,7 @@ from . import _checks, _core, _noise
 from ._extras import require
 from ._plan import _n_neurons, as_stimulus, build_plan
 from ._time import step_times
-from .models import as_model
+from .models import METHODS, as_model
 from .result import SpikeTrains
 
 __all__ = ["ReferenceResult", "simulate_numpy", "simulate_solve_ivp", "normal_noise"]
@@ -415,6 +415,11 @@ def _piece_currents(plan, k, i, nz, acc):
     return pieces
 
 
+#: the methods :func:`simulate_numpy` ports (every method but "ps", whose oracle is
+#: :func:`simulate_solve_ivp`)
+NUMPY_METHODS = tuple(m for m in METHODS if m != "ps")
+
+
 def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
                    n_neurons=None, v0=None, u0=None, noise=None, noise_kind="white",
                    seed=None, spike_time=None, neuron_ids=None, state=None, synapses=None,
@@ -424,9 +429,10 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None
     Parameters
     ----------
     model, current, duration, dt, method, n_neurons, v0, u0, noise, noise_kind, seed, spike_time, neuron_ids, state, synapses, poisson, plasticity
-        As in :func:`izhic.simulate` (every model form and method, networks
-        of every synapse kind, both plasticity rules; give ``seed`` with
-        noise to compare runs).
+        As in :func:`izhic.simulate` (every model form and method but
+        ``"ps"``, networks of every synapse kind, both plasticity rules; give
+        ``seed`` with noise to compare runs). Method ``"ps"`` is refused: its
+        oracle is the exact hybrid solution, :func:`simulate_solve_ivp`.
 
     Returns
     -------
@@ -472,6 +478,10 @@ def simulate_numpy(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None
     >>> res.spike_times.counts().tolist()
     [0, 11, 23]
     """
+    if method == "ps":
+        raise ValueError("method: 'ps' has no NumPy port (its sub-steps and orders adapt to "
+                         "the state; its oracle is the exact hybrid solution, "
+                         "izhic.reference.simulate_solve_ivp)")
     plan = build_plan(model, current, duration, dt, method, n_neurons=n_neurons, v0=v0, u0=u0,
                       noise=noise, noise_kind=noise_kind, seed=seed, neuron_ids=neuron_ids,
                       spike_time=spike_time, state=state, n_threads=1, synapses=synapses,
@@ -704,8 +714,11 @@ def _decay(x, steps, dt, tau):
 # ---------------------------------------------------------------------------
 
 def _input_function(stim, i, duration):
-    """(I(t) for neuron i as a continuous function of t, sorted edges in
-    (0, duration) where it or its slope jumps)."""
+    """(I(t, side) for neuron i as a function of t, sorted edges in
+    (0, duration) where it or its slope jumps). ``side`` -1 gives the limit
+    from the left, +1 from the right, 0 the value: a piece between two edges
+    sees the input of its own interior at both ends (its solver's last stages
+    evaluate the piece's end)."""
     offset = float(np.broadcast_to(np.asarray(stim.offset, dtype=np.float64),
                                    (i + 1,))[i]) if np.ndim(stim.offset) else float(stim.offset)
     parts = []
@@ -722,10 +735,12 @@ def _input_function(stim, i, duration):
         raise ValueError("current: per-neuron sampled waveforms are not supported by "
                          "simulate_solve_ivp; pass each neuron's waveform as a shared one")
 
-    def I(t):
+    def I(t, side=0):
         x = offset
+        tt = np.array([t])
         for w in parts:
-            x = x + float(w.values(np.array([t]))[0])
+            value = w.values_left if side < 0 else (w.values_right if side > 0 else w.values)
+            x = x + float(value(tt)[0])
         return x
 
     edges = sorted({float(e) for e in edges if 0.0 < e < duration})
@@ -738,8 +753,11 @@ def _hybrid_neuron(i, m, I, edges, v0, u0, duration, method, rtol, atol, max_spi
     # imported here: scipy is optional (the scipy extra) and slow to import
     solve_ivp = require("scipy.integrate", "scipy", "simulate_solve_ivp").solve_ivp
 
+    piece = [0.0, duration]         # the input piece being integrated (between edges)
+
     def rhs(t, y):
-        return [m.dv(y[0], y[1], I(t)), m.du(y[0], y[1])]
+        side = -1 if t >= piece[1] else (1 if t <= piece[0] else 0)
+        return [m.dv(y[0], y[1], I(t, side)), m.du(y[0], y[1])]
 
     def at_peak(t, y):
         return y[0] - m.peak(y[1])
@@ -762,6 +780,8 @@ def _hybrid_neuron(i, m, I, edges, v0, u0, duration, method, rtol, atol, max_spi
         while seg < len(stops) and stops[seg] <= t:
             seg += 1
         t_end = stops[seg] if seg < len(stops) else duration
+        piece[0] = stops[seg - 1] if seg > 0 else 0.0
+        piece[1] = t_end
         sol = solve_ivp(rhs, (t, t_end), y, method=method, rtol=rtol, atol=atol,
                         events=events)
         if sol.status == -1:
@@ -788,7 +808,8 @@ def _hybrid_neuron(i, m, I, edges, v0, u0, duration, method, rtol, atol, max_spi
             # (v just past the switch, so that the right-hand side starts on the
             # branch that applies from here, and the event is not found again)
             kink = m.kinks()[j - 1]
-            up = m.dv(float(y_ev[0]), float(y_ev[1]), I(t_ev)) > 0.0
+            up = m.dv(float(y_ev[0]), float(y_ev[1]),
+                      I(t_ev, -1 if t_ev >= piece[1] else (1 if t_ev <= piece[0] else 0))) > 0.0
             y = np.array([math.nextafter(kink, math.inf if up else -math.inf), float(y_ev[1])])
             if t_ev <= t:
                 # the kink sits exactly at the start: step across it with the solver

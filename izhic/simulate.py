@@ -107,8 +107,10 @@ def _run(plan, progress=False, diagnose=True):
                 raise ValueError("capped")
             if n_capped:
                 raise ValueError(_diagnose(
-                    plan, step, neuron, f"crossed v_peak more than "
-                    f"{_core.SPIKES_PER_STEP_LIMIT} times"))
+                    plan, step, neuron,
+                    f"needed more than {_core.PS_SUBSTEPS_LIMIT} sub-steps of its series"
+                    if run.stalled() else
+                    f"crossed v_peak more than {_core.SPIKES_PER_STEP_LIMIT} times"))
             n_bad, step, neuron = run.diverged()
             if n_bad and not diagnose:
                 raise ValueError("diverged")
@@ -163,14 +165,19 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         Simulated time in ms (a whole number of steps).
     dt : float
         Time step in ms.
-    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid"}, optional
+    method : {"rk4", "euler", "izhikevich2004", "izhikevich2003", "rk4_grid", "ps"}, optional
         Integration scheme, see :data:`METHODS`; default: the model form's
         (``"rk4"`` for the 2003 form, ``"euler"``, the book's scheme, for the
         2007 form). ``"rk4"`` locates each crossing of ``v_peak`` inside the
         step to the integrator's accuracy, resets the neuron there and
-        finishes the step from the reset state. The other ("grid") methods
-        test ``v >= v_peak`` at the end of each step, reset there and report
-        the spike at the end of that step.
+        finishes the step from the reset state. ``"ps"`` (Parker-Sochacki)
+        integrates by Taylor series of adaptive order and sub-step, each
+        crossing the root of the series: spike times within about 1e-10 ms of
+        the exact solution at any ``dt`` (which then only sets the grid of
+        the input, the traces and the network), at 2-15x the cost of
+        ``"rk4"`` at dt = 0.1. The other ("grid") methods test
+        ``v >= v_peak`` at the end of each step, reset there and report the
+        spike at the end of that step.
     n_neurons : int, optional
         Population size when every other argument is a scalar (default 1); if
         given with arrays it must match their length.
@@ -281,11 +288,12 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     -----
     Each step advances ``(v, u)`` from ``t_k = k dt`` to ``t_{k+1}`` with
     the current held constant. Grid methods: if then ``v >= v_peak`` the
-    neuron spikes at ``t_{k+1}`` and ``v <- c``, ``u <- u + d``. ``"rk4"``:
-    the spike time is the crossing inside the step; more than
+    neuron spikes at ``t_{k+1}`` and ``v <- c``, ``u <- u + d``. ``"rk4"``
+    and ``"ps"``: the spike time is the crossing inside the step; more than
     ``izhic._core.SPIKES_PER_STEP_LIMIT`` crossings of one neuron in one step
+    (with ``"ps"`` also more than ``izhic._core.PS_SUBSTEPS_LIMIT`` sub-steps)
     raise ValueError. A neuron that starts at or above ``v_peak`` spikes at
-    the start of the run with ``"rk4"``. Traces sample the state at the step
+    the start of the run with ``"rk4"`` and ``"ps"``. Traces sample the state at the step
     boundaries after any reset (except v at a spike, see ``v_at_spike``).
     Reported times are ``k dt`` rounded from the decimal ``dt`` (3 steps of
     0.1 ms end at 0.3), so every spike lies in ``[t_start, t_stop]``.

@@ -15,6 +15,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 import izhic
+from izhic.reference import NUMPY_METHODS
 from izhic import inputs
 
 from helpers import assert_same, core_equals_numpy, random_population as _population
@@ -23,7 +24,8 @@ from helpers import assert_same, core_equals_numpy, random_population as _popula
 def random_population(seed, n):
     return _population(seed, n, (-5.0, 20.0))
 
-METHODS = tuple(izhic.METHODS)
+#: the methods with a NumPy port (ps: tests/test_ps.py, against the exact solution)
+METHODS = NUMPY_METHODS
 #: the methods that hold the input of t_k over the step (rk4 sees the function)
 HELD = tuple(m for m in METHODS if m != "rk4")
 

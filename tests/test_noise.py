@@ -14,9 +14,10 @@ from numpy.testing import assert_array_equal
 import izhic
 from helpers import assert_same, core_equals_numpy
 from izhic import inputs
-from izhic.reference import normal_noise, simulate_numpy
+from izhic.reference import NUMPY_METHODS, normal_noise, simulate_numpy
 
-METHODS = tuple(izhic.METHODS)
+#: the methods with a NumPy port (ps: tests/test_ps.py, against the exact solution)
+METHODS = NUMPY_METHODS
 
 
 def noisy(n=300, seed=1, method="euler", duration=100.0, dt=0.25, **kwargs):

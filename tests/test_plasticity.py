@@ -276,7 +276,7 @@ def _rule(name, mask, w_max):
 
 @pytest.mark.parametrize("rule", ["additive", "izhikevich2006"])
 @pytest.mark.parametrize("kind, tau", KINDS)
-@pytest.mark.parametrize("method", izhic.Izhikevich2003.METHODS)
+@pytest.mark.parametrize("method", [m for m in izhic.Izhikevich2003.METHODS if m != "ps"])
 def test_rules_equal_reference_2003(rule, kind, tau, method):
     rng = np.random.default_rng(zlib.crc32(f"{rule}-{kind}-{method}".encode()))
     n, dt = 40, 0.5
@@ -296,7 +296,7 @@ def test_rules_equal_reference_2003(rule, kind, tau, method):
 
 
 @pytest.mark.parametrize("rule", ["additive", "izhikevich2006"])
-@pytest.mark.parametrize("method", izhic.Izhikevich2007.METHODS)
+@pytest.mark.parametrize("method", [m for m in izhic.Izhikevich2007.METHODS if m != "ps"])
 def test_rules_equal_reference_2007(rule, method):
     rng = np.random.default_rng(zlib.crc32(f"{rule}-{method}-2007".encode()))
     n, dt = 30, 0.25

@@ -11,11 +11,12 @@ import pytest
 from numpy.testing import assert_array_equal
 
 import izhic
-from izhic.reference import ReferenceResult, simulate_numpy, simulate_solve_ivp
+from izhic.reference import NUMPY_METHODS, ReferenceResult, simulate_numpy, simulate_solve_ivp
 
 from helpers import assert_same, core_equals_numpy, random_population
 
-METHODS = tuple(izhic.METHODS)
+#: the methods with a NumPy port (ps: tests/test_ps.py, against the exact solution)
+METHODS = NUMPY_METHODS
 
 
 # coarse steps on purpose (rk4_grid at dt = 1 is warned about: too coarse to

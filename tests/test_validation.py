@@ -330,12 +330,24 @@ def test_huge_positive_current_grid_methods(method, current):
 
 
 @pytest.mark.parametrize("current", [-1e99, -1e50, -1e4])
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("method", [m for m in METHODS if m != "ps"])
 def test_huge_negative_current_is_refused(method, current):
     # the rest state moves to v ~ -sqrt(-I/0.04), where it is too stiff for an
     # explicit step: refused, naming the current and the dt that would be needed
     with pytest.raises(ValueError, match=r"^current: .*unstable.*needs dt <"):
         run(method=method, current=current, duration=10.0, dt=0.25)
+
+
+def test_huge_negative_current_with_ps():
+    # ps has no stiffness limit: at I = -1e4 it settles where the exact flow
+    # does (0.04 v^2 + 5 v + 140 - u - 1e4 = 0 with u = b v: v = -562.1 mV);
+    # currents far beyond any model's range are refused, naming the current
+    res = run(method="ps", current=-1e4, duration=3000.0, dt=0.25)
+    assert res.spike_times.n_spikes == 0
+    assert abs(res.v_final[0] - (-5.0 + 0.2 - np.sqrt(4.8 ** 2 + 0.16 * 9860.0)) / 0.08) < 1e-6
+    for current in (-1e99, -1e50):
+        with pytest.raises(ValueError, match=r"^current: .*far outside the model's range"):
+            run(method="ps", current=current, duration=10.0, dt=0.25)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -380,7 +392,7 @@ def test_huge_positive_current_event_methods(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_huge_current_in_a_population(method):
     # a runaway neuron next to ordinary ones does not disturb them
-    current = np.array([10.0, 1e90 if method != "rk4" else 1e4, 10.0, 5.0])
+    current = np.array([10.0, 1e90 if method not in ("rk4", "ps") else 1e4, 10.0, 5.0])
     res = run(method=method, current=current, duration=100.0)
     for i in (0, 2, 3):
         alone = run(method=method, current=current[i], duration=100.0)
