@@ -63,7 +63,8 @@ METHODS = {
     "izhikevich2003": "net.m: two half steps of v with the same u, then u from the new v",
     "rk4_grid": "classic fourth-order Runge-Kutta, reset at the end of the step (as other simulators)",
     "ps": "Parker-Sochacki: Taylor series of adaptive order and sub-step; each crossing of the "
-          "peak (and each switch of the form) is the root of the series; exact to about 1e-12",
+          "peak (and each switch of the form) is the root of the series; spike times "
+          "within about 1e-9 ms of the exact solution",
 }
 #: Methods that reset at the end of the step ("grid" spike times unless interpolated).
 GRID_METHODS = ("euler", "izhikevich2004", "izhikevich2003", "rk4_grid")
