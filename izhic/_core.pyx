@@ -1206,7 +1206,7 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
     cdef double eg[MAX_EXP]
     cdef double h = h_io[0], tolv = PS_TOL * (1.0 + fabs(v)), tolu = PS_TOL * (1.0 + fabs(u))
     cdef double P, P1, F, G, B, bb = L.b, vb = L.vr, cub = 0.0, vt0 = L.vt - L.vr, tau, f, x
-    cdef double Z3, q1c, fk
+    cdef double Z3, fk
     cdef int k, j, g, K = -1, tries = 0
     cdef bint ok
     if L.f07 and L.sp != NULL:
@@ -1466,8 +1466,7 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
     cdef int Kj[MAXW]
     cdef double F, G, B, hk, r, ru, x, y
     cdef Py_ssize_t j, i, o, o1
-    cdef int k, K = PS_VEC_ORDER, left
-    cdef bint conv
+    cdef int k, left
     cdef uint64_t done = 0
     for j in range(w):
         tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
@@ -1531,7 +1530,6 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
                 else:
                     left += 1
         if left == 0:
-            K = k + 1
             break
     for j in range(w):
         if Kj[j] <= 0:
