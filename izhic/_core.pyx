@@ -210,6 +210,7 @@ cdef extern from *:
         return n;
     }
     static inline double izhic_sel(int cond, double a, double b) { return cond ? a : b; }
+    typedef double* __restrict izhic_rdptr;   /* a pointer that aliases no other */
     /* the neuron of random event j of step k (izhic._noise.kick_neuron) */
     static inline long izhic_kick(unsigned long long key, unsigned long long k,
                                   unsigned long long j, unsigned long long per, long n) {
@@ -242,6 +243,7 @@ cdef extern from *:
                                   const double* F) noexcept nogil
     int _poisson "izhic_poisson"(uint64_t key, uint64_t step, double emlam, double lam) noexcept nogil
     double _sel "izhic_sel"(bint cond, double a, double b) noexcept nogil
+    ctypedef double* rdptr "izhic_rdptr"
     int IZHIC_HAVE_OPENMP
     int izhic_max_threads() noexcept nogil
 
@@ -1184,13 +1186,50 @@ cdef inline double _ps_horner(const double* X, int K, double th) noexcept nogil:
     return r
 
 
-cdef inline double _ps_dhorner(const double* X, int K, double th) noexcept nogil:
-    """d/dtheta of sum_k X[k] theta^k."""
-    cdef double r = K * X[K]
+cdef inline double _ps_horner2(const double* X, int K, double th, double* d) noexcept nogil:
+    """sum_k X[k] theta^k (the bits of _ps_horner) and, in ``d``, its
+    derivative in theta: one loop, two independent chains."""
+    cdef double r = X[K], dr = 0.0
     cdef int j
-    for j in range(K - 1, 0, -1):
-        r = r * th + j * X[j]
+    for j in range(K - 1, -1, -1):
+        dr = dr * th + r
+        r = r * th + X[j]
+    d[0] = dr
     return r
+
+
+cdef inline int _ps_shrink(double* V, double* U, Py_ssize_t st, double tolv, double tolu,
+                           double* h_io) noexcept nogil:
+    """A series (terms V[k * st], U[k * st], k = 1..PS_MAX_ORDER, scaled to
+    the sub-step h_io) that did not converge by PS_MAX_ORDER: shorten the
+    sub-step to where its last two terms would meet the tolerance (Jorba and
+    Zou), safety 0.8, rescale the terms, and return the order the shortened
+    series needs (-1 if the sub-step underflowed)."""
+    cdef int K = PS_MAX_ORDER, k
+    cdef double f = 1.0, x, h
+    for k in range(K - 1, K + 1):
+        if fabs(V[k * st]) > tolv:
+            x = pow(tolv / fabs(V[k * st]), 1.0 / k)
+            f = _sel(x < f, x, f)
+        if fabs(U[k * st]) > tolu:
+            x = pow(tolu / fabs(U[k * st]), 1.0 / k)
+            f = _sel(x < f, x, f)
+    f = 0.8 * f
+    h = h_io[0] * f
+    x = 1.0
+    for k in range(1, K + 1):
+        x = x * f
+        V[k * st] = V[k * st] * x
+        U[k * st] = U[k * st] * x
+    # the order the shortened series needs
+    for k in range(1, K):
+        if (fabs(V[k * st]) <= tolv and fabs(V[(k + 1) * st]) <= tolv
+                and fabs(U[k * st]) <= tolu and fabs(U[(k + 1) * st]) <= tolu):
+            break
+    h_io[0] = h
+    if h <= 0.0:
+        return -1
+    return k + 1
 
 
 cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, double* V,
@@ -1295,33 +1334,10 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
         if K > 0:
             h_io[0] = h
             return K
-        # not converged by PS_MAX_ORDER: shorten to where the last two terms
-        # meet the tolerance and rescale
-        K = PS_MAX_ORDER
-        f = 1.0
-        for k in range(K - 1, K + 1):
-            if fabs(V[k]) > tolv:
-                x = pow(tolv / fabs(V[k]), 1.0 / k)
-                f = _sel(x < f, x, f)
-            if fabs(U[k]) > tolu:
-                x = pow(tolu / fabs(U[k]), 1.0 / k)
-                f = _sel(x < f, x, f)
-        f = 0.8 * f
-        h = h * f
-        x = 1.0
-        for k in range(1, K + 1):
-            x = x * f
-            V[k] = V[k] * x
-            U[k] = U[k] * x
-        # the order the shortened series needs
-        for k in range(1, K):
-            if (fabs(V[k]) <= tolv and fabs(V[k + 1]) <= tolv and fabs(U[k]) <= tolu
-                    and fabs(U[k + 1]) <= tolu):
-                break
+        # not converged by PS_MAX_ORDER: shorten (_ps_shrink)
+        K = _ps_shrink(V, U, 1, tolv, tolu, &h)
         h_io[0] = h
-        if h <= 0.0:
-            return -1
-        return k + 1
+        return K
 
 
 cdef double _ps_root(double* R, int K) noexcept nogil:
@@ -1335,7 +1351,7 @@ cdef double _ps_root(double* R, int K) noexcept nogil:
     cdef int it
     if R[0] >= 0.0:
         return 0.0
-    f = _ps_horner(R, K, th)
+    f = _ps_horner2(R, K, th, &df)
     for it in range(100):
         if f >= 0.0:
             hi = th
@@ -1343,7 +1359,6 @@ cdef double _ps_root(double* R, int K) noexcept nogil:
                 break
         else:
             lo = th
-        df = _ps_dhorner(R, K, th)
         tn = th - f / df if df > 0.0 else -1.0
         if fabs(tn - th) <= 4e-16:
             # converged (f is at rounding level: th may lie on either side)
@@ -1353,7 +1368,7 @@ cdef double _ps_root(double* R, int K) noexcept nogil:
         if not (tn > lo and tn < hi):
             tn = 0.5 * (lo + hi)
         th = tn
-        f = _ps_horner(R, K, th)
+        f = _ps_horner2(R, K, th, &df)
     return hi
 
 
@@ -1445,36 +1460,51 @@ cdef enum:
     PS_VEC_PROBE = 9           # and gives up there on a lane whose terms shrink too slowly
 
 
-cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double q2, double q1,
-                        double q0, bint accom, double* v, double* u, const double* I,
-                        prm_t kk, prm_t vr, prm_t vt, prm_t invc, prm_t a, prm_t b,
-                        prm_t peak) noexcept nogil:
-    """Method "ps", the common case at vector speed: the first sub-step of
-    _ps_spiking_step (the whole step, h = dt) for every lane of a block at
-    once, order by order, with the same expressions in the same order (so a
-    lane gets the same bits either way; its series stops at its own order).
-    For the input held over the step and the forms without switches. Returns
-    the lanes among ``live`` that are done: their series converged by
-    PS_VEC_ORDER and v stayed below the peak; their v, u are advanced. The
-    other lanes are left as they are, for _ps_spiking_step."""
-    cdef double A[(PS_VEC_ORDER + 1) * MAXW]    # V[k] for k >= 1; V[0] - vr (2007) or v
-    cdef double U[(PS_VEC_ORDER + 1) * MAXW]
+cdef inline int _ps_orders(Py_ssize_t w, bint f07, int max_order, int probe, double* A,
+                           double* U, const double* v0, const double* I, const double* hj,
+                           const double* tolv, const double* tolu, int* Kj, double q2,
+                           double q1, double q0, bint accom, prm_t kk, prm_t vr, prm_t vt,
+                           prm_t invc, prm_t a, prm_t b) noexcept nogil:
+    """The series of _ps_series for w lanes at once, order by order, with the
+    same expressions in the same order (so that a lane gets the same bits
+    either way): the terms A[k * MAXW + j] (A[j] = v - vr (2007) or v, the
+    caller's; A[k] = V[k] for k >= 1), U[k * MAXW + j], lane j from v0[j],
+    U[j] over hj[j] ms with the input I[j] held. Kj[j]: 0 for a lane to
+    compute (-1 for the others) becomes its order where its series converged,
+    -1 where a term overflowed, and stays 0 where it did not converge by
+    ``max_order`` (or, at order ``probe``, looked as though it would not).
+    Returns the highest order computed. (Order 0 has its own loop, so that
+    the others hold no test of k: the "+ 0.0" are _ps_series' terms that
+    vanish above order 0, kept for the same bits.)"""
     cdef double P[MAXW]
     cdef double P1[MAXW]
-    cdef double tolv[MAXW]
-    cdef double tolu[MAXW]
-    cdef int Kj[MAXW]
-    cdef double F, G, B, hk, r, ru, x, y
+    cdef double F, G, B, fk, r, ru, x, y
     cdef Py_ssize_t j, i, o, o1
-    cdef int k, left
-    cdef uint64_t done = 0
+    cdef int k, left, fin, cv, conv_ok
     for j in range(w):
-        tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
-        tolu[j] = PS_TOL * (1.0 + fabs(u[j]))
-        A[j] = v[j] - _p(vr, j) if f07 else v[j]
-        U[j] = u[j]
-        Kj[j] = 0 if (live >> j) & 1 else -1
-    for k in range(PS_VEC_ORDER):
+        P[j] = 2.0 * (0.0 + 0.0) + A[j] * A[j]
+    if f07:
+        for j in range(w):
+            F = (_p(kk, j) * (P[j] - (_p(vt, j) - _p(vr, j)) * A[j]) - U[j] + I[j]) * _p(invc, j)
+            B = _p(b, j) * (v0[j] - _p(vr, j))
+            G = _p(a, j) * (B - U[j])
+            A[MAXW + j] = (hj[j] * 1.0) * F
+            U[MAXW + j] = (hj[j] * 1.0) * G
+    else:
+        for j in range(w):
+            F = q2 * P[j] + q1 * A[j] + q0 - U[j] + I[j]
+            if accom:
+                G = (_p(a, j) * _p(b, j)) * (A[j] + 65.0)
+            else:
+                G = _p(a, j) * (_p(b, j) * A[j] - U[j])
+            A[MAXW + j] = (hj[j] * 1.0) * F
+            U[MAXW + j] = (hj[j] * 1.0) * G
+    for j in range(w):
+        x = fabs(A[MAXW + j])
+        y = fabs(U[MAXW + j])
+        fin = (x < 1e300) & (y < 1e300)
+        Kj[j] = Kj[j] - ((Kj[j] == 0) & (1 - fin))
+    for k in range(1, max_order):
         o = k * MAXW
         o1 = o + MAXW
         for j in range(w):
@@ -1494,58 +1524,277 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
         if k % 2 == 0:
             for j in range(w):
                 P[j] = P[j] + A[(k // 2) * MAXW + j] * A[(k // 2) * MAXW + j]
-        hk = dt * (1.0 / (k + 1))
+        fk = 1.0 / (k + 1)
         if f07:
             for j in range(w):
                 F = (_p(kk, j) * (P[j] - (_p(vt, j) - _p(vr, j)) * A[o + j]) - U[o + j]
-                     + (I[j] if k == 0 else 0.0)) * _p(invc, j)
-                B = _p(b, j) * ((v[j] if k == 0 else A[o + j]) - (_p(vr, j) if k == 0 else 0.0))
+                     + 0.0) * _p(invc, j)
+                B = _p(b, j) * (A[o + j] - 0.0)
                 G = _p(a, j) * (B - U[o + j])
-                A[o1 + j] = hk * F
-                U[o1 + j] = hk * G
+                A[o1 + j] = (hj[j] * fk) * F
+                U[o1 + j] = (hj[j] * fk) * G
         else:
             for j in range(w):
-                F = (q2 * P[j] + q1 * A[o + j] + (q0 if k == 0 else 0.0) - U[o + j]
-                     + (I[j] if k == 0 else 0.0))
+                F = q2 * P[j] + q1 * A[o + j] + 0.0 - U[o + j] + 0.0
                 if accom:
-                    G = (_p(a, j) * _p(b, j)) * (A[o + j] + (65.0 if k == 0 else 0.0))
+                    G = (_p(a, j) * _p(b, j)) * (A[o + j] + 0.0)
                 else:
                     G = _p(a, j) * (_p(b, j) * A[o + j] - U[o + j])
-                A[o1 + j] = hk * F
-                U[o1 + j] = hk * G
+                A[o1 + j] = (hj[j] * fk) * F
+                U[o1 + j] = (hj[j] * fk) * G
+        # each lane's state, without branches (so that the loop is vectorized)
         left = 0
         for j in range(w):
-            x = A[o1 + j]
-            y = U[o1 + j]
-            if Kj[j] == 0:
-                if not (fabs(x) < 1e300 and fabs(y) < 1e300):
-                    Kj[j] = -1          # (the scalar code starts again shorter)
-                elif (k >= 1 and fabs(A[o + j]) <= tolv[j] and fabs(x) <= tolv[j]
-                        and fabs(U[o + j]) <= tolu[j] and fabs(y) <= tolu[j]):
-                    Kj[j] = k + 1
-                elif (k == PS_VEC_PROBE and fabs(x) > tolv[j]
-                        and fabs(x) * pow(fabs(x) / (fabs(A[o + j]) + 1e-300),
-                                          PS_VEC_ORDER - 1 - k) > tolv[j]):
-                    Kj[j] = -1      # v's terms shrink too slowly to converge by PS_VEC_ORDER
-                else:
-                    left += 1
+            x = fabs(A[o1 + j])
+            y = fabs(U[o1 + j])
+            fin = (x < 1e300) & (y < 1e300)
+            cv = ((fabs(A[o + j]) <= tolv[j]) & (x <= tolv[j])
+                  & (fabs(U[o + j]) <= tolu[j]) & (y <= tolu[j]))
+            Kj[j] = Kj[j] + (Kj[j] == 0) * (fin * cv * (k + 1) - (1 - fin))
+            left = left + (Kj[j] == 0)
         if left == 0:
             break
+        if k == probe:
+            # give up on a lane whose v terms shrink too slowly to converge by
+            # max_order (their last ratio, carried on: max_order - 1 - probe = 14)
+            for j in range(w):
+                x = fabs(A[o1 + j])
+                r = x / (fabs(A[o + j]) + 1e-300)
+                r = r * r                               # ^2
+                ru = r * r                              # ^4
+                y = x * (ru * ru) * ru * r              # x r^(8 + 4 + 2)
+                fin = (Kj[j] == 0) & (x > tolv[j]) & (y > tolv[j])
+                Kj[j] = Kj[j] - fin
+                left = left - fin
+            if left <= 0:
+                break
+    return k + 1
+
+
+cdef inline void _ps_sums(Py_ssize_t w, int Kmax, const double* A, const double* U,
+                          const int* Kj, double* sv, double* su) noexcept nogil:
+    """sum_{k = Kj[j]..1} of A[k], U[k] for w lanes: the order of _ps_horner
+    at theta = 1 (the same bits, once V[0], U[0] are added), masked so that
+    it runs for all lanes at once."""
+    cdef Py_ssize_t j
+    cdef int k
+    for j in range(w):
+        sv[j] = 0.0
+        su[j] = 0.0
+    for k in range(Kmax, 0, -1):
+        for j in range(w):
+            sv[j] = sv[j] + _sel(k <= Kj[j], A[k * MAXW + j], 0.0)
+            su[j] = su[j] + _sel(k <= Kj[j], U[k * MAXW + j], 0.0)
+
+
+cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double q2, double q1,
+                        double q0, bint accom, double* v, double* u, const double* I,
+                        prm_t kk, prm_t vr, prm_t vt, prm_t invc, prm_t a, prm_t b,
+                        prm_t peak) noexcept nogil:
+    """Method "ps", the common case at vector speed: the first sub-step of
+    _ps_spiking_step (the whole step, h = dt) for every lane of a block at
+    once (_ps_orders). For the input held over the step and the forms without
+    switches. Returns the lanes among ``live`` that are done: their series
+    converged by PS_VEC_ORDER and v stayed below the peak; their v, u are
+    advanced. The other lanes are left as they are, for _ps_redo or
+    _ps_spiking_step."""
+    cdef double A[(PS_VEC_ORDER + 1) * MAXW]
+    cdef double U[(PS_VEC_ORDER + 1) * MAXW]
+    cdef double hj[MAXW]
+    cdef double tolv[MAXW]
+    cdef double tolu[MAXW]
+    cdef double sv[MAXW]
+    cdef double su[MAXW]
+    cdef int Kj[MAXW]
+    cdef double r, ru
+    cdef Py_ssize_t j
+    cdef int Kmax
+    cdef uint64_t done = 0
+    for j in range(w):
+        tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
+        tolu[j] = PS_TOL * (1.0 + fabs(u[j]))
+        A[j] = v[j] - _p(vr, j) if f07 else v[j]
+        U[j] = u[j]
+        hj[j] = dt
+        Kj[j] = 0 if (live >> j) & 1 else -1
+    Kmax = _ps_orders(w, f07, PS_VEC_ORDER, PS_VEC_PROBE, A, U, v, I, hj, tolv, tolu, Kj, q2, q1,
+                      q0, accom, kk, vr, vt, invc, a, b)
+    _ps_sums(w, Kmax, A, U, Kj, sv, su)
     for j in range(w):
         if Kj[j] <= 0:
             continue
-        r = 0.0
-        ru = 0.0
-        for k in range(Kj[j], 0, -1):
-            r = r + A[k * MAXW + j]
-            ru = ru + U[k * MAXW + j]
-        r = r + v[j]
-        ru = ru + u[j]
+        r = sv[j] + v[j]
+        ru = su[j] + u[j]
         if r < _p(peak, j):
             v[j] = _sel(r > -VBIG, r, -VBIG)
             u[j] = ru
             done = done | ((<uint64_t> 1) << j)
     return done
+
+
+cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, double t0,
+                   double t1, double dt, bint f07, double q2, double q1, double q0, bint accom,
+                   const double* v0_, const double* u0_, const double* I, const double* peak_,
+                   double* v, double* u, double* vpk, int* nsp, prm_t kk, prm_t vr, prm_t vt,
+                   prm_t invc, prm_t a, prm_t b, prm_t c, prm_t d) noexcept nogil:
+    """_ps_spiking_step for the lanes of ``lanes`` at once: the lanes whose
+    step _ps_lanes could not do (a spike, or a sub-step too long for its
+    series), for the same inputs and forms, none starting at or above the
+    peak. The lanes go side by side, one sub-step each per round, each with
+    its own sub-step and order (_ps_orders at the lanes' own h, in a packed
+    set of lanes), so that the upstroke's series, the dearest part of ps, runs
+    at vector speed; the roots, resets and shortenings are done lane by lane,
+    with _ps_spiking_step's code. A lane gets the same bits as from
+    _ps_spiking_step (its series has the same expressions in the same order)
+    and its spikes are stored in time order. nsp[j]: lane j's spikes, -1 for a
+    step cut short (as _ps_spiking_step)."""
+    cdef double A[(PS_MAX_ORDER + 1) * MAXW]
+    cdef double U[(PS_MAX_ORDER + 1) * MAXW]
+    cdef double R[PS_MAX_ORDER + 1]
+    cdef double Vt[PS_MAX_ORDER + 1]
+    cdef double Ut[PS_MAX_ORDER + 1]
+    cdef double gv[MAXW]
+    cdef double gu[MAXW]
+    cdef double gs[MAXW]
+    cdef double gh[MAXW]
+    cdef double gI[MAXW]
+    cdef double v0c[MAXW]
+    cdef double tolv[MAXW]
+    cdef double tolu[MAXW]
+    cdef double sv[MAXW]
+    cdef double su[MAXW]
+    cdef double gk[MAXW]
+    cdef double gvr[MAXW]
+    cdef double gvt[MAXW]
+    cdef double ginvc[MAXW]
+    cdef double ga[MAXW]
+    cdef double gb[MAXW]
+    cdef int Kj[MAXW]
+    cdef int idx[MAXW]
+    cdef int n[MAXW]
+    cdef int nsub[MAXW]
+    cdef int tries[MAXW]
+    cdef bint retry[MAXW]
+    cdef bint live[MAXW]
+    cdef Py_ssize_t m = 0, mp, jj, j, i
+    cdef int K, Kmax, nl
+    cdef double v1, u1, h, th, pk
+    cdef uint64_t bits = lanes
+    while bits != 0:
+        idx[m] = _ctz(bits)
+        bits = bits & (bits - 1)
+        m += 1
+    mp = (m + 7) & ~(<Py_ssize_t> 7)          # whole vectors: no scalar remainder loops
+    for jj in range(mp):
+        j = idx[jj] if jj < m else idx[0]     # (the padding: copies of the first lane, idle)
+        gv[jj] = v0_[j]
+        gu[jj] = u0_[j]
+        gI[jj] = I[j]
+        gk[jj] = _p(kk, j)
+        gvr[jj] = _p(vr, j)
+        gvt[jj] = _p(vt, j)
+        ginvc[jj] = _p(invc, j)
+        ga[jj] = _p(a, j)
+        gb[jj] = _p(b, j)
+        gs[jj] = 0.0
+        n[jj] = 0
+        nsub[jj] = 0
+        retry[jj] = False
+        live[jj] = jj < m
+    while True:
+        nl = 0
+        for jj in range(mp):
+            if live[jj] and not retry[jj]:
+                nsub[jj] += 1
+                if nsub[jj] > PS_MAX_SUBSTEPS:
+                    _cap(buf, k, <int32_t> (base + idx[jj]))
+                    buf.stalled += 1
+                    n[jj] = -1
+                    live[jj] = False
+                gh[jj] = dt - gs[jj]
+                tries[jj] = 0
+            retry[jj] = False
+            # (a lane that is done computes on from its last state, idle)
+            v0c[jj] = gv[jj]
+            A[jj] = gv[jj] - gvr[jj] if f07 else gv[jj]
+            U[jj] = gu[jj]
+            tolv[jj] = PS_TOL * (1.0 + fabs(gv[jj]))
+            tolu[jj] = PS_TOL * (1.0 + fabs(gu[jj]))
+            Kj[jj] = 0 if live[jj] else -1
+            gh[jj] = _sel(live[jj], gh[jj], 0.0)
+            nl += live[jj]
+        if nl == 0:
+            break
+        Kmax = _ps_orders(mp, f07, PS_MAX_ORDER, -1, A, U, v0c, gI, gh, tolv, tolu, Kj, q2, q1,
+                          q0, accom, <cdptr> gk, <cdptr> gvr, <cdptr> gvt, <cdptr> ginvc,
+                          <cdptr> ga, <cdptr> gb)
+        # the lanes whose series did not converge (_ps_series' own fallbacks)
+        for jj in range(m):
+            if not live[jj] or Kj[jj] > 0:
+                continue
+            if Kj[jj] < 0:
+                # a term overflowed: start again much shorter
+                gh[jj] = gh[jj] * 0.01
+                tries[jj] += 1
+                if gh[jj] <= 0.0 or tries[jj] > 60:
+                    _cap(buf, k, <int32_t> (base + idx[jj]))
+                    buf.stalled += 1
+                    n[jj] = -1
+                    live[jj] = False
+                else:
+                    retry[jj] = True
+                continue
+            Kj[jj] = _ps_shrink(&A[jj], &U[jj], MAXW, tolv[jj], tolu[jj], &gh[jj])
+            if Kj[jj] < 0:
+                _cap(buf, k, <int32_t> (base + idx[jj]))
+                buf.stalled += 1
+                n[jj] = -1
+                live[jj] = False
+        _ps_sums(mp, Kmax, A, U, Kj, sv, su)
+        # each lane's sub-step: a spike (the root of its series), or on
+        for jj in range(m):
+            if not live[jj] or retry[jj]:
+                continue
+            j = idx[jj]
+            K = Kj[jj]
+            h = gh[jj]
+            v1 = sv[jj] + v0c[jj]
+            u1 = su[jj] + gu[jj]
+            pk = peak_[j]
+            if v1 >= pk:
+                for i in range(K + 1):
+                    Vt[i] = A[i * MAXW + jj]
+                    Ut[i] = U[i * MAXW + jj]
+                Vt[0] = v0c[jj]
+                for i in range(K + 1):
+                    R[i] = Vt[i] - 0.0 * Ut[i]
+                R[0] = R[0] - pk
+                th = _ps_root(R, K)
+                gs[jj] = gs[jj] + th * h
+                gu[jj] = _ps_horner(Ut, K, th)
+                if n[jj] >= MAX_SPIKES_PER_STEP:
+                    _cap(buf, k, <int32_t> (base + j))
+                    n[jj] = -1
+                    live[jj] = False
+                    continue
+                gv[jj] = _ps_horner(Vt, K, th)
+                vpk[j] = pk
+                _push_one(buf, <int32_t> (base + j),
+                          _sel(t0 + gs[jj] < t1, t0 + gs[jj], t1))
+                gv[jj] = _p(c, j)
+                gu[jj] = gu[jj] + _p(d, j)
+                n[jj] += 1
+            else:
+                gv[jj] = _sel(v1 > -VBIG, v1, -VBIG)
+                gu[jj] = u1
+                gs[jj] = gs[jj] + h
+            if not (dt - gs[jj] > 1e-12 * dt):
+                live[jj] = False
+    for jj in range(m):
+        j = idx[jj]
+        v[j] = gv[jj]
+        u[j] = gu[jj]
+        nsp[j] = n[jj]
 
 
 cdef inline double _interp_time(double t0, double t1, double dt, double v_start,
@@ -2558,7 +2807,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef double tri[3 * MAX_PIECES]
     cdef double zero = 0.0
     cdef int64_t p0 = 0, np_ = 0
-    cdef uint64_t redo, spiked
+    cdef uint64_t redo, spiked, lock = 0
+    cdef int nsp_[MAXW]
     cdef prm_t k07, vr07, vt07, dtc07, invc07
     cdef Lane L
     cdef int accom = ctx.accom, horner = ctx.horner
@@ -2758,6 +3008,15 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                             live = live & ~((<uint64_t> 1) << j)
                     redo = valid & ~_ps_lanes(w, f07, live, dt, q2, q1, q0, accom != 0, v, u,
                                               Icur, k07, vr07, vt07, invc07, a, b, peak)
+                    lock = redo & live
+                    if lock != 0 and ctx.n_kinks == 0:
+                        # the rest side by side (the state at or above the peak alone)
+                        _ps_redo(buf, base, lock, k, _time(k, tnum, tden),
+                                 _time(k + 1, tnum, tden), dt, f07, q2, q1, q0, accom != 0,
+                                 v0_, u0_, Icur, peak_, v, u, vpk, nsp_, k07, vr07, vt07,
+                                 invc07, a, b, c, d)
+                    else:
+                        lock = 0
             elif n_kinks and locate:
                 # a step that crossed a switch of the form is redone, cut at the switch
                 for j in range(nb):
@@ -2770,39 +3029,42 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 j = _ctz(bits)
                 bits = bits & (bits - 1)
                 if locate:
-                    _fill_lane(&L, ctx, Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
-                               peak_[j], _p(k07, j), _p(vr07, j), _p(vt07, j), _p(invc07, j))
-                    if n_exp:
-                        L.I = Bk[j]
-                        L.n_exp = n_exp
-                        L.tv = 1
-                        for g in range(n_exp):
-                            L.s[g] = sg[g * MAXW + j]
-                            L.rate[g] = ctx.exp_rate[g]
-                    if staged:
-                        L.staged = 1
-                        L.tv = 1
-                        if split_step:
-                            _piece_currents(ctx, p0, np_, base + j, I[j], Nz[j], Acc[j], tri)
-                            L.n_pieces = <int> np_
-                            L.ps0 = &ctx.piece_start[p0]
-                            L.ph = &ctx.piece_length[p0]
-                        else:
-                            tri[0] = S3[j]
-                            tri[1] = S3[MAXW + j]
-                            tri[2] = S3[2 * MAXW + j]
-                            L.ps0 = &zero
-                            L.ph = &dt
-                        L.ptri = &tri[0]
-                    if ps:
-                        nsp = _ps_spiking_step(buf, <int32_t> (base + j), k,
-                                               _time(k, tnum, tden), _time(k + 1, tnum, tden),
-                                               dt, v0_[j], u0_[j], &L, &v[j], &u[j], &vpk[j])
+                    if (lock >> j) & 1:
+                        nsp = nsp_[j]               # (done by _ps_redo)
                     else:
-                        nsp = _rk4_spiking_step(buf, <int32_t> (base + j), k,
-                                                _time(k, tnum, tden), _time(k + 1, tnum, tden),
-                                                dt, v0_[j], u0_[j], &L, hi, lo, &v[j], &u[j],
-                                                &vpk[j])
+                        _fill_lane(&L, ctx, Icur[j], _p(a, j), _p(b, j), _p(c, j), _p(d, j),
+                                   peak_[j], _p(k07, j), _p(vr07, j), _p(vt07, j), _p(invc07, j))
+                        if n_exp:
+                            L.I = Bk[j]
+                            L.n_exp = n_exp
+                            L.tv = 1
+                            for g in range(n_exp):
+                                L.s[g] = sg[g * MAXW + j]
+                                L.rate[g] = ctx.exp_rate[g]
+                        if staged:
+                            L.staged = 1
+                            L.tv = 1
+                            if split_step:
+                                _piece_currents(ctx, p0, np_, base + j, I[j], Nz[j], Acc[j], tri)
+                                L.n_pieces = <int> np_
+                                L.ps0 = &ctx.piece_start[p0]
+                                L.ph = &ctx.piece_length[p0]
+                            else:
+                                tri[0] = S3[j]
+                                tri[1] = S3[MAXW + j]
+                                tri[2] = S3[2 * MAXW + j]
+                                L.ps0 = &zero
+                                L.ph = &dt
+                            L.ptri = &tri[0]
+                        if ps:
+                            nsp = _ps_spiking_step(buf, <int32_t> (base + j), k,
+                                                   _time(k, tnum, tden), _time(k + 1, tnum, tden),
+                                                   dt, v0_[j], u0_[j], &L, &v[j], &u[j], &vpk[j])
+                        else:
+                            nsp = _rk4_spiking_step(buf, <int32_t> (base + j), k,
+                                                    _time(k, tnum, tden), _time(k + 1, tnum, tden),
+                                                    dt, v0_[j], u0_[j], &L, hi, lo, &v[j], &u[j],
+                                                    &vpk[j])
                     vpre[j] = vpk[j]
                     if nsp != 0:
                         fired = fired | ((<uint64_t> 1) << j)

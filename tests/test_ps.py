@@ -134,6 +134,40 @@ def test_the_vector_path_and_the_scalar_path_give_the_same_bits():
     assert_array_equal(held.spike_times.times, wave.spike_times.times)
 
 
+def _as_waveform(current):
+    """``current`` (exactly) as a waveform: through _ps_spiking_step alone."""
+    same = 0.0 + inputs.step(0.0, 1.0)
+    assert np.all(current - 1.0 + 1.0 == current)
+    return current - 1.0 + same
+
+
+@pytest.mark.parametrize("name", list(FORMS))
+def test_lanes_side_by_side_and_alone_give_the_same_bits_on_every_form(name):
+    # held input: _ps_lanes, then the lanes it leaves (spikes, sub-steps too
+    # long for the series) side by side in _ps_redo; dt = 1 shortens most
+    # upstroke sub-steps. As a waveform: _ps_spiking_step, lane by lane.
+    model, current, kw = form(name)
+    cur = current * np.arange(8, 33) / 16.0
+    for dt in (0.25, 1.0):
+        held = izhic.simulate(model, cur, 300.0, dt=dt, method="ps", **kw)
+        wave = izhic.simulate(model, _as_waveform(cur), 300.0, dt=dt, method="ps", **kw)
+        assert held.spike_times.n_spikes > 25
+        assert_same(held, wave)
+
+
+def test_lanes_with_their_own_parameters_give_the_same_bits():
+    rng = np.random.default_rng(5)
+    n = 150
+    model = izhic.Izhikevich2003(a=rng.uniform(0.01, 0.1, n), b=rng.uniform(0.15, 0.3, n),
+                                 c=rng.uniform(-70.0, -45.0, n), d=rng.uniform(0.05, 8.0, n))
+    cur = np.round(rng.uniform(1.0, 30.0, n) * 64.0) / 64.0
+    for dt in (0.25, 1.0):
+        held = izhic.simulate(model, cur, 300.0, dt=dt, method="ps")
+        wave = izhic.simulate(model, _as_waveform(cur), 300.0, dt=dt, method="ps")
+        assert held.spike_times.n_spikes > 5000
+        assert_same(held, wave)
+
+
 def test_a_neuron_does_not_depend_on_its_block_or_the_threads():
     model = izhic.Izhikevich2003(a=np.linspace(0.02, 0.1, 130), b=0.2, c=-60.0, d=4.0)
     current = np.linspace(0.0, 30.0, 130)
