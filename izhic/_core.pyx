@@ -210,7 +210,329 @@ cdef extern from *:
         return n;
     }
     static inline double izhic_sel(int cond, double a, double b) { return cond ? a : b; }
-    typedef double* __restrict izhic_rdptr;   /* a pointer that aliases no other */
+    /* Method "ps": the series of 8 lanes side by side (_ps_orders in the
+       .pyx says what it computes). The terms are a [order][64] table: lane
+       j's term of order k at X[64 k + j], X the address of the 8 lanes' first
+       column. Parameters: 8 values (ps = 1) or one for all (ps = 0). The
+       expressions and their order are _ps_series', so a lane gets its bits;
+       GCC and Clang keep the 8 lanes in vector registers, other compilers get
+       the same arithmetic lane by lane. */
+    #if defined(__GNUC__) || defined(__clang__)
+    typedef double izhic_v8d __attribute__((vector_size(64)));
+    typedef long long izhic_v8l __attribute__((vector_size(64)));
+    static inline izhic_v8d izhic_ld(const double* p) {
+        izhic_v8d x; __builtin_memcpy(&x, p, sizeof x); return x; }
+    static inline void izhic_st(double* p, izhic_v8d x) { __builtin_memcpy(p, &x, sizeof x); }
+    static inline izhic_v8d izhic_prm(const double* p, int ps) {
+        izhic_v8d x;
+        if (ps) return izhic_ld(p);
+        x = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0} + p[0];
+        return x; }
+    static inline izhic_v8d izhic_vabs(izhic_v8d x) {
+        return (izhic_v8d)((izhic_v8l)x & 0x7fffffffffffffffLL); }
+    /* any lane of K still 0 (a lane still going on)? */
+    static inline int izhic_any_open(izhic_v8l K) {
+        izhic_v8l o = (K == 0);
+    #if defined(__clang__)
+        o = o | __builtin_shufflevector(o, o, 4, 5, 6, 7, 0, 1, 2, 3);
+        o = o | __builtin_shufflevector(o, o, 2, 3, 0, 1, 6, 7, 4, 5);
+        o = o | __builtin_shufflevector(o, o, 1, 0, 3, 2, 5, 4, 7, 6);
+    #else
+        o = o | __builtin_shuffle(o, (izhic_v8l){4, 5, 6, 7, 0, 1, 2, 3});
+        o = o | __builtin_shuffle(o, (izhic_v8l){2, 3, 0, 1, 6, 7, 4, 5});
+        o = o | __builtin_shuffle(o, (izhic_v8l){1, 0, 3, 2, 5, 4, 7, 6});
+    #endif
+        return o[0] != 0; }
+    /* the state of 8 lanes' series */
+    typedef struct {
+        izhic_v8d kk, vr, vt, invc, a, b, h, tolv, tolu, c1;
+        izhic_v8l K;
+        double* A;
+        double* U;
+        int open;
+    } izhic_ps8;
+    static inline void izhic_ps_start(izhic_ps8* s, double* A, double* U, const int* Kj,
+                                      const double* hp, const double* tvp, const double* tup,
+                                      const double* kkp, const double* vrp, const double* vtp,
+                                      const double* invcp, const double* ap, const double* bp,
+                                      int ps) {
+        int j;
+        s->kk = izhic_prm(kkp, ps); s->vr = izhic_prm(vrp, ps); s->vt = izhic_prm(vtp, ps);
+        s->invc = izhic_prm(invcp, ps); s->a = izhic_prm(ap, ps); s->b = izhic_prm(bp, ps);
+        s->h = izhic_ld(hp); s->tolv = izhic_ld(tvp); s->tolu = izhic_ld(tup);
+        for (j = 0; j < 8; j++) s->K[j] = Kj[j];
+        s->A = A;
+        s->U = U;
+        s->open = izhic_any_open(s->K);
+    }
+    /* order 0 (the terms of order 1) */
+    static inline void izhic_ps_order0(izhic_ps8* s, int f07, const double* v0p, const double* Ip,
+                                       double q2, double q1, double q0, int accom) {
+        izhic_v8d P, F, G, B, An, Un, Ak = izhic_ld(s->A), Uk = izhic_ld(s->U);
+        izhic_v8l fin;
+        P = Ak * Ak;
+        if (f07) {
+            s->c1 = s->kk * (2.0 * Ak - (s->vt - s->vr));
+            F = (s->kk * (P - (s->vt - s->vr) * Ak) - Uk + izhic_ld(Ip)) * s->invc;
+            B = s->b * (izhic_ld(v0p) - s->vr);
+            G = s->a * (B - Uk);
+        } else {
+            s->c1 = (2.0 * q2) * Ak + q1;
+            F = q2 * P + q1 * Ak + q0 - Uk + izhic_ld(Ip);
+            if (accom) G = (s->a * s->b) * (Ak + 65.0);
+            else G = s->a * (s->b * Ak - Uk);
+        }
+        An = (s->h * 1.0) * F;
+        Un = (s->h * 1.0) * G;
+        izhic_st(s->A + 64, An);
+        izhic_st(s->U + 64, Un);
+        fin = (izhic_vabs(An) < 1e300) & (izhic_vabs(Un) < 1e300);
+        s->K = s->K - ((s->K == 0) & ~fin & 1);
+        s->open = izhic_any_open(s->K);
+    }
+    /* order k >= 1 (the terms of order k + 1) */
+    static inline void izhic_ps_order(izhic_ps8* s, int f07, int k, int probe, double q2,
+                                      double q1, int accom) {
+        izhic_v8d P, P1, F, G, B, x, y, r, ru, Ak, Uk, An, Un, fk;
+        izhic_v8l open, fin, cv, g;
+        const double* A = s->A;
+        int i = 1;
+        P = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0};
+        P1 = P;
+        while (i + 1 < (k + 1) / 2) {
+            P = P + izhic_ld(A + 64 * i) * izhic_ld(A + 64 * (k - i));
+            P1 = P1 + izhic_ld(A + 64 * (i + 1)) * izhic_ld(A + 64 * (k - i - 1));
+            i += 2;
+        }
+        if (i < (k + 1) / 2)
+            P = P + izhic_ld(A + 64 * i) * izhic_ld(A + 64 * (k - i));
+        P = 2.0 * (P + P1);
+        if (k % 2 == 0) {
+            x = izhic_ld(A + 64 * (k / 2));
+            P = P + x * x;
+        }
+        fk = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0} + 1.0 / (k + 1);
+        Ak = izhic_ld(A + 64 * k);
+        Uk = izhic_ld(s->U + 64 * k);
+        if (f07) {
+            F = (s->kk * P - Uk + s->c1 * Ak) * s->invc;
+            B = s->b * Ak;
+            G = s->a * (B - Uk);
+        } else {
+            F = q2 * P - Uk + s->c1 * Ak;
+            if (accom) G = (s->a * s->b) * Ak;
+            else G = s->a * (s->b * Ak - Uk);
+        }
+        An = (s->h * fk) * F;
+        Un = (s->h * fk) * G;
+        izhic_st(s->A + 64 * (k + 1), An);
+        izhic_st(s->U + 64 * (k + 1), Un);
+        x = izhic_vabs(An);
+        y = izhic_vabs(Un);
+        fin = (x < 1e300) & (y < 1e300);
+        cv = (izhic_vabs(Ak) <= s->tolv) & (x <= s->tolv) & (izhic_vabs(Uk) <= s->tolu)
+             & (y <= s->tolu);
+        open = (s->K == 0);
+        /* open lanes: k + 1 where converged, -1 where a term overflowed */
+        s->K = (s->K & ~open) | (open & ((fin & cv & (k + 1)) | (~fin & -1)));
+        if (k == probe) {
+            r = x / (izhic_vabs(Ak) + 1e-300);
+            r = r * r;
+            ru = r * r;
+            y = x * (ru * ru) * ru * r;
+            g = (s->K == 0) & (x > s->tolv) & (y > s->tolv);
+            s->K = s->K + g;                  /* (g: -1 where given up) */
+        }
+        s->open = izhic_any_open(s->K);
+    }
+    /* _ps_orders for 8 lanes (n = 1) or 16 (n = 2: two independent chains,
+       which the core overlaps); Kc[c]: the highest order computed for the
+       c-th 8 */
+    static inline void izhic_ps_orders_n(int n, int f07, int max_order, int probe, double* A,
+                                         double* U, const double* v0, const double* I,
+                                         const double* h, const double* tolv, const double* tolu,
+                                         int* Kj, int* Kc, double q2, double q1, double q0,
+                                         int accom, const double* kk, const double* vr,
+                                         const double* vt, const double* invc, const double* a,
+                                         const double* b, int ps) {
+        izhic_ps8 s[2];
+        int c, j, k;
+        for (c = 0; c < n; c++) {
+            izhic_ps_start(&s[c], A + 8 * c, U + 8 * c, Kj + 8 * c, h + 8 * c, tolv + 8 * c,
+                           tolu + 8 * c, kk + 8 * c * ps, vr + 8 * c * ps, vt + 8 * c * ps,
+                           invc + 8 * c * ps, a + 8 * c * ps, b + 8 * c * ps, ps);
+            Kc[c] = 0;
+            if (s[c].open) {
+                izhic_ps_order0(&s[c], f07, v0 + 8 * c, I + 8 * c, q2, q1, q0, accom);
+                Kc[c] = 1;
+            }
+        }
+        for (k = 1; k < max_order; k++) {
+            int any = 0;
+            for (c = 0; c < n; c++) {
+                if (s[c].open) {
+                    izhic_ps_order(&s[c], f07, k, probe, q2, q1, accom);
+                    Kc[c] = k + 1;
+                    any = 1;
+                }
+            }
+            if (!any) break;
+        }
+        for (c = 0; c < n; c++)
+            for (j = 0; j < 8; j++) Kj[8 * c + j] = (int)s[c].K[j];
+    }
+    static int izhic_ps_orders8(int f07, int max_order, int probe, double* A,
+                                double* U, const double* v0, const double* I, const double* h,
+                                const double* tolv, const double* tolu, int* Kj, double q2,
+                                double q1, double q0, int accom, const double* kk,
+                                const double* vr, const double* vt, const double* invc,
+                                const double* a, const double* b, int ps) {
+        int Kc[2];
+        izhic_ps_orders_n(1, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
+                          q0, accom, kk, vr, vt, invc, a, b, ps);
+        return Kc[0];
+    }
+    /* sum_{k = Kj..1} of the terms (_ps_sums), 8 lanes */
+    static void izhic_ps_sums8(int Kmax, const double* A, const double* U, const int* Kj,
+                               double* sv, double* su) {
+        izhic_v8d s = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0}, t = s, z = s;
+        izhic_v8l K, m;
+        int k, j;
+        for (j = 0; j < 8; j++) K[j] = Kj[j];
+        for (k = Kmax; k > 0; k--) {
+            m = (K >= k);
+            s = s + (izhic_v8d)(((izhic_v8l)izhic_ld(A + 64 * k) & m) | ((izhic_v8l)z & ~m));
+            t = t + (izhic_v8d)(((izhic_v8l)izhic_ld(U + 64 * k) & m) | ((izhic_v8l)z & ~m));
+        }
+        izhic_st(sv, s);
+        izhic_st(su, t);
+    }
+    #else
+    static int izhic_ps_orders8(int f07, int max_order, int probe, double* A, double* U,
+                                const double* v0, const double* I, const double* h,
+                                const double* tolv, const double* tolu, int* Kj, double q2,
+                                double q1, double q0, int accom, const double* kk,
+                                const double* vr, const double* vt, const double* invc,
+                                const double* a, const double* b, int ps) {
+        double P[8], P1[8], c1[8], F, G, B, x, y, r, ru, fk;
+        int k, i, j, left, s, fin, cv;
+        for (j = 0; j < 8; j++) {
+            s = ps * j;
+            P[j] = A[j] * A[j];
+            if (f07) {
+                c1[j] = kk[s] * (2.0 * A[j] - (vt[s] - vr[s]));
+                F = (kk[s] * (P[j] - (vt[s] - vr[s]) * A[j]) - U[j] + I[j]) * invc[s];
+                B = b[s] * (v0[j] - vr[s]);
+                G = a[s] * (B - U[j]);
+            } else {
+                c1[j] = (2.0 * q2) * A[j] + q1;
+                F = q2 * P[j] + q1 * A[j] + q0 - U[j] + I[j];
+                G = accom ? (a[s] * b[s]) * (A[j] + 65.0) : a[s] * (b[s] * A[j] - U[j]);
+            }
+            A[64 + j] = (h[j] * 1.0) * F;
+            U[64 + j] = (h[j] * 1.0) * G;
+            fin = fabs(A[64 + j]) < 1e300 && fabs(U[64 + j]) < 1e300;
+            if (Kj[j] == 0 && !fin) Kj[j] = -1;
+        }
+        for (k = 1; k < max_order; k++) {
+            /* (order, then term, then lane: 8 independent chains) */
+            fk = 1.0 / (k + 1);
+            for (j = 0; j < 8; j++) {
+                P[j] = 0.0;
+                P1[j] = 0.0;
+            }
+            i = 1;
+            while (i + 1 < (k + 1) / 2) {
+                for (j = 0; j < 8; j++) {
+                    P[j] = P[j] + A[64 * i + j] * A[64 * (k - i) + j];
+                    P1[j] = P1[j] + A[64 * (i + 1) + j] * A[64 * (k - i - 1) + j];
+                }
+                i += 2;
+            }
+            if (i < (k + 1) / 2)
+                for (j = 0; j < 8; j++)
+                    P[j] = P[j] + A[64 * i + j] * A[64 * (k - i) + j];
+            for (j = 0; j < 8; j++) {
+                P[j] = 2.0 * (P[j] + P1[j]);
+                if (k % 2 == 0)
+                    P[j] = P[j] + A[64 * (k / 2) + j] * A[64 * (k / 2) + j];
+            }
+            left = 0;
+            for (j = 0; j < 8; j++) {
+                s = ps * j;
+                if (f07) {
+                    F = (kk[s] * P[j] - U[64 * k + j] + c1[j] * A[64 * k + j]) * invc[s];
+                    B = b[s] * A[64 * k + j];
+                    G = a[s] * (B - U[64 * k + j]);
+                } else {
+                    F = q2 * P[j] - U[64 * k + j] + c1[j] * A[64 * k + j];
+                    G = accom ? (a[s] * b[s]) * A[64 * k + j]
+                              : a[s] * (b[s] * A[64 * k + j] - U[64 * k + j]);
+                }
+                A[64 * (k + 1) + j] = (h[j] * fk) * F;
+                U[64 * (k + 1) + j] = (h[j] * fk) * G;
+                x = fabs(A[64 * (k + 1) + j]);
+                y = fabs(U[64 * (k + 1) + j]);
+                fin = (x < 1e300) & (y < 1e300);
+                cv = (fabs(A[64 * k + j]) <= tolv[j]) & (x <= tolv[j])
+                     & (fabs(U[64 * k + j]) <= tolu[j]) & (y <= tolu[j]);
+                Kj[j] = Kj[j] + (Kj[j] == 0) * (fin * cv * (k + 1) - (1 - fin));
+                left += Kj[j] == 0;
+            }
+            if (left == 0) break;
+            if (k == probe) {
+                left = 0;
+                for (j = 0; j < 8; j++) {
+                    x = fabs(A[64 * (k + 1) + j]);
+                    r = x / (fabs(A[64 * k + j]) + 1e-300);
+                    r = r * r;
+                    ru = r * r;
+                    y = x * (ru * ru) * ru * r;
+                    Kj[j] = Kj[j] - ((Kj[j] == 0) & (x > tolv[j]) & (y > tolv[j]));
+                    left += Kj[j] == 0;
+                }
+                if (left == 0) break;
+            }
+        }
+        return k + 1;
+    }
+    static void izhic_ps_orders_n(int n, int f07, int max_order, int probe, double* A,
+                                  double* U, const double* v0, const double* I, const double* h,
+                                  const double* tolv, const double* tolu, int* Kj, int* Kc,
+                                  double q2, double q1, double q0, int accom, const double* kk,
+                                  const double* vr, const double* vt, const double* invc,
+                                  const double* a, const double* b, int ps) {
+        int c;
+        for (c = 0; c < n; c++)
+            Kc[c] = izhic_ps_orders8(f07, max_order, probe, A + 8 * c, U + 8 * c, v0 + 8 * c,
+                                     I + 8 * c, h + 8 * c, tolv + 8 * c, tolu + 8 * c,
+                                     Kj + 8 * c, q2, q1, q0, accom, kk + 8 * c * ps,
+                                     vr + 8 * c * ps, vt + 8 * c * ps, invc + 8 * c * ps,
+                                     a + 8 * c * ps, b + 8 * c * ps, ps);
+    }
+    static void izhic_ps_sums8(int Kmax, const double* A, const double* U, const int* Kj,
+                               double* sv, double* su) {
+        int k, j;
+        for (j = 0; j < 8; j++) {
+            sv[j] = 0.0;
+            su[j] = 0.0;
+        }
+        for (k = Kmax; k > 0; k--)
+            for (j = 0; j < 8; j++) {
+                sv[j] = sv[j] + (k <= Kj[j] ? A[64 * k + j] : 0.0);
+                su[j] = su[j] + (k <= Kj[j] ? U[64 * k + j] : 0.0);
+            }
+    }
+    #endif
+    static void izhic_ps_orders16(int f07, int max_order, int probe, double* A, double* U,
+                                  const double* v0, const double* I, const double* h,
+                                  const double* tolv, const double* tolu, int* Kj, int* Kc,
+                                  double q2, double q1, double q0, int accom, const double* kk,
+                                  const double* vr, const double* vt, const double* invc,
+                                  const double* a, const double* b, int ps) {
+        izhic_ps_orders_n(2, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
+                          q0, accom, kk, vr, vt, invc, a, b, ps);
+    }
     /* the neuron of random event j of step k (izhic._noise.kick_neuron) */
     static inline long izhic_kick(unsigned long long key, unsigned long long k,
                                   unsigned long long j, unsigned long long per, long n) {
@@ -243,7 +565,21 @@ cdef extern from *:
                                   const double* F) noexcept nogil
     int _poisson "izhic_poisson"(uint64_t key, uint64_t step, double emlam, double lam) noexcept nogil
     double _sel "izhic_sel"(bint cond, double a, double b) noexcept nogil
-    ctypedef double* rdptr "izhic_rdptr"
+    int _ps_orders8 "izhic_ps_orders8"(bint f07, int max_order, int probe, double* A, double* U,
+                                       const double* v0, const double* I, const double* h,
+                                       const double* tolv, const double* tolu, int* Kj, double q2,
+                                       double q1, double q0, bint accom, const double* kk,
+                                       const double* vr, const double* vt, const double* invc,
+                                       const double* a, const double* b, int ps) noexcept nogil
+    void _ps_orders16 "izhic_ps_orders16"(bint f07, int max_order, int probe, double* A,
+                                          double* U, const double* v0, const double* I,
+                                          const double* h, const double* tolv, const double* tolu,
+                                          int* Kj, int* Kc, double q2, double q1, double q0,
+                                          bint accom, const double* kk, const double* vr,
+                                          const double* vt, const double* invc, const double* a,
+                                          const double* b, int ps) noexcept nogil
+    void _ps_sums8 "izhic_ps_sums8"(int Kmax, const double* A, const double* U, const int* Kj,
+                                    double* sv, double* su) noexcept nogil
     int IZHIC_HAVE_OPENMP
     int izhic_max_threads() noexcept nogil
 
@@ -1186,16 +1522,17 @@ cdef inline double _ps_horner(const double* X, int K, double th) noexcept nogil:
     return r
 
 
-cdef inline double _ps_horner2(const double* X, int K, double th, double* d) noexcept nogil:
-    """sum_k X[k] theta^k (the bits of _ps_horner) and, in ``d``, its
-    derivative in theta: one loop, two independent chains."""
-    cdef double r = X[K], dr = 0.0
-    cdef int j
-    for j in range(K - 1, -1, -1):
-        dr = dr * th + r
-        r = r * th + X[j]
-    d[0] = dr
-    return r
+cdef inline double _ps_poly4(const double* X, int m, double th, double t4) noexcept nogil:
+    """sum_k X[k] theta^k, k < 4 m (X zero-padded to there), by four
+    interleaved Horner chains in theta^4 (a quarter of Horner's latency)."""
+    cdef double c0 = 0.0, c1 = 0.0, c2 = 0.0, c3 = 0.0
+    cdef int i
+    for i in range(m - 1, -1, -1):
+        c0 = c0 * t4 + X[4 * i]
+        c1 = c1 * t4 + X[4 * i + 1]
+        c2 = c2 * t4 + X[4 * i + 2]
+        c3 = c3 * t4 + X[4 * i + 3]
+    return (c0 + th * c1) + (th * th) * (c2 + th * c3)
 
 
 cdef inline int _ps_shrink(double* V, double* U, Py_ssize_t st, double tolv, double tolu,
@@ -1245,7 +1582,7 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
     cdef double eg[MAX_EXP]
     cdef double h = h_io[0], tolv = PS_TOL * (1.0 + fabs(v)), tolu = PS_TOL * (1.0 + fabs(u))
     cdef double P, P1, F, G, B, bb = L.b, vb = L.vr, cub = 0.0, vt0 = L.vt - L.vr, tau, f, x
-    cdef double Z3, fk
+    cdef double Z3, fk, c1
     cdef int k, j, g, K = -1, tries = 0
     cdef bint ok
     if L.f07 and L.sp != NULL:
@@ -1273,32 +1610,46 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
             A[0] = v - L.vr
             if cub != 0.0:
                 Z[0] = v - L.sp.v_cubic
+            c1 = L.k * (2.0 * A[0] - vt0)        # (the linear term of orders >= 1)
         else:
             A[0] = v
+            c1 = (2.0 * L.q2) * A[0] + L.q1
         ok = True
         for k in range(PS_MAX_ORDER):
             for g in range(L.n_exp):
                 eg[g] = eg[g] * (-L.rate[g] * h) / k if k > 0 else eg[g]
                 if k > 0:
                     Is[k] = Is[k] + eg[g]
-            # the Cauchy product of order k: sum_j A[j] A[k-j] (2007: A (A - (vt - vr)))
-            # (two partial sums: half the latency of one chain)
-            P = 0.0
-            P1 = 0.0
-            j = 0
-            while j + 1 < (k + 1) // 2:
-                P = P + A[j] * A[k - j]
-                P1 = P1 + A[j + 1] * A[k - j - 1]
-                j += 2
-            if j < (k + 1) // 2:
-                P = P + A[j] * A[k - j]
-            P = 2.0 * (P + P1)
-            if k % 2 == 0:
-                P = P + A[k // 2] * A[k // 2]
+            # the Cauchy product of order k, sum_j A[j] A[k-j] (2007: A (A - (vt -
+            # vr))), without its two terms in A[k], 2 A[0] A[k]: they join the
+            # linear term, c1 A[k], added last (the newest term at the end of
+            # the chain). Two partial sums: half the latency of one chain.
+            if k == 0:
+                P = A[0] * A[0]
+            else:
+                P = 0.0
+                P1 = 0.0
+                j = 1
+                while j + 1 < (k + 1) // 2:
+                    P = P + A[j] * A[k - j]
+                    P1 = P1 + A[j + 1] * A[k - j - 1]
+                    j += 2
+                if j < (k + 1) // 2:
+                    P = P + A[j] * A[k - j]
+                P = 2.0 * (P + P1)
+                if k % 2 == 0:
+                    P = P + A[k // 2] * A[k // 2]
             fk = 1.0 / (k + 1)
             if L.f07:
-                F = (L.k * (P - vt0 * A[k]) - U[k] + Is[k]) * L.invc
-                B = bb * (V[k] - (vb if k == 0 else 0.0))
+                if k == 0:
+                    F = (L.k * (P - vt0 * A[0]) - U[0] + Is[0]) * L.invc
+                    B = bb * (V[0] - vb)
+                else:
+                    F = L.k * P - U[k]
+                    if L.tv:
+                        F = F + Is[k]
+                    F = (F + c1 * A[k]) * L.invc
+                    B = bb * V[k]
                 if cub != 0.0:
                     Z2[k] = 0.0
                     for j in range(k + 1):
@@ -1309,9 +1660,15 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
                     B = B + cub * Z3
                 G = L.a * (B - U[k])
             else:
-                F = L.q2 * P + L.q1 * A[k] + (L.q0 if k == 0 else 0.0) - U[k] + Is[k]
+                if k == 0:
+                    F = L.q2 * P + L.q1 * A[0] + L.q0 - U[0] + Is[0]
+                else:
+                    F = L.q2 * P - U[k]
+                    if L.tv:
+                        F = F + Is[k]
+                    F = F + c1 * A[k]
                 if L.accom:
-                    G = (L.a * L.b) * (V[k] + (65.0 if k == 0 else 0.0))
+                    G = (L.a * L.b) * (V[k] + 65.0 if k == 0 else V[k])
                 else:
                     G = L.a * (L.b * V[k] - U[k])
             V[k + 1] = (h * fk) * F
@@ -1347,11 +1704,18 @@ cdef double _ps_root(double* R, int K) noexcept nogil:
     correction of 4e-16. On the upstroke R is convex and increasing, so the
     iterates descend to the root from above, steepest first (5.5 iterations
     per spike on random 2003 neurons). 0 when R(0) >= 0."""
-    cdef double lo = 0.0, hi = 1.0, th = 1.0, f, df, tn
-    cdef int it
+    cdef double X[PS_MAX_ORDER + 4]
+    cdef double D[PS_MAX_ORDER + 4]
+    cdef double lo = 0.0, hi = 1.0, th = 1.0, f, df, tn, t2
+    cdef int it, j, m = (K + 4) // 4
     if R[0] >= 0.0:
         return 0.0
-    f = _ps_horner2(R, K, th, &df)
+    # the polynomial and its derivative, zero-padded for _ps_poly4
+    for j in range(4 * m):
+        X[j] = R[j] if j <= K else 0.0
+        D[j] = (j + 1) * R[j + 1] if j < K else 0.0
+    f = _ps_poly4(X, m, th, 1.0)
+    df = _ps_poly4(D, m, th, 1.0)
     for it in range(100):
         if f >= 0.0:
             hi = th
@@ -1368,7 +1732,9 @@ cdef double _ps_root(double* R, int K) noexcept nogil:
         if not (tn > lo and tn < hi):
             tn = 0.5 * (lo + hi)
         th = tn
-        f = _ps_horner2(R, K, th, &df)
+        t2 = th * th
+        f = _ps_poly4(X, m, th, t2 * t2)
+        df = _ps_poly4(D, m, th, t2 * t2)
     return hi
 
 
@@ -1460,131 +1826,68 @@ cdef enum:
     PS_VEC_PROBE = 9           # and gives up there on a lane whose terms shrink too slowly
 
 
-cdef inline int _ps_orders(Py_ssize_t w, bint f07, int max_order, int probe, double* A,
-                           double* U, const double* v0, const double* I, const double* hj,
-                           const double* tolv, const double* tolu, int* Kj, double q2,
-                           double q1, double q0, bint accom, prm_t kk, prm_t vr, prm_t vt,
-                           prm_t invc, prm_t a, prm_t b) noexcept nogil:
-    """The series of _ps_series for w lanes at once, order by order, with the
-    same expressions in the same order (so that a lane gets the same bits
-    either way): the terms A[k * MAXW + j] (A[j] = v - vr (2007) or v, the
-    caller's; A[k] = V[k] for k >= 1), U[k * MAXW + j], lane j from v0[j],
-    U[j] over hj[j] ms with the input I[j] held. Kj[j]: 0 for a lane to
-    compute (-1 for the others) becomes its order where its series converged,
-    -1 where a term overflowed, and stays 0 where it did not converge by
-    ``max_order`` (or, at order ``probe``, looked as though it would not).
-    Returns the highest order computed. (Order 0 has its own loop, so that
-    the others hold no test of k: the "+ 0.0" are _ps_series' terms that
-    vanish above order 0, kept for the same bits.)"""
-    cdef double P[MAXW]
-    cdef double P1[MAXW]
-    cdef double F, G, B, fk, r, ru, x, y
-    cdef Py_ssize_t j, i, o, o1
-    cdef int k, left, fin, cv, conv_ok
-    for j in range(w):
-        P[j] = 2.0 * (0.0 + 0.0) + A[j] * A[j]
-    if f07:
-        for j in range(w):
-            F = (_p(kk, j) * (P[j] - (_p(vt, j) - _p(vr, j)) * A[j]) - U[j] + I[j]) * _p(invc, j)
-            B = _p(b, j) * (v0[j] - _p(vr, j))
-            G = _p(a, j) * (B - U[j])
-            A[MAXW + j] = (hj[j] * 1.0) * F
-            U[MAXW + j] = (hj[j] * 1.0) * G
-    else:
-        for j in range(w):
-            F = q2 * P[j] + q1 * A[j] + q0 - U[j] + I[j]
-            if accom:
-                G = (_p(a, j) * _p(b, j)) * (A[j] + 65.0)
-            else:
-                G = _p(a, j) * (_p(b, j) * A[j] - U[j])
-            A[MAXW + j] = (hj[j] * 1.0) * F
-            U[MAXW + j] = (hj[j] * 1.0) * G
-    for j in range(w):
-        x = fabs(A[MAXW + j])
-        y = fabs(U[MAXW + j])
-        fin = (x < 1e300) & (y < 1e300)
-        Kj[j] = Kj[j] - ((Kj[j] == 0) & (1 - fin))
-    for k in range(1, max_order):
-        o = k * MAXW
-        o1 = o + MAXW
-        for j in range(w):
-            P[j] = 0.0
-            P1[j] = 0.0
-        i = 0
-        while i + 1 < (k + 1) // 2:
-            for j in range(w):
-                P[j] = P[j] + A[i * MAXW + j] * A[(k - i) * MAXW + j]
-                P1[j] = P1[j] + A[(i + 1) * MAXW + j] * A[(k - i - 1) * MAXW + j]
-            i += 2
-        if i < (k + 1) // 2:
-            for j in range(w):
-                P[j] = P[j] + A[i * MAXW + j] * A[(k - i) * MAXW + j]
-        for j in range(w):
-            P[j] = 2.0 * (P[j] + P1[j])
-        if k % 2 == 0:
-            for j in range(w):
-                P[j] = P[j] + A[(k // 2) * MAXW + j] * A[(k // 2) * MAXW + j]
-        fk = 1.0 / (k + 1)
-        if f07:
-            for j in range(w):
-                F = (_p(kk, j) * (P[j] - (_p(vt, j) - _p(vr, j)) * A[o + j]) - U[o + j]
-                     + 0.0) * _p(invc, j)
-                B = _p(b, j) * (A[o + j] - 0.0)
-                G = _p(a, j) * (B - U[o + j])
-                A[o1 + j] = (hj[j] * fk) * F
-                U[o1 + j] = (hj[j] * fk) * G
+cdef inline void _ps_orders(Py_ssize_t w, bint f07, int max_order, int probe, double* A,
+                            double* U, const double* v0, const double* I, const double* hj,
+                            const double* tolv, const double* tolu, int* Kj, int* Kc, double q2,
+                            double q1, double q0, bint accom, prm_t kk, prm_t vr, prm_t vt,
+                            prm_t invc, prm_t a, prm_t b) noexcept nogil:
+    """The series of _ps_series for w lanes (a multiple of 8) at once, order
+    by order, with the same expressions in the same order (so that a lane
+    gets the same bits either way): the terms A[k * MAXW + j] (A[j] = v - vr
+    (2007) or v, the caller's; A[k] = V[k] for k >= 1), U[k * MAXW + j],
+    lane j from v0[j], U[j] over hj[j] ms with the input I[j] held. Kj[j]: 0
+    for a lane to compute (-1 for the others) becomes its order where its
+    series converged, -1 where a term overflowed, and stays 0 where it did
+    not converge by ``max_order`` (or, at order ``probe``, looked as though it
+    would not). Each 8 lanes go to the order they need (izhic_ps_orders8, in
+    vector registers): Kc[g] the highest order computed for lanes 8 g to
+    8 g + 7 (0: none to compute)."""
+    cdef Py_ssize_t g = 0, j
+    cdef int todo
+    cdef const double* pk
+    cdef const double* pvr
+    cdef const double* pvt
+    cdef const double* pinvc
+    cdef const double* pa
+    cdef const double* pb
+    cdef int ps = 0 if prm_t is double else 1
+    while g < w:
+        todo = 0
+        for j in range(g, g + 8):
+            todo = todo | (Kj[j] == 0)
+        if g + 16 <= w:
+            for j in range(g + 8, g + 16):
+                todo = todo | (Kj[j] == 0)
+        if not todo:
+            Kc[g >> 3] = 0
+            if g + 16 <= w:
+                Kc[(g >> 3) + 1] = 0
+            g += 16
+            continue
+        if prm_t is double:
+            pk, pvr, pvt, pinvc, pa, pb = &kk, &vr, &vt, &invc, &a, &b
         else:
-            for j in range(w):
-                F = q2 * P[j] + q1 * A[o + j] + 0.0 - U[o + j] + 0.0
-                if accom:
-                    G = (_p(a, j) * _p(b, j)) * (A[o + j] + 0.0)
-                else:
-                    G = _p(a, j) * (_p(b, j) * A[o + j] - U[o + j])
-                A[o1 + j] = (hj[j] * fk) * F
-                U[o1 + j] = (hj[j] * fk) * G
-        # each lane's state, without branches (so that the loop is vectorized)
-        left = 0
-        for j in range(w):
-            x = fabs(A[o1 + j])
-            y = fabs(U[o1 + j])
-            fin = (x < 1e300) & (y < 1e300)
-            cv = ((fabs(A[o + j]) <= tolv[j]) & (x <= tolv[j])
-                  & (fabs(U[o + j]) <= tolu[j]) & (y <= tolu[j]))
-            Kj[j] = Kj[j] + (Kj[j] == 0) * (fin * cv * (k + 1) - (1 - fin))
-            left = left + (Kj[j] == 0)
-        if left == 0:
-            break
-        if k == probe:
-            # give up on a lane whose v terms shrink too slowly to converge by
-            # max_order (their last ratio, carried on: max_order - 1 - probe = 14)
-            for j in range(w):
-                x = fabs(A[o1 + j])
-                r = x / (fabs(A[o + j]) + 1e-300)
-                r = r * r                               # ^2
-                ru = r * r                              # ^4
-                y = x * (ru * ru) * ru * r              # x r^(8 + 4 + 2)
-                fin = (Kj[j] == 0) & (x > tolv[j]) & (y > tolv[j])
-                Kj[j] = Kj[j] - fin
-                left = left - fin
-            if left <= 0:
-                break
-    return k + 1
+            pk, pvr, pvt, pinvc, pa, pb = kk + g, vr + g, vt + g, invc + g, a + g, b + g
+        if g + 16 <= w:
+            _ps_orders16(f07, max_order, probe, &A[g], &U[g], &v0[g], &I[g], &hj[g], &tolv[g],
+                         &tolu[g], &Kj[g], &Kc[g >> 3], q2, q1, q0, accom, pk, pvr, pvt, pinvc,
+                         pa, pb, ps)
+        else:
+            Kc[g >> 3] = _ps_orders8(f07, max_order, probe, &A[g], &U[g], &v0[g], &I[g], &hj[g],
+                                     &tolv[g], &tolu[g], &Kj[g], q2, q1, q0, accom, pk, pvr, pvt,
+                                     pinvc, pa, pb, ps)
+        g += 16
 
 
-cdef inline void _ps_sums(Py_ssize_t w, int Kmax, const double* A, const double* U,
+cdef inline void _ps_sums(Py_ssize_t w, const int* Kc, const double* A, const double* U,
                           const int* Kj, double* sv, double* su) noexcept nogil:
     """sum_{k = Kj[j]..1} of A[k], U[k] for w lanes: the order of _ps_horner
     at theta = 1 (the same bits, once V[0], U[0] are added), masked so that
-    it runs for all lanes at once."""
-    cdef Py_ssize_t j
-    cdef int k
-    for j in range(w):
-        sv[j] = 0.0
-        su[j] = 0.0
-    for k in range(Kmax, 0, -1):
-        for j in range(w):
-            sv[j] = sv[j] + _sel(k <= Kj[j], A[k * MAXW + j], 0.0)
-            su[j] = su[j] + _sel(k <= Kj[j], U[k * MAXW + j], 0.0)
+    it runs for 8 lanes at once (izhic_ps_sums8), each 8 from their Kc."""
+    cdef Py_ssize_t g = 0
+    while g < w:
+        _ps_sums8(Kc[g >> 3], &A[g], &U[g], &Kj[g], &sv[g], &su[g])
+        g += 8
 
 
 cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double q2, double q1,
@@ -1606,9 +1909,9 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
     cdef double sv[MAXW]
     cdef double su[MAXW]
     cdef int Kj[MAXW]
+    cdef int Kc[MAXW]                  # (one per 8 lanes)
     cdef double r, ru
     cdef Py_ssize_t j
-    cdef int Kmax
     cdef uint64_t done = 0
     for j in range(w):
         tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
@@ -1617,9 +1920,9 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
         U[j] = u[j]
         hj[j] = dt
         Kj[j] = 0 if (live >> j) & 1 else -1
-    Kmax = _ps_orders(w, f07, PS_VEC_ORDER, PS_VEC_PROBE, A, U, v, I, hj, tolv, tolu, Kj, q2, q1,
-                      q0, accom, kk, vr, vt, invc, a, b)
-    _ps_sums(w, Kmax, A, U, Kj, sv, su)
+    _ps_orders(w, f07, PS_VEC_ORDER, PS_VEC_PROBE, A, U, v, I, hj, tolv, tolu, Kj, Kc, q2, q1, q0,
+               accom, kk, vr, vt, invc, a, b)
+    _ps_sums(w, Kc, A, U, Kj, sv, su)
     for j in range(w):
         if Kj[j] <= 0:
             continue
@@ -1670,6 +1973,7 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
     cdef double ga[MAXW]
     cdef double gb[MAXW]
     cdef int Kj[MAXW]
+    cdef int Kc[MAXW]                  # (one per 8 lanes)
     cdef int idx[MAXW]
     cdef int n[MAXW]
     cdef int nsub[MAXW]
@@ -1725,9 +2029,9 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
             nl += live[jj]
         if nl == 0:
             break
-        Kmax = _ps_orders(mp, f07, PS_MAX_ORDER, -1, A, U, v0c, gI, gh, tolv, tolu, Kj, q2, q1,
-                          q0, accom, <cdptr> gk, <cdptr> gvr, <cdptr> gvt, <cdptr> ginvc,
-                          <cdptr> ga, <cdptr> gb)
+        _ps_orders(mp, f07, PS_MAX_ORDER, -1, A, U, v0c, gI, gh, tolv, tolu, Kj, Kc, q2, q1, q0,
+                   accom, <cdptr> gk, <cdptr> gvr, <cdptr> gvt, <cdptr> ginvc, <cdptr> ga,
+                   <cdptr> gb)
         # the lanes whose series did not converge (_ps_series' own fallbacks)
         for jj in range(m):
             if not live[jj] or Kj[jj] > 0:
@@ -1750,7 +2054,7 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
                 buf.stalled += 1
                 n[jj] = -1
                 live[jj] = False
-        _ps_sums(mp, Kmax, A, U, Kj, sv, su)
+        _ps_sums(mp, Kc, A, U, Kj, sv, su)
         # each lane's sub-step: a spike (the root of its series), or on
         for jj in range(m):
             if not live[jj] or retry[jj]:
