@@ -218,40 +218,43 @@ cdef extern from *:
        GCC and Clang keep the 8 lanes in vector registers, other compilers get
        the same arithmetic lane by lane. */
     #if defined(__GNUC__) || defined(__clang__)
-    typedef double izhic_v8d __attribute__((vector_size(64)));
-    typedef long long izhic_v8l __attribute__((vector_size(64)));
-    static inline izhic_v8d izhic_ld(const double* p) {
-        izhic_v8d x; __builtin_memcpy(&x, p, sizeof x); return x; }
-    static inline void izhic_st(double* p, izhic_v8d x) { __builtin_memcpy(p, &x, sizeof x); }
-    static inline izhic_v8d izhic_prm(const double* p, int ps) {
-        izhic_v8d x;
-        if (ps) return izhic_ld(p);
-        x = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0} + p[0];
-        return x; }
-    static inline izhic_v8d izhic_vabs(izhic_v8d x) {
-        return (izhic_v8d)((izhic_v8l)x & 0x7fffffffffffffffLL); }
-    /* any lane of K still 0 (a lane still going on)? */
-    static inline int izhic_any_open(izhic_v8l K) {
-        izhic_v8l o = (K == 0);
-    #if defined(__clang__)
-        o = o | __builtin_shufflevector(o, o, 4, 5, 6, 7, 0, 1, 2, 3);
-        o = o | __builtin_shufflevector(o, o, 2, 3, 0, 1, 6, 7, 4, 5);
-        o = o | __builtin_shufflevector(o, o, 1, 0, 3, 2, 5, 4, 7, 6);
+    /* vectors of the machine's width (wider ones are compared lane by lane) */
+    #if defined(__AVX512F__)
+    #define IZHIC_VW 8
+    #elif defined(__AVX__)
+    #define IZHIC_VW 4
     #else
-        o = o | __builtin_shuffle(o, (izhic_v8l){4, 5, 6, 7, 0, 1, 2, 3});
-        o = o | __builtin_shuffle(o, (izhic_v8l){2, 3, 0, 1, 6, 7, 4, 5});
-        o = o | __builtin_shuffle(o, (izhic_v8l){1, 0, 3, 2, 5, 4, 7, 6});
+    #define IZHIC_VW 2
     #endif
-        return o[0] != 0; }
-    /* the state of 8 lanes' series */
+    #define IZHIC_NQ (8 / IZHIC_VW)       /* vectors per 8 lanes */
+    typedef double izhic_vd __attribute__((vector_size(8 * IZHIC_VW)));
+    typedef long long izhic_vl __attribute__((vector_size(8 * IZHIC_VW)));
+    static inline izhic_vd izhic_ld(const double* p) {
+        izhic_vd x; __builtin_memcpy(&x, p, sizeof x); return x; }
+    static inline void izhic_st(double* p, izhic_vd x) { __builtin_memcpy(p, &x, sizeof x); }
+    static inline izhic_vd izhic_prm(const double* p, int ps) {
+        izhic_vd x = {0};
+        if (ps) return izhic_ld(p);
+        return x + p[0]; }
+    static inline izhic_vd izhic_vabs(izhic_vd x) {
+        return (izhic_vd)((izhic_vl)x & 0x7fffffffffffffffLL); }
+    /* any lane of K still 0 (a lane still going on)? */
+    static inline int izhic_any_open(izhic_vl K) {
+        izhic_vl o = (K == 0);
+        long long t = 0;
+        int j;
+        for (j = 0; j < IZHIC_VW; j++) t |= o[j];
+        return t != 0;
+    }
+    /* the state of one vector of lanes' series */
     typedef struct {
-        izhic_v8d kk, vr, vt, invc, a, b, h, tolv, tolu, c1;
-        izhic_v8l K;
+        izhic_vd kk, vr, vt, invc, a, b, h, tolv, tolu, c1;
+        izhic_vl K;
         double* A;
         double* U;
-        int open;
-    } izhic_ps8;
-    static inline void izhic_ps_start(izhic_ps8* s, double* A, double* U, const int* Kj,
+        int open, last;
+    } izhic_psv;
+    static inline void izhic_ps_start(izhic_psv* s, double* A, double* U, const int* Kj,
                                       const double* hp, const double* tvp, const double* tup,
                                       const double* kkp, const double* vrp, const double* vtp,
                                       const double* invcp, const double* ap, const double* bp,
@@ -260,16 +263,17 @@ cdef extern from *:
         s->kk = izhic_prm(kkp, ps); s->vr = izhic_prm(vrp, ps); s->vt = izhic_prm(vtp, ps);
         s->invc = izhic_prm(invcp, ps); s->a = izhic_prm(ap, ps); s->b = izhic_prm(bp, ps);
         s->h = izhic_ld(hp); s->tolv = izhic_ld(tvp); s->tolu = izhic_ld(tup);
-        for (j = 0; j < 8; j++) s->K[j] = Kj[j];
+        for (j = 0; j < IZHIC_VW; j++) s->K[j] = Kj[j];
         s->A = A;
         s->U = U;
         s->open = izhic_any_open(s->K);
+        s->last = 0;
     }
     /* order 0 (the terms of order 1) */
-    static inline void izhic_ps_order0(izhic_ps8* s, int f07, const double* v0p, const double* Ip,
+    static inline void izhic_ps_order0(izhic_psv* s, int f07, const double* v0p, const double* Ip,
                                        double q2, double q1, double q0, int accom) {
-        izhic_v8d P, F, G, B, An, Un, Ak = izhic_ld(s->A), Uk = izhic_ld(s->U);
-        izhic_v8l fin;
+        izhic_vd P, F, G, B, An, Un, Ak = izhic_ld(s->A), Uk = izhic_ld(s->U);
+        izhic_vl fin;
         P = Ak * Ak;
         if (f07) {
             s->c1 = s->kk * (2.0 * Ak - (s->vt - s->vr));
@@ -289,16 +293,17 @@ cdef extern from *:
         fin = (izhic_vabs(An) < 1e300) & (izhic_vabs(Un) < 1e300);
         s->K = s->K - ((s->K == 0) & ~fin & 1);
         s->open = izhic_any_open(s->K);
+        s->last = 1;
     }
     /* order k >= 1 (the terms of order k + 1) */
-    static inline void izhic_ps_order(izhic_ps8* s, int f07, int k, int probe, double q2,
-                                      double q1, int accom) {
-        izhic_v8d P, P1, F, G, B, x, y, r, ru, Ak, Uk, An, Un, fk;
-        izhic_v8l open, fin, cv, g;
+    static inline void izhic_ps_order(izhic_psv* s, int f07, int k, int probe, double q2,
+                                      int accom) {
+        izhic_vd P, P1, F, G, B, x, y, r, ru, Ak, Uk, An, Un, fk = {0};
+        izhic_vl open, fin, cv, g;
         const double* A = s->A;
         int i = 1;
-        P = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0};
-        P1 = P;
+        P = fk;
+        P1 = fk;
         while (i + 1 < (k + 1) / 2) {
             P = P + izhic_ld(A + 64 * i) * izhic_ld(A + 64 * (k - i));
             P1 = P1 + izhic_ld(A + 64 * (i + 1)) * izhic_ld(A + 64 * (k - i - 1));
@@ -311,7 +316,7 @@ cdef extern from *:
             x = izhic_ld(A + 64 * (k / 2));
             P = P + x * x;
         }
-        fk = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0} + 1.0 / (k + 1);
+        fk = fk + 1.0 / (k + 1);
         Ak = izhic_ld(A + 64 * k);
         Uk = izhic_ld(s->U + 64 * k);
         if (f07) {
@@ -344,10 +349,11 @@ cdef extern from *:
             s->K = s->K + g;                  /* (g: -1 where given up) */
         }
         s->open = izhic_any_open(s->K);
+        s->last = k + 1;
     }
-    /* _ps_orders for 8 lanes (n = 1) or 16 (n = 2: two independent chains,
-       which the core overlaps); Kc[c]: the highest order computed for the
-       c-th 8 */
+    /* _ps_orders for n times 8 lanes (n = 1, 2), each vector of lanes to the
+       order it needs, the vectors' chains side by side (which the core
+       overlaps); Kc[c]: the highest order computed for the c-th 8 */
     static inline void izhic_ps_orders_n(int n, int f07, int max_order, int probe, double* A,
                                          double* U, const double* v0, const double* I,
                                          const double* h, const double* tolv, const double* tolu,
@@ -355,31 +361,33 @@ cdef extern from *:
                                          int accom, const double* kk, const double* vr,
                                          const double* vt, const double* invc, const double* a,
                                          const double* b, int ps) {
-        izhic_ps8 s[2];
-        int c, j, k;
-        for (c = 0; c < n; c++) {
-            izhic_ps_start(&s[c], A + 8 * c, U + 8 * c, Kj + 8 * c, h + 8 * c, tolv + 8 * c,
-                           tolu + 8 * c, kk + 8 * c * ps, vr + 8 * c * ps, vt + 8 * c * ps,
-                           invc + 8 * c * ps, a + 8 * c * ps, b + 8 * c * ps, ps);
-            Kc[c] = 0;
-            if (s[c].open) {
-                izhic_ps_order0(&s[c], f07, v0 + 8 * c, I + 8 * c, q2, q1, q0, accom);
-                Kc[c] = 1;
-            }
+        izhic_psv s[2 * IZHIC_NQ];
+        int c, j, k, o, nv = n * IZHIC_NQ, any;
+        for (c = 0; c < nv; c++) {
+            o = IZHIC_VW * c;
+            izhic_ps_start(&s[c], A + o, U + o, Kj + o, h + o, tolv + o, tolu + o,
+                           kk + o * ps, vr + o * ps, vt + o * ps, invc + o * ps, a + o * ps,
+                           b + o * ps, ps);
+            if (s[c].open)
+                izhic_ps_order0(&s[c], f07, v0 + o, I + o, q2, q1, q0, accom);
         }
         for (k = 1; k < max_order; k++) {
-            int any = 0;
-            for (c = 0; c < n; c++) {
+            any = 0;
+            for (c = 0; c < nv; c++) {
                 if (s[c].open) {
-                    izhic_ps_order(&s[c], f07, k, probe, q2, q1, accom);
-                    Kc[c] = k + 1;
+                    izhic_ps_order(&s[c], f07, k, probe, q2, accom);
                     any = 1;
                 }
             }
             if (!any) break;
         }
-        for (c = 0; c < n; c++)
-            for (j = 0; j < 8; j++) Kj[8 * c + j] = (int)s[c].K[j];
+        for (c = 0; c < n; c++) {
+            Kc[c] = 0;
+            for (o = 0; o < IZHIC_NQ; o++)
+                Kc[c] = s[IZHIC_NQ * c + o].last > Kc[c] ? s[IZHIC_NQ * c + o].last : Kc[c];
+        }
+        for (c = 0; c < nv; c++)
+            for (j = 0; j < IZHIC_VW; j++) Kj[IZHIC_VW * c + j] = (int)s[c].K[j];
     }
     static int izhic_ps_orders8(int f07, int max_order, int probe, double* A,
                                 double* U, const double* v0, const double* I, const double* h,
@@ -395,17 +403,23 @@ cdef extern from *:
     /* sum_{k = Kj..1} of the terms (_ps_sums), 8 lanes */
     static void izhic_ps_sums8(int Kmax, const double* A, const double* U, const int* Kj,
                                double* sv, double* su) {
-        izhic_v8d s = (izhic_v8d){0, 0, 0, 0, 0, 0, 0, 0}, t = s, z = s;
-        izhic_v8l K, m;
-        int k, j;
-        for (j = 0; j < 8; j++) K[j] = Kj[j];
-        for (k = Kmax; k > 0; k--) {
-            m = (K >= k);
-            s = s + (izhic_v8d)(((izhic_v8l)izhic_ld(A + 64 * k) & m) | ((izhic_v8l)z & ~m));
-            t = t + (izhic_v8d)(((izhic_v8l)izhic_ld(U + 64 * k) & m) | ((izhic_v8l)z & ~m));
+        izhic_vd s, t, z = {0};
+        izhic_vl K, m;
+        int k, j, q;
+        for (q = 0; q < IZHIC_NQ; q++) {
+            s = z;
+            t = z;
+            for (j = 0; j < IZHIC_VW; j++) K[j] = Kj[IZHIC_VW * q + j];
+            for (k = Kmax; k > 0; k--) {
+                m = (K >= k);
+                s = s + (izhic_vd)(((izhic_vl)izhic_ld(A + 64 * k + IZHIC_VW * q) & m)
+                                   | ((izhic_vl)z & ~m));
+                t = t + (izhic_vd)(((izhic_vl)izhic_ld(U + 64 * k + IZHIC_VW * q) & m)
+                                   | ((izhic_vl)z & ~m));
+            }
+            izhic_st(sv + IZHIC_VW * q, s);
+            izhic_st(su + IZHIC_VW * q, t);
         }
-        izhic_st(sv, s);
-        izhic_st(su, t);
     }
     #else
     static int izhic_ps_orders8(int f07, int max_order, int probe, double* A, double* U,
@@ -1506,6 +1520,24 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
 # The input is what rk4 sees (the same Lane): held over the step, or a
 # quadratic in each piece of the step (split at edges), plus the exponential
 # synapses s exp(-rate t), whose Taylor terms are known in closed form.
+#
+# Order k >= 1 of the quadratic term is written as c1 V[k] + q2 (the Cauchy
+# product without its two terms in V[k]), c1 = 2 q2 V[0] + q1 fixed over the
+# sub-step, and c1 V[k] is added last: the newest term then ends the chain of
+# operations instead of starting it (the series is a chain of dependent
+# orders; this is about 1.3x on its latency).
+#
+# Where the time goes, and how it runs at vector speed: for the held input
+# and the forms without switches (the common case), _ps_lanes does every
+# lane's whole step as one sub-step, 8 or 16 lanes at a time in vector
+# registers (izhic_ps_orders8/16, C, GCC and Clang vector extensions), each
+# group to the order it needs; the lanes it cannot finish (a spike, a step
+# past the series' radius) go on side by side in _ps_redo, one sub-step each
+# per round with its own h and order; only the roots (_ps_root, four
+# interleaved Horner chains), the resets and the shortenings are lane by
+# lane. Every path has _ps_series' expressions in the same order, so a lane
+# gets the same bits from any of them (tests/test_ps.py compares them on every
+# form), whatever its block, its neighbours or the thread count.
 # ---------------------------------------------------------------------------
 
 cdef enum:
