@@ -12,11 +12,11 @@ of rk4 at dt = 0.1". Group ``ps vs rk4`` times, one thread, 1000 neurons for
 ``x`` in the summary is relative to the group's first entry (rk4, random).
 Each ps entry checks its spike count against the rk4 entry of its case
 (within 0.2%: rk4 at dt = 0.1 is ~1e-3 ms off, ps ~1e-10).
-Measured on the project's machine (AMD EPYC, 2 cores; medians): random 2003
-rk4 55.5 ms, ps 754 ms (13.6x); RS 0-20 rk4 18.2 ms, ps 186 ms (10.2x). The
-target of 5x is not met; the cost of ps is the
-series (16 orders per step on average, evaluated for all lanes of a block at
-once) and each spike's upstroke (about 5 shorter sub-steps, lane by lane).
+Measured on the project's machine (AMD EPYC, 2 cores; medians of three runs):
+random 2003 rk4 51 ms, ps 238, 241 and 271 ms (4.6x, 4.7x, 5.3x: the target
+of 5x, met but for the noisy run); RS 0-20 rk4 18.5 ms, ps 78 ms (4.2x).
+Before the series ran in vector registers and the lanes left over by the
+vector path side by side, ps cost 13.6x and 10.2x.
 """
 import numpy as np
 import pytest

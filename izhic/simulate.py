@@ -174,7 +174,7 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
         integrates by Taylor series of adaptive order and sub-step, each
         crossing the root of the series: spike times within about 1e-9 ms of
         the exact solution at any ``dt`` (which then only sets the grid of
-        the input, the traces and the network), at 2-14x the cost of
+        the input, the traces and the network), at 1.4-5x the cost of
         ``"rk4"`` at dt = 0.1. The other ("grid") methods test
         ``v >= v_peak`` at the end of each step, reset there and report the
         spike at the end of that step.

@@ -19,7 +19,7 @@ X86 = [level for level in _cpu.available() if level in _cpu.LEVELS]
 RUNNABLE = [level for level in X86 if level in _cpu.supported()]
 needs_levels = pytest.mark.skipif(not X86, reason="a native or non-x86 build: one core only")
 
-#: representative runs: rk4 and euler, the 2003 and 2007 forms, noise, a network
+#: representative runs: rk4, euler and ps, the 2003 and 2007 forms, noise, a network
 #: (current and exponential synapses, Poisson input), one thread and two
 CASES = textwrap.dedent("""
     import hashlib, json, sys
@@ -45,6 +45,14 @@ CASES = textwrap.dedent("""
             out[f"2007 {method} {threads}"] = digest(izhic.simulate(
                 rs07, i07, 300.0, 0.1, method, noise=30.0, seed=6, n_threads=threads))
     out["2003 FS single rk4"] = digest(izhic.simulate("FS", 8.0, 500.0, 0.25, "rk4"))
+    # ps: its series in vectors of each level's width (8, 4, 2 lanes)
+    m = 100
+    rand = izhic.Izhikevich2003(a=rng.uniform(0.01, 0.1, m), b=rng.uniform(0.15, 0.3, m),
+                                c=rng.uniform(-70.0, -45.0, m), d=rng.uniform(0.05, 8.0, m))
+    for dt in (0.25, 1.0):
+        out[f"2003 random ps {dt}"] = digest(izhic.simulate(
+            rand, rng.uniform(0.0, 30.0, m), 300.0, dt, "ps"))
+        out[f"2007 ps {dt}"] = digest(izhic.simulate(rs07, i07, 300.0, dt, "ps"))
     n = 200
     pre, post = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
     weight = np.where(pre < 160, 1.0, -2.0) * rng.random(4000)

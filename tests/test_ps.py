@@ -1,6 +1,6 @@
 """Method "ps" (Parker-Sochacki: Taylor series of adaptive order and sub-step,
-each crossing the root of the series; izhic._core._ps_spiking_step and
-_ps_lanes) against its oracle, the exact hybrid solution (solve_ivp DOP853
+each crossing the root of the series; izhic._core._ps_spiking_step, _ps_lanes
+and _ps_redo) against its oracle, the exact hybrid solution (solve_ivp DOP853
 with restarts at spikes, switches and input edges).
 
 The claims (README, "Method ps"): on every model form, and on random 2003
