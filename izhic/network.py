@@ -38,6 +38,7 @@ import numpy as np
 from ._extras import require
 from .inputs import sampled
 from .models import Izhikevich2003
+from .result import write_npz
 from .simulate import simulate
 from .synapses import Synapses
 
@@ -748,8 +749,7 @@ def polychronization_2006(duration=60_000.0, *, seed=0, keep_events=False, keep_
             s["spikes_t"] = np.concatenate([x[0] for x in parts])
             s["spikes_i"] = np.concatenate([x[1] for x in parts])
         s["wall_s"] = np.float64(wall0 + time.perf_counter() - start)
-        np.savez(str(checkpoint) + ".tmp.npz", **_checkpoint_arrays(seed, duration, s, state))
-        os.replace(str(checkpoint) + ".tmp.npz", checkpoint)
+        write_npz(checkpoint, _checkpoint_arrays(seed, duration, s, state))
 
     try:
         while snap[2] < duration:

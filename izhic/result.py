@@ -1,7 +1,9 @@
 """Results of a simulation: compact spike trains, optional traces, analysis helpers."""
 from __future__ import annotations
 
+import contextlib
 import operator
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
@@ -11,6 +13,55 @@ import numpy as np
 from . import _checks
 from ._extras import require
 from ._time import step_times
+
+
+def write_npz(path, arrays, compressed=False):
+    """Write ``arrays`` to the ``.npz`` file ``path`` whole or not at all.
+
+    The arrays go to ``path + ".tmp.npz"``, which then replaces ``path``
+    (``os.replace``, atomic on one file system). Ctrl-C (SIGINT) during the
+    write is held until the file is whole and in place, then raised as
+    KeyboardInterrupt: an interrupt inside NumPy's zip writer would leave it
+    half closed. Any other error removes the temporary file and leaves
+    ``path`` as it was.
+    """
+    path = os.fspath(path)
+    tmp = path + ".tmp.npz"
+    with _sigint_held():
+        try:
+            (np.savez_compressed if compressed else np.savez)(tmp, **arrays)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.remove(tmp)
+            except OSError:
+                pass
+            raise
+
+
+@contextlib.contextmanager
+def _sigint_held():
+    """SIGINT, while the block runs, is noted and delivered after it to the
+    handler that was there before (Python's own raises KeyboardInterrupt).
+    Outside the main thread (where no handler can be set) it does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    seen = []
+    try:
+        before = signal.signal(signal.SIGINT, lambda signum, frame: seen.append(frame))
+    except ValueError:               # not the main interpreter
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+        if seen and callable(before):
+            before(signal.SIGINT, seen[0])
 
 __all__ = ["SpikeTrains", "SimulationResult", "State", "load"]
 
@@ -402,12 +453,7 @@ class State:
         >>> os.path.exists(path)
         True
         """
-        import os
-
-        path = os.fspath(path)
-        tmp = path + ".tmp.npz"
-        np.savez(tmp, **self.to_arrays())
-        os.replace(tmp, path)
+        write_npz(path, self.to_arrays())
 
     @classmethod
     def load(cls, path):
@@ -611,7 +657,8 @@ class SimulationResult:
         seed and the izhic version that made it. :func:`izhic.load` reads it
         back with every field equal (bit for bit), its ``state`` included, so
         a loaded result can be continued (``simulate(..., state=res.state)``).
-        Written to a temporary file first, then renamed.
+        Written to a temporary file first, then renamed; Ctrl-C during the
+        write takes effect once the file is whole.
 
         Parameters
         ----------
@@ -628,7 +675,6 @@ class SimulationResult:
         >>> bool((back.spike_times.times == res.spike_times.times).all()), back.v.shape
         (True, (1, 2001))
         """
-        import os
 
         from ._version import __version__
 
@@ -651,10 +697,7 @@ class SimulationResult:
             out["weights"] = w
         if self.state is not None:
             out.update({f"state__{k}": v for k, v in self.state.to_arrays().items()})
-        path = os.fspath(path)
-        tmp = path + ".tmp.npz"
-        np.savez_compressed(tmp, **out)
-        os.replace(tmp, path)
+        write_npz(path, out, compressed=True)
 
     def to_pandas(self, what="spikes"):
         """The result as a tidy :class:`pandas.DataFrame` (needs pandas:

@@ -121,3 +121,66 @@ def test_missing_extra_names_it():
     lines = out.stdout.splitlines()
     assert len(lines) == 2 and all('pip install "izhic[io]"' in x for x in lines)
     assert "pandas" in lines[0] and "neo" in lines[1]
+
+
+
+
+def test_ctrl_c_during_a_save_waits_for_the_whole_file(tmp_path, monkeypatch):
+    """Ctrl-C while an .npz is written (here: as the zip archive closes, where
+    a CI run once caught it and left the file open): the file is finished and
+    in place, then KeyboardInterrupt is raised; no file is left open (an
+    unclosed file is a ResourceWarning, an error in this suite) and no
+    temporary file is left behind."""
+    import _thread
+    import gc
+    import warnings
+    import zipfile
+
+    from izhic.result import write_npz
+
+    path = tmp_path / "state.npz"
+    izhic.simulate("RS", 10.0, 50.0).state.save(path)
+    close = zipfile.ZipFile.close
+
+    def interrupted_close(self):
+        monkeypatch.setattr(zipfile.ZipFile, "close", close)    # once
+        _thread.interrupt_main()
+        for _ in range(1000):        # the handler runs between bytecodes
+            pass
+        close(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "close", interrupted_close)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        with pytest.raises(KeyboardInterrupt):
+            write_npz(path, {"x": np.arange(1000.0)})
+        gc.collect()
+    assert [w for w in seen if issubclass(w.category, ResourceWarning)] == []
+    with np.load(path) as f:
+        assert_array_equal(f["x"], np.arange(1000.0))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.npz"]
+    write_npz(path, {"x": np.arange(3.0)}, compressed=True)
+    with np.load(path) as f:
+        assert_array_equal(f["x"], np.arange(3.0))
+
+
+
+class _Unpicklable:
+    def __reduce__(self):
+        raise RuntimeError("cannot be pickled")
+
+
+def test_a_failed_save_leaves_the_old_file(tmp_path):
+    """An error while an .npz is written leaves the file that was there and
+    no temporary file."""
+    from izhic.result import write_npz
+
+    path = tmp_path / "state.npz"
+    izhic.simulate("RS", 10.0, 50.0).state.save(path)
+    before = path.read_bytes()
+    bad = np.empty(1, object)
+    bad[0] = _Unpicklable()
+    with pytest.raises(RuntimeError, match="cannot be pickled"):
+        write_npz(path, {"x": np.arange(1000.0), "bad": bad})
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.npz"]
