@@ -4,6 +4,8 @@ from __future__ import annotations
 import contextlib
 import operator
 import os
+import signal
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Optional
@@ -44,9 +46,6 @@ def _sigint_held():
     """SIGINT, while the block runs, is noted and delivered after it to the
     handler that was there before (Python's own raises KeyboardInterrupt).
     Outside the main thread (where no handler can be set) it does nothing."""
-    import signal
-    import threading
-
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -675,7 +674,6 @@ class SimulationResult:
         >>> bool((back.spike_times.times == res.spike_times.times).all()), back.v.shape
         (True, (1, 2001))
         """
-
         from ._version import __version__
 
         out = {"result_format": np.int64(_RESULT_FORMAT), "izhic_version": np.array(__version__),
