@@ -62,6 +62,7 @@ def _sigint_held():
         if seen and callable(before):
             before(signal.SIGINT, seen[0])
 
+
 __all__ = ["SpikeTrains", "SimulationResult", "State", "load"]
 
 

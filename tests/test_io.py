@@ -123,8 +123,6 @@ def test_missing_extra_names_it():
     assert "pandas" in lines[0] and "neo" in lines[1]
 
 
-
-
 def test_ctrl_c_during_a_save_waits_for_the_whole_file(tmp_path, monkeypatch):
     """Ctrl-C while an .npz is written (here: as the zip archive closes, where
     a CI run once caught it and left the file open): the file is finished and
@@ -162,7 +160,6 @@ def test_ctrl_c_during_a_save_waits_for_the_whole_file(tmp_path, monkeypatch):
     write_npz(path, {"x": np.arange(3.0)}, compressed=True)
     with np.load(path) as f:
         assert_array_equal(f["x"], np.arange(3.0))
-
 
 
 class _Unpicklable:
