@@ -282,7 +282,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     -----
     AccuracyWarning
         When ``dt`` is legal but too coarse for the method to resolve a spike
-        (the result then mostly shows the step).
+        (the result then mostly shows the step); and, after a grid-method run,
+        when a neuron spiked in more than a third of the steps.
 
     Notes
     -----
@@ -319,7 +320,34 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
     for text in plan.warnings:
         warnings.warn(text, AccuracyWarning, stacklevel=2)
     times, offsets, in_flight = _run(plan, progress)
+    text = None if plan.warnings else _every_step_warning(plan, offsets)
+    if text:                    # (a step already warned about as too coarse: once is enough)
+        warnings.warn(text, AccuracyWarning, stacklevel=2)
     return result_of(plan, times, offsets, in_flight)
+
+
+#: a grid method's neuron that spikes in more than this share of its steps (a
+#: spike every 3 steps or faster) is warned about: the step is then what the
+#: spike times show
+EVERY_STEP_SHARE = 1.0 / 3.0
+
+
+def _every_step_warning(plan, offsets):
+    """The AccuracyWarning text for a grid-method run in which a neuron
+    spiked in more than EVERY_STEP_SHARE of the steps (at least 10), else None.
+    (rk4 and ps refuse such runs: over SPIKES_PER_STEP_LIMIT crossings in a step.)"""
+    if plan.method not in GRID_METHODS or plan.n_steps < 10 or len(offsets) < 2:
+        return None
+    counts = np.diff(np.asarray(offsets))
+    i = int(np.argmax(counts))
+    if not counts[i] > EVERY_STEP_SHARE * plan.n_steps:
+        return None
+    neuron = i if plan.neuron_ids is None else int(np.asarray(plan.neuron_ids)[i])
+    return (f"method {plan.method!r}, dt={plan.dt:g} ms: neuron {neuron} spiked in "
+            f"{int(counts[i])} of {plan.n_steps} steps, so its spike times show the step, "
+            "not the model: the input is far too strong for this dt, or the reset lies at "
+            "or above the cut-off (the 2007 LTS cell above about 1000 pA, near its u cap); "
+            "'rk4' refuses such a run")
 
 
 def result_of(plan, times, offsets, in_flight=None):

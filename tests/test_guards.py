@@ -249,3 +249,32 @@ def test_the_bound_check_of_parameter_arrays_names_the_first_bad_value():
         izhic.Izhikevich2003(a=0.02, b=0.2, c=[-65.0, 35.0], d=8).checked()
     assert izhic.Izhikevich2003(a=np.array([0.02, 0.1]), b=0.2, c=-65, d=8).checked().a.dtype \
         == np.float64
+
+
+# ------------------------------------------------------- a grid method firing every step
+
+@pytest.mark.parametrize("method", ["euler", "izhikevich2004", "rk4_grid"])
+def test_a_2007_cell_that_fires_every_few_steps_is_warned_about(method):
+    # the book's 2007 LTS cell above ~1000 pA: near the u cap its reset lies
+    # above its cut-off, and a grid method "fires" every second or third step
+    with pytest.warns(izhic.AccuracyWarning, match=rf"^method '{method}', dt=0.1 ms: neuron 1 "
+                      r"spiked in \d+ of 3000 steps"):
+        res = izhic.simulate(P7["LTS"], [100.0, 1000.0], 300.0, 0.1, method)
+    assert res.spike_counts()[1] > 1000 and res.spike_counts()[0] < 10
+    # the same cell at its protocol's currents: no warning (filterwarnings = error)
+    izhic.simulate(P7["LTS"], [100.0, 300.0], 300.0, 0.1, method)
+
+
+@pytest.mark.parametrize("method", ["euler", "izhikevich2004", "izhikevich2003", "rk4_grid"])
+def test_a_2003_neuron_that_fires_every_step_is_warned_about(method):
+    with pytest.warns(izhic.AccuracyWarning, match=rf"^method '{method}', dt=0.1 ms: neuron 1 "
+                      r"spiked in 3000 of 3000 steps"):
+        izhic.simulate("RS", [10.0, 1e4], 300.0, 0.1, method)
+    izhic.simulate("RS", [10.0, 500.0], 300.0, 0.1, method)    # 1.2 kHz: no warning
+
+
+def test_every_step_warning_names_the_neuron_id_and_spares_rk4():
+    with pytest.warns(izhic.AccuracyWarning, match=r"neuron 7 spiked"):
+        izhic.simulate(P7["LTS"], 1000.0, 300.0, 0.1, "euler", neuron_ids=[7])
+    with pytest.raises(ValueError, match="^model: neuron 0 crossed v_peak more than"):  # rk4
+        izhic.simulate(P7["LTS"], 1000.0, 300.0, 0.1, "rk4")

@@ -6,6 +6,8 @@
 * ``simulate_solve_ivp`` (the exact hybrid solution) is checked against the
   published spike counts.
 """
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -200,7 +202,9 @@ def test_rk4_refuses_endless_crossings_like_the_oracle(current):
 @pytest.mark.parametrize("dt", [0.1, 0.5])
 def test_interpolated_spike_times_equal_numpy(method, dt):
     model, current = random_population(3, 300)
-    ref = core_equals_numpy(model, current, 200.0, dt, method, spike_time="interpolate")
+    with warnings.catch_warnings():     # (at dt 0.5 some fire every 2-3 steps: warned)
+        warnings.simplefilter("ignore", izhic.AccuracyWarning)
+        ref = core_equals_numpy(model, current, 200.0, dt, method, spike_time="interpolate")
     grid = simulate_numpy(model, current, 200.0, dt, method)
     assert_array_equal(ref.spike_times.offsets, grid.spike_times.offsets)
     late = grid.spike_times.times - ref.spike_times.times

@@ -194,7 +194,9 @@ def test_reset_at_or_above_v_peak_is_refused(c):
 
 
 def test_v_peak_just_inside_bound_is_accepted():
-    res = run(model=dict(RS, v_peak=1e149), current=1e3)
+    # (I = 1000 at dt 0.25 fires every 2-3 steps: warned as such)
+    with pytest.warns(izhic.AccuracyWarning, match="spiked in 16 of 40 steps"):
+        res = run(model=dict(RS, v_peak=1e149), current=1e3)
     assert np.isfinite(res.v_final).all() and np.isfinite(res.u_final).all()
     assert np.isfinite(res.spike_times.times).all()
 
@@ -322,7 +324,8 @@ def test_currents_beyond_any_model_are_refused(method, current):
 @pytest.mark.parametrize("current", [1e50, 1e99])
 @pytest.mark.parametrize("method", GRID_METHODS)
 def test_huge_positive_current_grid_methods(method, current):
-    res = run(method=method, current=current, duration=10.0, dt=0.25)
+    with pytest.warns(izhic.AccuracyWarning, match="neuron 0 spiked in 40 of 40 steps"):
+        res = run(method=method, current=current, duration=10.0, dt=0.25)
     n_steps = 40
     assert res.spike_times.n_spikes == n_steps  # one spike per step
     assert_array_equal(res.spike_times[0], np.arange(1, n_steps + 1) / 4)
@@ -393,7 +396,11 @@ def test_huge_positive_current_event_methods(method):
 def test_huge_current_in_a_population(method):
     # a runaway neuron next to ordinary ones does not disturb them
     current = np.array([10.0, 1e90 if method not in ("rk4", "ps") else 1e4, 10.0, 5.0])
-    res = run(method=method, current=current, duration=100.0)
+    if method in ("rk4", "ps"):
+        res = run(method=method, current=current, duration=100.0)
+    else:                       # (a grid method fires neuron 1 every step: warned)
+        with pytest.warns(izhic.AccuracyWarning, match="neuron 1 spiked in 400 of 400 steps"):
+            res = run(method=method, current=current, duration=100.0)
     for i in (0, 2, 3):
         alone = run(method=method, current=current[i], duration=100.0)
         assert_array_equal(res.spike_times[i], alone.spike_times[0])
