@@ -24,7 +24,7 @@ import numpy as np
 from . import _checks
 from ._extras import require
 from .models import AccuracyWarning, as_model
-from .simulate import simulate
+from .simulate import EVERY_STEP_MESSAGE, simulate
 
 __all__ = ["FICurve", "fi_curve", "rheobase", "RHEOBASE_SEARCH_MAX", "nullclines",
            "fixed_points"]
@@ -473,8 +473,7 @@ def rheobase(model="RS", *, duration=1000.0, dt=0.1, method=None, low=0.0, high=
         try:
             with warnings.catch_warnings():
                 # a probe that spikes every few steps fires: that is all it asks
-                warnings.filterwarnings("ignore", r"method '[^']+', dt=\S+ ms: neuron \d+ "
-                                        "spiked in", AccuracyWarning)
+                warnings.filterwarnings("ignore", EVERY_STEP_MESSAGE, AccuracyWarning)
                 res = simulate(params, currents, duration, dt, method, n_neurons=currents.size,
                                v0=v0, u0=u0, n_threads=n_threads)
         except ValueError as exc:

@@ -330,6 +330,8 @@ def simulate(model="RS", current=0.0, duration=1000.0, dt=0.1, method=None, *,
 #: spike every 3 steps or faster) is warned about: the step is then what the
 #: spike times show
 EVERY_STEP_SHARE = 1.0 / 3.0
+#: what that warning's text starts with (a filter for callers that expect it)
+EVERY_STEP_MESSAGE = r"method '[^']+', dt=\S+ ms: neuron \d+ spiked in \d+ of \d+ steps"
 
 
 def _every_step_warning(plan, offsets):

@@ -273,6 +273,14 @@ def test_a_2003_neuron_that_fires_every_step_is_warned_about(method):
     izhic.simulate("RS", [10.0, 500.0], 300.0, 0.1, method)    # 1.2 kHz: no warning
 
 
+def test_every_step_message_pattern_matches_the_warning():
+    # rheobase filters the warning by this pattern: it must keep matching the text
+    from izhic.simulate import EVERY_STEP_MESSAGE
+    with pytest.warns(izhic.AccuracyWarning) as rec:
+        izhic.simulate("RS", 1e4, 10.0, 0.1, "euler")
+    assert re.match(EVERY_STEP_MESSAGE, str(rec[0].message))
+
+
 def test_every_step_warning_names_the_neuron_id_and_spares_rk4():
     with pytest.warns(izhic.AccuracyWarning, match=r"neuron 7 spiked"):
         izhic.simulate(P7["LTS"], 1000.0, 300.0, 0.1, "euler", neuron_ids=[7])
