@@ -227,16 +227,78 @@ def _riccati_guess(m, I, v, u, t0, H):
     return T if 0.0 < T < H else 0.0
 
 
-def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0):
+#: ms: a Newton correction of a spike time this small (times (0.05 / H)^4 for
+#: a sub-step H > 0.05 ms) is taken without another RK4 step (the kernel's)
+LOCATE_ACCEPT = 1e-6
+
+
+def _hermite_guess(m, I, v, u, v1, u1, H, t0):
+    """Newton's start for a spike (the kernel's _hermite_guess): the time as a
+    cubic Hermite interpolant over the sub-step (0 at its start, H at its end
+    (v1, u1), slopes from v'), at the cut-off; in y = -1/(v + sigma), sigma =
+    q1 / (2 q2) (on the upstroke v ~ -1/(q2 (t - t*)), so the time is nearly
+    linear in y), or in F = v - peak(u) where the cut-off moves with u. 0
+    where it is unusable."""
+    c0 = I.at(t0) if I.varies else I.I
+    c1 = I.at(t0 + H) if I.varies else I.I
+    if getattr(m, "special", False) and m.peak_u != 0.0:
+        y0 = v - m.peak(u)
+        y1 = v1 - m.peak(u1)
+        yp = 0.0
+        f0 = m.crossing_slope(v, u, c0)
+        f1 = m.crossing_slope(v1, u1, c1)
+        if not (f0 > 0.0 and f1 > 0.0):
+            return 0.0
+        g0 = 1.0 / f0
+        g1 = 1.0 / f1
+    else:
+        if hasattr(m, "vt"):
+            sig = -(m.vr + m.vt) * 0.5
+        elif m.quadratic > 0.0:
+            sig = m.linear / (2.0 * m.quadratic)
+        else:
+            return 0.0
+        z0 = v + sig
+        z1 = v1 + sig
+        zp = m.peak(u) + sig
+        f0 = m.dv(v, u, c0)
+        f1 = m.dv(v1, u1, c1)
+        if not (z0 > 0.0 and z1 > 0.0 and zp > 0.0 and f0 > 0.0 and f1 > 0.0):
+            return 0.0
+        y0 = -1.0 / z0
+        y1 = -1.0 / z1
+        yp = -1.0 / zp
+        g0 = (z0 * z0) / f0
+        g1 = (z1 * z1) / f1
+    D = y1 - y0
+    if not (D > 0.0):
+        return 0.0
+    x = (yp - y0) / D
+    y = 1.0 - x
+    T = H * (x * (y * (y * (g0 * D / H))) + x * (x * ((3.0 - 2.0 * x) - y * (g1 * D / H))))
+    return T if 0.0 < T < H else 0.0
+
+
+def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0, end=None):
     """theta in (0, H] where one RK4 step of length theta from (v, u) reaches
-    the cut-off (given v < peak <= v_RK4(H)), and the state there: Newton from
-    theta = 0 with the crossing's slope, kept inside the bracket. ``I``: the
-    step's current (a _StepCurrent), ``t0``: the sub-step's start. With
-    ``kink``: where it crosses v = kink instead, upward (sgn 1) or downward."""
+    the cut-off (given v < peak <= v_RK4(H)), and the state there: Newton with
+    the crossing's slope, kept inside the bracket, from the Hermite guess
+    (``end``: the state at H; sub-steps up to 0.125 ms) or the Riccati one.
+    A correction below LOCATE_ACCEPT (scaled down for long sub-steps) is
+    taken without another RK4 step (the state moved along its slopes).
+    ``I``: the step's current (a _StepCurrent), ``t0``: the sub-step's start. With ``kink``: where it crosses v = kink instead,
+    upward (sgn 1) or downward, from theta = 0."""
     tlo, thi, th = 0.0, H, 0.0
     vt, ut = v, u
+    accept = LOCATE_ACCEPT
+    if H > 0.05:
+        r = 0.05 / H
+        accept = LOCATE_ACCEPT * (r * r) * (r * r)
     if kink is None:
-        th = _riccati_guess(m, I, v, u, t0, H)
+        if end is not None and H <= 0.125:
+            th = _hermite_guess(m, I, v, u, end[0], end[1], H, t0)
+        if th == 0.0:
+            th = _riccati_guess(m, I, v, u, t0, H)
         if th > 0.0:
             vt, ut = _rk4_stages(m, v, u, I.stages(t0, th), th, _clamp1)
     for it in range(60):
@@ -252,10 +314,15 @@ def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0):
         else:
             slope = sgn * m.dv(vt, ut, I.at(t0 + th) if I.varies else I.I)
         tn = th - f / slope if slope > 0.0 else -1.0
-        if not (tlo < tn < thi):
+        newton = tlo < tn < thi
+        if not newton:
             tn = 0.5 * (tlo + thi)
         if abs(tn - th) <= 1e-10 and th > 0.0:
             break
+        if kink is None and newton and th > 0.0 and abs(tn - th) <= accept:
+            cur = I.at(t0 + th) if I.varies else I.I
+            ds = tn - th
+            return tn, vt + ds * m.dv(vt, ut, cur), ut + ds * m.du(vt, ut)
         th = tn
         vt, ut = _rk4_stages(m, v, u, I.stages(t0, th), th, _clamp1)
     return th, vt, ut
@@ -337,7 +404,7 @@ def _rk4_spiking_step(m, I, t0, t1, dt, v, u, kinks=(), kink_b=-1):
                 continue
             if len(times) >= _core.SPIKES_PER_STEP_LIMIT:
                 raise ValueError("current: too many spikes within one step")
-            th, vx, ux = _rk4_locate(m, I, v, u, h, s)
+            th, vx, ux = _rk4_locate(m, I, v, u, h, s, end=(v1, u1))
             s = s + th
             times.append(min(t0 + s, t1))
             v, u = m.reset(vx, ux)
