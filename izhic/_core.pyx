@@ -1159,15 +1159,17 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
 # (the wrapper raises). A Newton correction of at most LOCATE_ACCEPT (1e-6 ms)
 # is taken without another evaluation, the state moved along its slopes: the
 # slope is the flow's, not the step map's, so the iteration converges linearly
-# with a ratio of order (theta v''/v')^4, and what is left is that ratio
-# times the correction (measured against the step map's root found by
-# bisection to 1e-16 ms, 2003 presets at 5, 10, 30: at most 2e-11 ms at
-# dt = 0.01, 9.6e-11 at 0.1, 1.4e-9 at 0.25, 1e-7 at 1; the earlier
-# stop at a 1e-10 ms correction: 1-2e-10 at every dt). RK4 evaluations per
+# with a ratio that grows as the sub-step H^4, and what is left is that ratio
+# times the correction; hence the limit is scaled by (0.05 / H)^4 above
+# H = 0.05 ms (unscaled, the located time was 1e-7 ms off at dt = 1).
+# Measured against the step map's root found by bisection to the last bit,
+# 2003 presets at I = 5, 10, 30: at most 2e-11 ms at dt = 0.01, 9.6e-11 at
+# 0.1, 9.9e-11 at 0.25, 1.0e-10 at 0.5, 1.1e-10 at 1 (from the Riccati start,
+# stopping at a 1e-10 ms correction: 1.1-2.0e-10). RK4 evaluations per
 # spiking step on those cases (sub-steps, locator and rest): 3.55 / 3.87 /
-# 4.47 / 6.96 at dt 0.01 / 0.1 / 0.25 / 1, against 6.69 / 4.94 / 5.51 / 8.07
-# from the Riccati start (and 7.8 on W2 before that start and the one-step
-# rest).
+# 5.15 / 5.91 / 8.07 at dt 0.01 / 0.1 / 0.25 / 0.5 / 1, against 6.69 / 4.94 /
+# 5.51 / 6.45 / 8.07 from the Riccati start (and 7.8 on W2 before that start
+# and the one-step rest).
 #
 # Chosen by measurement (README, "How rk4 finds the crossing"): halving the
 # bracket before Newton cost 8 evaluations per spike for the same answer;
@@ -1390,13 +1392,15 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
     (sgn = 1) or downward (sgn = -1); the same iteration on sgn (v - K) (v is
     not convex there, the bracket keeps it safe).
 
-    Newton from the time the frozen-u Riccati equation takes to the peak
-    (_riccati_guess; from theta = 0, where F and the slope are known without an
-    RK4 evaluation, when it has none). On the upstroke v is convex in time, so
-    from below the iterates climb monotonically and never evaluate the step map
-    far beyond the peak; an iterate outside the bracket [lo, hi]
-    (F(lo) < 0 <= F(hi)) is replaced by the bracket's midpoint. Stops when the
-    correction is below LOCATE_TOL ms, far below the integrator's own error."""
+    Newton from _hermite_guess (sub-steps up to 0.125 ms; (v1, u1): the state
+    at H), else from the time the frozen-u Riccati equation takes to the peak
+    (_riccati_guess), else from theta = 0 (F and the slope known there without
+    an RK4 evaluation; switches always start there). An iterate outside the
+    bracket [lo, hi] (F(lo) < 0 <= F(hi)) is replaced by the bracket's
+    midpoint, so the step map is never evaluated far beyond the peak. Stops
+    when the correction is below LOCATE_TOL ms, far below the integrator's own
+    error; a spike's Newton correction below LOCATE_ACCEPT (scaled by
+    (0.05 / H)^4 for H > 0.05 ms) is taken without another evaluation."""
     cdef double tlo = 0.0, thi = H, th = 0.0, tn, vt = v, ut = u, f, slope, cur, ds, r
     cdef double accept = LOCATE_ACCEPT
     cdef int it
@@ -1432,8 +1436,8 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
         if fabs(tn - th) <= LOCATE_TOL and th > 0.0:
             break
         if spike and newton and th > 0.0 and fabs(tn - th) <= accept:
-            # (a Newton step, not the bracket's midpoint)
-            # taken without another evaluation: the state moved along its slopes
+            # a Newton step (not the midpoint) this small is taken without
+            # another evaluation: the state moved along its slopes
             cur = _I_at(L, t0 + th) if L.tv else L.I
             ds = tn - th
             vx[0] = vt + ds * _fv(L, vt, ut, cur)

@@ -286,8 +286,9 @@ def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0, end=None):
     (``end``: the state at H; sub-steps up to 0.125 ms) or the Riccati one.
     A correction below LOCATE_ACCEPT (scaled down for long sub-steps) is
     taken without another RK4 step (the state moved along its slopes).
-    ``I``: the step's current (a _StepCurrent), ``t0``: the sub-step's start. With ``kink``: where it crosses v = kink instead,
-    upward (sgn 1) or downward, from theta = 0."""
+    ``I``: the step's current (a _StepCurrent), ``t0``: the sub-step's
+    start. With ``kink``: where it crosses v = kink instead, upward (sgn 1)
+    or downward, from theta = 0."""
     tlo, thi, th = 0.0, H, 0.0
     vt, ut = v, u
     accept = LOCATE_ACCEPT
