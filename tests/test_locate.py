@@ -2,7 +2,6 @@
 bit: tests/test_reference.py) against the root of the step map found by
 bisection, and its Hermite start against that root, on presets of every form
 and random 2003 parameters, at several step sizes."""
-import math
 
 import numpy as np
 import pytest
