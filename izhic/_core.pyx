@@ -87,6 +87,20 @@ cdef extern from *:
         return x > lo ? x : lo;
     }
     static inline double izhic_lower(double x, double lo) { return x > lo ? x : lo; }
+    /* Functions kept out of line whatever gcc's inliner thinks, with all
+       they call inlined into them (flatten: without it gcc called a generic
+       copy of the lane loop, with a run-time width), declared by their C
+       names as Cython writes them (a mismatch is a compile error, not a
+       silent change): the RK4 step of a block (see _rk4_block). */
+    #if defined(__GNUC__) || defined(__clang__)
+    #define IZHIC_NOINLINE __attribute__((noinline, flatten))
+    #else
+    #define IZHIC_NOINLINE
+    #endif
+    static uint64_t __pyx_f_5izhic_5_core__rk4_ool_s(int, double, double, double, int,
+        Py_ssize_t, double, double, double, double *, double *, double *, double *, double *,
+        double const *, double const *, double const *, double, double, double, double, double,
+        double, int, int) IZHIC_NOINLINE;
     #if defined(_MSC_VER)
     #include <intrin.h>
     static inline int izhic_ctz(unsigned long long x) { unsigned long i; _BitScanForward64(&i, x); return (int)i; }
@@ -603,9 +617,10 @@ OPENMP = bool(IZHIC_HAVE_OPENMP)
 NATIVE = bool(IZHIC_BUILD_NATIVE)
 
 cdef double LOCATE_TOL = 1e-10   # ms: rk4 crossing times are located to this
-cdef double LOCATE_ACCEPT = 1e-6  # ms: a spike's Newton correction this small (times
-                                  # (0.05 / H)^4 for a sub-step H > 0.05 ms) is taken
-                                  # without another RK4 evaluation (izhic.reference)
+cdef double LOCATE_ACCEPT = 3e-6  # ms: a spike's Newton correction this small (in a
+                                  # sub-step H <= 0.05 ms) is taken without another RK4
+                                  # evaluation (izhic.reference)
+cdef double LOCATE_ACCEPT_LONG = 1e-6   # ms: the same above H = 0.05, times (0.05 / H)^4
 cdef enum:
     MAX_LOCATE_ITER = 60
     MAX_SPIKES_PER_STEP = 1000   # rk4: more crossings than this in one step is an error
@@ -1156,20 +1171,23 @@ cdef inline uint64_t _lanes_rk4(Py_ssize_t w, bint store_pre, double dt, double 
 # blows up. The neuron is reset at the crossing (v = c, u = u(theta) + d) and
 # the rest of the step is integrated from there (in one RK4 step), so several
 # spikes in one step are handled; more than MAX_SPIKES_PER_STEP is reported
-# (the wrapper raises). A Newton correction of at most LOCATE_ACCEPT (1e-6 ms)
-# is taken without another evaluation, the state moved along its slopes: the
-# slope is the flow's, not the step map's, so the iteration converges linearly
-# with a ratio that grows as the sub-step H^4, and what is left is that ratio
-# times the correction; hence the limit is scaled by (0.05 / H)^4 above
-# H = 0.05 ms (unscaled, the located time was 1e-7 ms off at dt = 1).
-# Measured against the step map's root found by bisection to the last bit,
-# 2003 presets at I = 5, 10, 30: at most 2e-11 ms at dt = 0.01, 9.6e-11 at
-# 0.1, 9.9e-11 at 0.25, 1.0e-10 at 0.5, 1.1e-10 at 1 (from the Riccati start,
-# stopping at a 1e-10 ms correction: 1.1-2.0e-10). RK4 evaluations per
-# spiking step on those cases (sub-steps, locator and rest): 3.55 / 3.87 /
-# 5.15 / 5.91 / 8.07 at dt 0.01 / 0.1 / 0.25 / 0.5 / 1, against 6.69 / 4.94 /
-# 5.51 / 6.45 / 8.07 from the Riccati start (and 7.8 on W2 before that start
-# and the one-step rest).
+# (the wrapper raises). A Newton correction of at most LOCATE_ACCEPT (3e-6 ms,
+# in sub-steps up to 0.05 ms) is taken without another evaluation, the state
+# moved along its slopes: the slope is the flow's, not the step map's, so the
+# iteration converges linearly, and what is left is the ratio it converges by
+# times the correction. That ratio grows fast with H: at H = 0.05 no first
+# correction up to 3e-5 ms moved a located time, at H = 0.0625 one of 1e-6 ms
+# moved it by 3e-10 ms; above H = 0.05 the limit is LOCATE_ACCEPT_LONG (1e-6
+# ms) times (0.05 / H)^4 (unscaled, the located time was 1e-7 ms off at
+# dt = 1). Measured against the step map's root found by bisection to the
+# last bit, 2003 presets RS, IB, CH, FS, LTS at I = 5, 10, 30: at most
+# 1.85e-11 ms at dt = 0.01, 9.69e-11 at 0.1, 9.73e-11 at 0.25, 1.01e-10 at
+# 0.5, 1.05e-10 at 1 (from the Riccati start, stopping at a 1e-10 ms
+# correction: 1.1-2.0e-10). RK4 evaluations per spiking step on those cases
+# (sub-steps, locator and rest): 3.52 / 3.50 / 5.16 / 5.89 / 8.08 at dt
+# 0.01 / 0.1 / 0.25 / 0.5 / 1 (3.88 at dt 0.1 with a 1e-6 ms limit there),
+# against 6.69 / 4.94 / 5.51 / 6.45 / 8.07 from the Riccati start (and 7.8
+# on W2 before that start and the one-step rest).
 #
 # Chosen by measurement (README, "How rk4 finds the crossing"): halving the
 # bracket before Newton cost 8 evaluations per spike for the same answer;
@@ -1399,16 +1417,18 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
     bracket [lo, hi] (F(lo) < 0 <= F(hi)) is replaced by the bracket's
     midpoint, so the step map is never evaluated far beyond the peak. Stops
     when the correction is below LOCATE_TOL ms, far below the integrator's own
-    error; a spike's Newton correction below LOCATE_ACCEPT (scaled by
-    (0.05 / H)^4 for H > 0.05 ms) is taken without another evaluation."""
+    error; a spike's Newton correction below LOCATE_ACCEPT (LOCATE_ACCEPT_LONG
+    times (0.05 / H)^4 for H > 0.05 ms) is taken without another evaluation."""
     cdef double tlo = 0.0, thi = H, th = 0.0, tn, vt = v, ut = u, f, slope, cur, ds, r
     cdef double accept = LOCATE_ACCEPT
     cdef int it
     cdef bint newton
     if H > 0.05:
-        # the ratio the iteration converges by grows as H^4
+        # the ratio the iteration converges by grows fast with H (below 1e-5
+        # at H = 0.05, where no first correction up to 3e-5 ms moved a located
+        # time; about 2e-4 at H = 0.0625)
         r = 0.05 / H
-        accept = LOCATE_ACCEPT * (r * r) * (r * r)
+        accept = LOCATE_ACCEPT_LONG * (r * r) * (r * r)
     if spike:
         if H <= 0.125:      # (longer sub-steps: the Riccati start is the closer one)
             th = _hermite_guess(L, v, u, v1, u1, H, t0)
@@ -2333,6 +2353,67 @@ cdef inline uint64_t _step_one(bint variant, double q2, double q1, double q0, in
         return fired
     return _step_form(method, store_pre, False, False, 1, dt, hi, lo, q2, q1, q0,
                       v, u, vpre, &tI, &tIh, &tI4, a, dta, b, c, d, peak)
+
+
+cdef inline void _keep(Py_ssize_t w, const double* v, const double* u, double* v0,
+                       double* u0) noexcept nogil:
+    """(v0, u0) <- (v, u): the start of the step, for the lanes that rk4 redoes
+    (nothing when v0 is NULL)."""
+    cdef Py_ssize_t j
+    if v0 != NULL:
+        for j in range(w):
+            v0[j] = v[j]
+            u0[j] = u[j]
+
+
+cdef inline uint64_t _rk4_ool(bint variant, double q2, double q1, double q0, bint store_pre,
+                              Py_ssize_t w, double dt, double hi, double lo, double* v,
+                              double* u, double* vpre, double* v0, double* u0, const double* I,
+                              const double* Ih, const double* I4, prm_t a, prm_t dta, prm_t b,
+                              prm_t c, prm_t d, prm_t peak, int accom, int horner) noexcept nogil:
+    # the body of _rk4_ool_s (see _rk4_block); w: MAXW or 8
+    if w == MAXW:
+        _keep(MAXW, v, u, v0, u0)
+        return _step(variant, q2, q1, q0, M_RK4, store_pre, MAXW, dt, hi, lo, v, u, vpre,
+                     I, Ih, I4, a, dta, b, c, d, peak, accom, horner)
+    _keep(8, v, u, v0, u0)
+    return _step(variant, q2, q1, q0, M_RK4, store_pre, 8, dt, hi, lo, v, u, vpre,
+                 I, Ih, I4, a, dta, b, c, d, peak, accom, horner)
+
+
+cdef uint64_t _rk4_ool_s(bint variant, double q2, double q1, double q0, bint store_pre,
+                         Py_ssize_t w, double dt, double hi, double lo, double* v, double* u,
+                         double* vpre, double* v0, double* u0, const double* I,
+                         const double* Ih, const double* I4, double a, double dta, double b,
+                         double c, double d, double peak, int accom, int horner) noexcept nogil:
+    return _rk4_ool(variant, q2, q1, q0, store_pre, w, dt, hi, lo, v, u, vpre, v0, u0, I, Ih,
+                    I4, a, dta, b, c, d, peak, accom, horner)
+
+
+cdef inline uint64_t _rk4_block(bint variant, double q2, double q1, double q0,
+                                bint store_pre, Py_ssize_t w, double dt, double hi, double lo,
+                                double* v, double* u, double* vpre, double* v0, double* u0,
+                                const double* I, const double* Ih, const double* I4, prm_t a,
+                                prm_t dta, prm_t b, prm_t c, prm_t d, prm_t peak, int accom,
+                                int horner) noexcept nogil:
+    """The RK4 step of a block of the 2003 form (w = MAXW or 8 lanes) for
+    _run_block. With shared parameters out of line (_rk4_ool_s, see
+    IZHIC_NOINLINE): inlined into _run_block, beside its spike, switch and
+    sampling code, the four stage loops ran out of registers and reloaded
+    their pointers from the stack in every iteration (rk4's locating loop:
+    217 instructions per step where this has 156). With ``v0`` (not NULL) the
+    start of the step is kept in (v0, u0) for the lanes that rk4 redoes.
+    Measured before choosing where: out of line, per-lane parameters (pointers
+    that might alias the state, for all gcc knows there) ran rk4_grid 2.2x
+    slower, the 2007 form's RK4 gained on RS and lost on FS, and a call per
+    step cost euler 12% (its inlined loop is as tight); those stay inline."""
+    if prm_t is double:
+        return _rk4_ool_s(variant, q2, q1, q0, store_pre, w, dt, hi, lo, v, u, vpre, v0, u0, I,
+                          Ih, I4, a, dta, b, c, d, peak, accom, horner)
+    else:
+        _keep(w, v, u, v0, u0)
+        return _step(variant, q2, q1, q0, M_RK4, store_pre, w, dt, hi, lo, v, u, vpre, I, Ih,
+                     I4, a, dta, b, c, d, peak, accom, horner)
 
 
 cdef uint64_t _step_variant64(int method, bint store_pre, double dt, double hi,
@@ -3404,19 +3485,24 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                     _fill_current(ctx, base, nb, w, k, I, Ik)
                 if net:
                     _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
-            for j in range(w):
-                v0_[j] = v[j]
-                u0_[j] = u[j]
-            if split_step or ps:
-                fired = 0                   # every lane is done below, piece by piece
-            elif f07:
-                fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
-                                   hi, lo, v, u, vpre, vpk, Icur, Ihc, I4c, k07, vr07, vt07,
-                                   dtc07, invc07, a, dta, b, c, d, peak) & valid
+            if method == M_RK4 and not (split_step or ps or f07):
+                fired = _rk4_block(variant, q2, q1, q0, interp or (sample and pre_wanted), w, dt,
+                                   hi, lo, v, u, vpre, v0_, u0_, Icur, Ihc, I4c, a, dta, b, c, d,
+                                   peak, accom, horner) & valid
             else:
-                fired = _step(variant, q2, q1, q0, method, interp or (sample and pre_wanted), w,
-                              dt, hi, lo, v, u, vpre, Icur, Ihc, I4c, a, dta, b, c, d, peak,
-                              accom, horner) & valid
+                for j in range(w):
+                    v0_[j] = v[j]
+                    u0_[j] = u[j]
+                if split_step or ps:
+                    fired = 0               # every lane is done below, piece by piece
+                elif f07:
+                    fired = _step_2007(ctx, method, interp or (sample and pre_wanted), w, dt,
+                                       hi, lo, v, u, vpre, vpk, Icur, Ihc, I4c, k07, vr07, vt07,
+                                       dtc07, invc07, a, dta, b, c, d, peak) & valid
+                else:
+                    fired = _step(variant, q2, q1, q0, method, interp or (sample and pre_wanted),
+                                  w, dt, hi, lo, v, u, vpre, Icur, Ihc, I4c, a, dta, b, c, d,
+                                  peak, accom, horner) & valid
             if locate and (k == step0 or jumps):
                 for j in range(nb):          # a state at or above the peak spikes at once
                     if v0_[j] >= peak_[j]:
@@ -3526,7 +3612,11 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                 _fill_current(ctx, base, nb, w, k, I, Ik)
             if net:
                 _net_step(ctx, base, nb, w, (k - k0) * ctx.n, src, Ik, Bk, Ih_, I4_, sg, v)
-            if f07:
+            if method == M_RK4 and not f07:
+                fired = _rk4_block(variant, q2, q1, q0, sample and pre_wanted, w, dt, hi, lo, v,
+                                   u, vpre, NULL, NULL, Icur, Ihc, I4c, a, dta, b, c, d, peak,
+                                   accom, horner) & valid
+            elif f07:
                 fired = _step_2007(ctx, method, sample and pre_wanted, w, dt, hi, lo, v, u, vpre,
                                    vpk, Icur, Ihc, I4c, k07, vr07, vt07, dtc07, invc07, a, dta,
                                    b, c, d, peak) & valid

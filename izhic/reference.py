@@ -227,9 +227,11 @@ def _riccati_guess(m, I, v, u, t0, H):
     return T if 0.0 < T < H else 0.0
 
 
-#: ms: a Newton correction of a spike time this small (times (0.05 / H)^4 for
-#: a sub-step H > 0.05 ms) is taken without another RK4 step (the kernel's)
-LOCATE_ACCEPT = 1e-6
+#: ms: a Newton correction of a spike time this small (in a sub-step H <= 0.05
+#: ms) is taken without another RK4 step (the kernel's)
+LOCATE_ACCEPT = 3e-6
+#: ms: the same above H = 0.05 ms, times (0.05 / H)^4
+LOCATE_ACCEPT_LONG = 1e-6
 
 
 def _hermite_guess(m, I, v, u, v1, u1, H, t0):
@@ -294,7 +296,7 @@ def _rk4_locate(m, I, v, u, H, t0=0.0, kink=None, sgn=1.0, end=None):
     accept = LOCATE_ACCEPT
     if H > 0.05:
         r = 0.05 / H
-        accept = LOCATE_ACCEPT * (r * r) * (r * r)
+        accept = LOCATE_ACCEPT_LONG * (r * r) * (r * r)
     if kink is None:
         if end is not None and H <= 0.125:
             th = _hermite_guess(m, I, v, u, end[0], end[1], H, t0)

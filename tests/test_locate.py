@@ -107,3 +107,32 @@ def test_random_2003_parameters():
             for v, u, v1, u1 in cases:
                 th, _, _ = R._rk4_locate(m, I, v, u, H, 0.0, end=(v1, u1))
                 assert abs(th - _bisect(m, I, v, u, H)) <= 5e-10
+
+
+@pytest.mark.parametrize("name", ["RS", "CH", "FS", "LTS", "2007 RS"])
+def test_one_evaluation_locates_at_dt_0_1(name, monkeypatch):
+    # sub-steps of dt = 0.1: the Hermite start is close enough that its first
+    # Newton correction (at most LOCATE_ACCEPT) is taken without a second RK4
+    # evaluation, and the located time is still the step map's root
+    m = _one(MODELS[name])
+    H = 0.05
+    calls = []
+    stages = R._rk4_stages
+
+    def counted(*args):
+        calls.append(1)
+        return stages(*args)
+
+    n = 0
+    for current in CURRENTS["2007" if hasattr(m, "vt") else "2003"]:
+        I, cases = _crossings(m, current, H)
+        for v, u, v1, u1 in cases:
+            root = _bisect(m, I, v, u, H)
+            monkeypatch.setattr(R, "_rk4_stages", counted)
+            del calls[:]
+            th, _, _ = R._rk4_locate(m, I, v, u, H, 0.0, end=(v1, u1))
+            monkeypatch.setattr(R, "_rk4_stages", stages)
+            assert len(calls) == 1
+            assert abs(th - root) <= 5e-10
+            n += 1
+    assert n >= 6
