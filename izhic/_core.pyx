@@ -1424,9 +1424,9 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
     cdef int it
     cdef bint newton
     if H > 0.05:
-        # the ratio the iteration converges by grows fast with H (below 1e-5
-        # at H = 0.05, where no first correction up to 3e-5 ms moved a located
-        # time; about 2e-4 at H = 0.0625)
+        # the ratio the iteration converges by grows fast with H: at H = 0.05
+        # no first correction up to 3e-5 ms moved a located time, at 0.0625 a
+        # limit of 1e-6 ms moved one by 3e-10 ms
         r = 0.05 / H
         accept = LOCATE_ACCEPT_LONG * (r * r) * (r * r)
     if spike:
@@ -2366,12 +2366,12 @@ cdef inline void _keep(Py_ssize_t w, const double* v, const double* u, double* v
             u0[j] = u[j]
 
 
-cdef inline uint64_t _rk4_ool(bint variant, double q2, double q1, double q0, bint store_pre,
-                              Py_ssize_t w, double dt, double hi, double lo, double* v,
-                              double* u, double* vpre, double* v0, double* u0, const double* I,
-                              const double* Ih, const double* I4, prm_t a, prm_t dta, prm_t b,
-                              prm_t c, prm_t d, prm_t peak, int accom, int horner) noexcept nogil:
-    # the body of _rk4_ool_s (see _rk4_block); w: MAXW or 8
+cdef uint64_t _rk4_ool_s(bint variant, double q2, double q1, double q0, bint store_pre,
+                         Py_ssize_t w, double dt, double hi, double lo, double* v, double* u,
+                         double* vpre, double* v0, double* u0, const double* I,
+                         const double* Ih, const double* I4, double a, double dta, double b,
+                         double c, double d, double peak, int accom, int horner) noexcept nogil:
+    # see _rk4_block; w: MAXW or 8
     if w == MAXW:
         _keep(MAXW, v, u, v0, u0)
         return _step(variant, q2, q1, q0, M_RK4, store_pre, MAXW, dt, hi, lo, v, u, vpre,
@@ -2379,15 +2379,6 @@ cdef inline uint64_t _rk4_ool(bint variant, double q2, double q1, double q0, bin
     _keep(8, v, u, v0, u0)
     return _step(variant, q2, q1, q0, M_RK4, store_pre, 8, dt, hi, lo, v, u, vpre,
                  I, Ih, I4, a, dta, b, c, d, peak, accom, horner)
-
-
-cdef uint64_t _rk4_ool_s(bint variant, double q2, double q1, double q0, bint store_pre,
-                         Py_ssize_t w, double dt, double hi, double lo, double* v, double* u,
-                         double* vpre, double* v0, double* u0, const double* I,
-                         const double* Ih, const double* I4, double a, double dta, double b,
-                         double c, double d, double peak, int accom, int horner) noexcept nogil:
-    return _rk4_ool(variant, q2, q1, q0, store_pre, w, dt, hi, lo, v, u, vpre, v0, u0, I, Ih,
-                    I4, a, dta, b, c, d, peak, accom, horner)
 
 
 cdef inline uint64_t _rk4_block(bint variant, double q2, double q1, double q0,
@@ -2401,8 +2392,9 @@ cdef inline uint64_t _rk4_block(bint variant, double q2, double q1, double q0,
     IZHIC_NOINLINE): inlined into _run_block, beside its spike, switch and
     sampling code, the four stage loops ran out of registers and reloaded
     their pointers from the stack in every iteration (rk4's locating loop:
-    217 instructions per step where this has 156). With ``v0`` (not NULL) the
-    start of the step is kept in (v0, u0) for the lanes that rk4 redoes.
+    217 instructions per block-step where rk4_grid's had 156). With ``v0``
+    (not NULL) the start of the step is kept in (v0, u0) for the lanes that
+    rk4 redoes.
     Measured before choosing where: out of line, per-lane parameters (pointers
     that might alias the state, for all gcc knows there) ran rk4_grid 2.2x
     slower, the 2007 form's RK4 gained on RS and lost on FS, and a call per
@@ -3490,9 +3482,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                                    hi, lo, v, u, vpre, v0_, u0_, Icur, Ihc, I4c, a, dta, b, c, d,
                                    peak, accom, horner) & valid
             else:
-                for j in range(w):
-                    v0_[j] = v[j]
-                    u0_[j] = u[j]
+                _keep(w, v, u, v0_, u0_)
                 if split_step or ps:
                     fired = 0               # every lane is done below, piece by piece
                 elif f07:
