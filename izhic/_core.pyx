@@ -2436,8 +2436,11 @@ cdef inline uint64_t _step_variant_body(int method, bint store_pre, Py_ssize_t w
                                         prm_t dta, prm_t b, prm_t c, prm_t d, prm_t peak,
                                         int accom, int horner) noexcept nogil:
     """The variants of the 2003 form (accommodation recovery, 2004 panel R;
-    Horner polynomial, spnet), kept out of line: inlining them beside the
-    standard form made gcc stop inlining the hot path."""
+    Horner polynomial, spnet), meant to be kept out of line: inlining them
+    beside the standard form made gcc stop inlining the hot path. Whether
+    they stay out of line is gcc's choice (gcc 12, -march=native: the built
+    module has no symbol for _step_variant64, inlined everywhere);
+    IZHIC_NOINLINE would force it, not measured."""
     if accom and horner:
         return _step_form(method, store_pre, True, True, w, dt, hi, lo, q2, q1, q0,
                           v, u, vpre, I, Ih, I4, a, dta, b, c, d, peak)
