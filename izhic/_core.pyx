@@ -2398,7 +2398,7 @@ cdef inline uint64_t _rk4_block(bint variant, double q2, double q1, double q0,
     Measured before choosing where: out of line, per-lane parameters (pointers
     that might alias the state, for all gcc knows there) ran rk4_grid 2.2x
     slower, the 2007 form's RK4 gained on RS and lost on FS, and a call per
-    step cost euler 12% (its inlined loop is as tight); those stay inline."""
+    step cost euler 12%; those stay inline."""
     if prm_t is double:
         return _rk4_ool_s(variant, q2, q1, q0, store_pre, w, dt, hi, lo, v, u, vpre, v0, u0, I,
                           Ih, I4, a, dta, b, c, d, peak, accom, horner)
