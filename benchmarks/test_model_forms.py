@@ -15,11 +15,14 @@ times one workload shape in every form, one thread:
 The currents are subthreshold (no neuron fires), so the entries compare the
 cost of a step alone: spikes add the same storage cost (~10 ns each) to every
 form, and the forms fire at very different rates for the same current range.
-``x`` in the summary is relative to the 2003 entry. Measured on the project's
-machine: every plain form within 2% of 2003 RS (2007 RS: 1.00x, 2004 G 0.98x,
-accommodation 0.94x); per-neuron parameters 1.4-1.5x (their loads each step);
-2007 LTS 1.3x (its moving peak, reset and u cap; B(v) stays b (v - vr), and the
-kernel computes it so: 1.9x when every special-cell term was computed).
+``x`` in the summary is relative to the 2003 entry. Measured (Intel Xeon,
+one core, medians of 10 rounds alternating with a build of 0.1.0): every plain
+form within 2% of 2003 RS (2007 RS 0.97x, 2004 G 1.01x, accommodation 0.98x);
+per-neuron parameters 1.08x (their loads each step; 1.35x until their grid
+steps ran out of line, see ``_grid_pl`` in izhic/_core.pyx); 2007 LTS 1.28x
+(its moving peak, reset and u cap; B(v) stays b (v - vr), and the kernel
+computes it so: 1.9x when every special-cell term was computed). Against 0.1.0
+the entries take 0.83x (2007 LTS) to 1.03x (accommodation) of its time.
 """
 import numpy as np
 import pytest
