@@ -3003,8 +3003,11 @@ cdef inline Py_ssize_t _part_of(const Ctx* ctx, int32_t i) noexcept nogil:
 
 cdef void _prefetch_rows(Ctx* ctx, const WinBuf* b, int64_t k) noexcept nogil:
     """Fetch the group tables of the spikes in b found in step k ahead of
-    _push_spike (two passes: the rows' first groups, then the groups)."""
+    _push_spike (two passes: the rows' first groups, then the groups: every
+    line of a row's group starts and its delays' first and last lines; the
+    first lines alone: N = 1e5, K = 100, 20 delays 2% slower on one thread, 4% on two)."""
     cdef Py_ssize_t e, pj
+    cdef int64_t g, g0, g1
     cdef const Proj* P
     cdef int32_t i
     for pj in range(ctx.n_proj):
@@ -3017,8 +3020,17 @@ cdef void _prefetch_rows(Ctx* ctx, const WinBuf* b, int64_t k) noexcept nogil:
         for e in range(b.n):
             if b.step[e] == k:
                 i = b.neuron[e]
-                _prefetch(&P.gdidx[P.gptr[i]])
-                _prefetch(&P.gstart[P.gptr[i]])
+                g0 = P.gptr[i]
+                g1 = P.gptr[i + 1]
+                if g1 == g0:
+                    continue
+                _prefetch(&P.gdidx[g0])
+                _prefetch(&P.gdidx[g1 - 1])
+                g = g0
+                while g <= g1:          # the row's lines of gstart (g1: its end)
+                    _prefetch(&P.gstart[g])
+                    g = g + 8
+                _prefetch(&P.gstart[g1])
 
 
 cdef void _push_part(Ctx* ctx, Py_ssize_t p, int64_t kw0, int64_t kw1) noexcept nogil:
