@@ -2394,7 +2394,8 @@ cdef void _grid_pl(int method, Py_ssize_t w, int64_t n, double dt, double hi, do
     spilled registers and reloaded them in every iteration of the lane loop
     (per-neuron a, b, c, d ran 1.21x 0.1.0's time; 1.12x with the stack
     arrays passed as such, 1.09x out of line with one call per step, 0.97x
-    so; the model-forms benchmark, euler)."""
+    so; the model-forms benchmark, euler). These methods read neither ``a``
+    (dta stands in for it) nor the stage currents (I for all three)."""
     cdef int64_t i
     if w == MAXW:
         for i in range(n):
