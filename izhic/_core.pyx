@@ -63,7 +63,7 @@ bit for bit.
 from cython.parallel cimport parallel, prange, threadid
 from libc.stdlib cimport malloc, calloc, realloc, free
 from libc.string cimport memset
-from libc.math cimport fabs, exp, nextafter, INFINITY, sqrt, atan, log, pow
+from libc.math cimport fabs, exp, nextafter, INFINITY, sqrt, atan, log
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint64_t
 
 
@@ -264,7 +264,22 @@ cdef extern from *:
         return x + p[0]; }
     static inline izhic_vd izhic_vabs(izhic_vd x) {
         return (izhic_vd)((izhic_vl)x & 0x7fffffffffffffffLL); }
-    /* any lane of K still 0 (a lane still going on)? */
+    /* any lane of K still 0 (a lane still going on)? On x86 one mask
+       instruction: the lane-by-lane OR it replaces (extracts, moves, ORs)
+       was a fifth of ps's time on random 2003 neurons (perf, AVX-512). */
+    #if defined(__AVX512F__) && IZHIC_VW == 8
+    #include <immintrin.h>
+    static inline int izhic_any_open(izhic_vl K) {
+        return _mm512_cmpeq_epi64_mask((__m512i)K, _mm512_setzero_si512()) != 0; }
+    #elif defined(__AVX__) && IZHIC_VW == 4
+    #include <immintrin.h>
+    static inline int izhic_any_open(izhic_vl K) {
+        return _mm256_movemask_pd((__m256d)(K == 0)) != 0; }
+    #elif (defined(__x86_64__) || defined(_M_X64)) && IZHIC_VW == 2
+    #include <emmintrin.h>
+    static inline int izhic_any_open(izhic_vl K) {
+        return _mm_movemask_pd((__m128d)(K == 0)) != 0; }
+    #else
     static inline int izhic_any_open(izhic_vl K) {
         izhic_vl o = (K == 0);
         long long t = 0;
@@ -272,10 +287,14 @@ cdef extern from *:
         for (j = 0; j < IZHIC_VW; j++) t |= o[j];
         return t != 0;
     }
+    #endif
     /* the state of one vector of lanes' series */
     typedef struct {
         izhic_vd kk, vr, vt, invc, a, b, h, tolv, tolu, c1;
-        izhic_vl K;
+        izhic_vd xp;                  /* |A| of the newest term */
+        izhic_vd i1, i2;              /* the input's terms of orders 1, 2 (tv) */
+        int tv;
+        izhic_vl K, okp;              /* okp: the newest terms within the tolerance */
         double* A;
         double* U;
         int open, last;
@@ -284,8 +303,12 @@ cdef extern from *:
                                       const double* hp, const double* tvp, const double* tup,
                                       const double* kkp, const double* vrp, const double* vtp,
                                       const double* invcp, const double* ap, const double* bp,
-                                      int ps) {
+                                      int ps, const double* It) {
         int j;
+        izhic_vd z = {0};
+        s->tv = It != NULL;
+        s->i1 = s->tv ? izhic_ld(It) : z;
+        s->i2 = s->tv ? izhic_ld(It + 64) : z;
         s->kk = izhic_prm(kkp, ps); s->vr = izhic_prm(vrp, ps); s->vt = izhic_prm(vtp, ps);
         s->invc = izhic_prm(invcp, ps); s->a = izhic_prm(ap, ps); s->b = izhic_prm(bp, ps);
         s->h = izhic_ld(hp); s->tolv = izhic_ld(tvp); s->tolu = izhic_ld(tup);
@@ -316,7 +339,9 @@ cdef extern from *:
         Un = (s->h * 1.0) * G;
         izhic_st(s->A + 64, An);
         izhic_st(s->U + 64, Un);
-        fin = (izhic_vabs(An) < 1e300) & (izhic_vabs(Un) < 1e300);
+        s->xp = izhic_vabs(An);
+        fin = (s->xp < 1e300) & (izhic_vabs(Un) < 1e300);
+        s->okp = (s->xp <= s->tolv) & (izhic_vabs(Un) <= s->tolu);
         s->K = s->K - ((s->K == 0) & ~fin & 1);
         s->open = izhic_any_open(s->K);
         s->last = 1;
@@ -324,8 +349,8 @@ cdef extern from *:
     /* order k >= 1 (the terms of order k + 1) */
     static inline void izhic_ps_order(izhic_psv* s, int f07, int k, int probe, double q2,
                                       int accom) {
-        izhic_vd P, P1, F, G, B, x, y, r, ru, Ak, Uk, An, Un, fk = {0};
-        izhic_vl open, fin, cv, g;
+        izhic_vd P, P1, F, G, B, x, y, r, ru, Ak, Uk, An, Un, fk = {0}, zv = {0};
+        izhic_vl open, fin, cv, ok, g;
         const double* A = s->A;
         int i = 1;
         P = fk;
@@ -346,11 +371,15 @@ cdef extern from *:
         Ak = izhic_ld(A + 64 * k);
         Uk = izhic_ld(s->U + 64 * k);
         if (f07) {
-            F = (s->kk * P - Uk + s->c1 * Ak) * s->invc;
+            F = s->kk * P - Uk;
+            if (s->tv) F = F + (k == 1 ? s->i1 : (k == 2 ? s->i2 : zv));
+            F = (F + s->c1 * Ak) * s->invc;
             B = s->b * Ak;
             G = s->a * (B - Uk);
         } else {
-            F = q2 * P - Uk + s->c1 * Ak;
+            F = q2 * P - Uk;
+            if (s->tv) F = F + (k == 1 ? s->i1 : (k == 2 ? s->i2 : zv));
+            F = F + s->c1 * Ak;
             if (accom) G = (s->a * s->b) * Ak;
             else G = s->a * (s->b * Ak - Uk);
         }
@@ -361,13 +390,16 @@ cdef extern from *:
         x = izhic_vabs(An);
         y = izhic_vabs(Un);
         fin = (x < 1e300) & (y < 1e300);
-        cv = (izhic_vabs(Ak) <= s->tolv) & (x <= s->tolv) & (izhic_vabs(Uk) <= s->tolu)
-             & (y <= s->tolu);
+        /* the last two terms within the tolerance (the older's test kept
+           from the order before: |Ak| <= tolv and |Uk| <= tolu) */
+        ok = (x <= s->tolv) & (y <= s->tolu);
+        cv = s->okp & ok;
+        s->okp = ok;
         open = (s->K == 0);
         /* open lanes: k + 1 where converged, -1 where a term overflowed */
         s->K = (s->K & ~open) | (open & ((fin & cv & (k + 1)) | (~fin & -1)));
         if (k == probe) {
-            r = x / (izhic_vabs(Ak) + 1e-300);
+            r = x / (s->xp + 1e-300);
             r = r * r;
             ru = r * r;
             y = x * (ru * ru) * ru * r;
@@ -375,10 +407,11 @@ cdef extern from *:
             s->K = s->K + g;                  /* (g: -1 where given up) */
         }
         s->open = izhic_any_open(s->K);
+        s->xp = x;
         s->last = k + 1;
     }
-    /* _ps_orders for n times 8 lanes (n = 1, 2), each vector of lanes to the
-       order it needs, the vectors' chains side by side (which the core
+    /* _ps_orders for n times 8 lanes (n = 1, 2, 4), each vector of lanes to
+       the order it needs, the vectors' chains side by side (which the core
        overlaps); Kc[c]: the highest order computed for the c-th 8 */
     static inline void izhic_ps_orders_n(int n, int f07, int max_order, int probe, double* A,
                                          double* U, const double* v0, const double* I,
@@ -386,14 +419,14 @@ cdef extern from *:
                                          int* Kj, int* Kc, double q2, double q1, double q0,
                                          int accom, const double* kk, const double* vr,
                                          const double* vt, const double* invc, const double* a,
-                                         const double* b, int ps) {
-        izhic_psv s[2 * IZHIC_NQ];
+                                         const double* b, int ps, const double* It) {
+        izhic_psv s[4 * IZHIC_NQ];
         int c, j, k, o, nv = n * IZHIC_NQ, any;
         for (c = 0; c < nv; c++) {
             o = IZHIC_VW * c;
             izhic_ps_start(&s[c], A + o, U + o, Kj + o, h + o, tolv + o, tolu + o,
                            kk + o * ps, vr + o * ps, vt + o * ps, invc + o * ps, a + o * ps,
-                           b + o * ps, ps);
+                           b + o * ps, ps, It == NULL ? NULL : It + o);
             if (s[c].open)
                 izhic_ps_order0(&s[c], f07, v0 + o, I + o, q2, q1, q0, accom);
         }
@@ -420,10 +453,10 @@ cdef extern from *:
                                 const double* tolv, const double* tolu, int* Kj, double q2,
                                 double q1, double q0, int accom, const double* kk,
                                 const double* vr, const double* vt, const double* invc,
-                                const double* a, const double* b, int ps) {
+                                const double* a, const double* b, int ps, const double* It) {
         int Kc[2];
         izhic_ps_orders_n(1, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
-                          q0, accom, kk, vr, vt, invc, a, b, ps);
+                          q0, accom, kk, vr, vt, invc, a, b, ps, It);
         return Kc[0];
     }
     /* sum_{k = Kj..1} of the terms (_ps_sums), 8 lanes */
@@ -453,8 +486,8 @@ cdef extern from *:
                                 const double* tolv, const double* tolu, int* Kj, double q2,
                                 double q1, double q0, int accom, const double* kk,
                                 const double* vr, const double* vt, const double* invc,
-                                const double* a, const double* b, int ps) {
-        double P[8], P1[8], c1[8], F, G, B, x, y, r, ru, fk;
+                                const double* a, const double* b, int ps, const double* It) {
+        double P[8], P1[8], c1[8], F, G, B, x, y, r, ru, fk, ik;
         int k, i, j, left, s, fin, cv;
         for (j = 0; j < 8; j++) {
             s = ps * j;
@@ -500,12 +533,18 @@ cdef extern from *:
             left = 0;
             for (j = 0; j < 8; j++) {
                 s = ps * j;
+                /* the input's terms (It: orders 1, 2; zero above) */
+                ik = It == NULL ? 0.0 : (k == 1 ? It[j] : (k == 2 ? It[64 + j] : 0.0));
                 if (f07) {
-                    F = (kk[s] * P[j] - U[64 * k + j] + c1[j] * A[64 * k + j]) * invc[s];
+                    F = kk[s] * P[j] - U[64 * k + j];
+                    if (It != NULL) F = F + ik;
+                    F = (F + c1[j] * A[64 * k + j]) * invc[s];
                     B = b[s] * A[64 * k + j];
                     G = a[s] * (B - U[64 * k + j]);
                 } else {
-                    F = q2 * P[j] - U[64 * k + j] + c1[j] * A[64 * k + j];
+                    F = q2 * P[j] - U[64 * k + j];
+                    if (It != NULL) F = F + ik;
+                    F = F + c1[j] * A[64 * k + j];
                     G = accom ? (a[s] * b[s]) * A[64 * k + j]
                               : a[s] * (b[s] * A[64 * k + j] - U[64 * k + j]);
                 }
@@ -541,14 +580,15 @@ cdef extern from *:
                                   const double* tolv, const double* tolu, int* Kj, int* Kc,
                                   double q2, double q1, double q0, int accom, const double* kk,
                                   const double* vr, const double* vt, const double* invc,
-                                  const double* a, const double* b, int ps) {
+                                  const double* a, const double* b, int ps, const double* It) {
         int c;
         for (c = 0; c < n; c++)
             Kc[c] = izhic_ps_orders8(f07, max_order, probe, A + 8 * c, U + 8 * c, v0 + 8 * c,
                                      I + 8 * c, h + 8 * c, tolv + 8 * c, tolu + 8 * c,
                                      Kj + 8 * c, q2, q1, q0, accom, kk + 8 * c * ps,
                                      vr + 8 * c * ps, vt + 8 * c * ps, invc + 8 * c * ps,
-                                     a + 8 * c * ps, b + 8 * c * ps, ps);
+                                     a + 8 * c * ps, b + 8 * c * ps, ps,
+                                     It == NULL ? NULL : It + 8 * c);
     }
     static void izhic_ps_sums8(int Kmax, const double* A, const double* U, const int* Kj,
                                double* sv, double* su) {
@@ -569,9 +609,18 @@ cdef extern from *:
                                   const double* tolv, const double* tolu, int* Kj, int* Kc,
                                   double q2, double q1, double q0, int accom, const double* kk,
                                   const double* vr, const double* vt, const double* invc,
-                                  const double* a, const double* b, int ps) {
+                                  const double* a, const double* b, int ps, const double* It) {
         izhic_ps_orders_n(2, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
-                          q0, accom, kk, vr, vt, invc, a, b, ps);
+                          q0, accom, kk, vr, vt, invc, a, b, ps, It);
+    }
+    static void izhic_ps_orders32(int f07, int max_order, int probe, double* A, double* U,
+                                  const double* v0, const double* I, const double* h,
+                                  const double* tolv, const double* tolu, int* Kj, int* Kc,
+                                  double q2, double q1, double q0, int accom, const double* kk,
+                                  const double* vr, const double* vt, const double* invc,
+                                  const double* a, const double* b, int ps, const double* It) {
+        izhic_ps_orders_n(4, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
+                          q0, accom, kk, vr, vt, invc, a, b, ps, It);
     }
     /* the neuron of random event j of step k (izhic._noise.kick_neuron) */
     static inline long izhic_kick(unsigned long long key, unsigned long long k,
@@ -610,14 +659,21 @@ cdef extern from *:
                                        const double* tolv, const double* tolu, int* Kj, double q2,
                                        double q1, double q0, bint accom, const double* kk,
                                        const double* vr, const double* vt, const double* invc,
-                                       const double* a, const double* b, int ps) noexcept nogil
+                                       const double* a, const double* b, int ps, const double* It) noexcept nogil
     void _ps_orders16 "izhic_ps_orders16"(bint f07, int max_order, int probe, double* A,
                                           double* U, const double* v0, const double* I,
                                           const double* h, const double* tolv, const double* tolu,
                                           int* Kj, int* Kc, double q2, double q1, double q0,
                                           bint accom, const double* kk, const double* vr,
                                           const double* vt, const double* invc, const double* a,
-                                          const double* b, int ps) noexcept nogil
+                                          const double* b, int ps, const double* It) noexcept nogil
+    void _ps_orders32 "izhic_ps_orders32"(bint f07, int max_order, int probe, double* A,
+                                          double* U, const double* v0, const double* I,
+                                          const double* h, const double* tolv, const double* tolu,
+                                          int* Kj, int* Kc, double q2, double q1, double q0,
+                                          bint accom, const double* kk, const double* vr,
+                                          const double* vt, const double* invc, const double* a,
+                                          const double* b, int ps, const double* It) noexcept nogil
     void _ps_sums8 "izhic_ps_sums8"(int Kmax, const double* A, const double* U, const int* Kj,
                                     double* sv, double* su) noexcept nogil
     int IZHIC_HAVE_OPENMP
@@ -1671,6 +1727,21 @@ cdef enum:
     PS_MAX_ORDER = 32          # beyond: the sub-step is shortened
     PS_MAX_SUBSTEPS = 4096     # per step; more and the run is refused as not advancing
 cdef double PS_TOL = 1e-12     # relative size of the last two terms of a series
+cdef bint _ps_vector_on = True  # the lanes' vector paths (_ps_lanes, _ps_redo); see ps_vector
+
+
+def ps_vector(on=None):
+    """Whether method "ps" takes its vector paths (``_ps_lanes``, then
+    ``_ps_redo``) where they apply; ``on``: set it (a bool) and return the
+    previous setting. Off, every lane goes through ``_ps_spiking_step`` alone:
+    the same bits, more slowly. For the tests that compare the two paths."""
+    global _ps_vector_on
+    cdef bint old = _ps_vector_on
+    if on is not None:
+        if not isinstance(on, bool):
+            raise TypeError(f"on must be a bool or None, not {type(on).__name__}")
+        _ps_vector_on = on
+    return old
 
 
 cdef inline double _ps_horner(const double* X, int K, double th) noexcept nogil:
@@ -1694,6 +1765,16 @@ cdef inline double _ps_poly4(const double* X, int m, double th, double t4) noexc
     return (c0 + th * c1) + (th * th) * (c2 + th * c3)
 
 
+cdef inline double _ps_at(const double* X, int K, double th) noexcept nogil:
+    """sum_{k <= K} X[k] theta^k by _ps_poly4 (X copied, zero-padded)."""
+    cdef double Y[PS_MAX_ORDER + 4]
+    cdef int j, m = (K + 4) // 4
+    cdef double t2 = th * th
+    for j in range(4 * m):
+        Y[j] = X[j] if j <= K else 0.0
+    return _ps_poly4(Y, m, th, t2 * t2)
+
+
 cdef inline int _ps_shrink(double* V, double* U, Py_ssize_t st, double tolv, double tolu,
                            double* h_io) noexcept nogil:
     """A series (terms V[k * st], U[k * st], k = 1..PS_MAX_ORDER, scaled to
@@ -1702,26 +1783,37 @@ cdef inline int _ps_shrink(double* V, double* U, Py_ssize_t st, double tolv, dou
     Zou), safety 0.8, rescale the terms, and return the order the shortened
     series needs (-1 if the sub-step underflowed)."""
     cdef int K = PS_MAX_ORDER, k
-    cdef double f = 1.0, x, h
+    cdef double f = 0.0, x, h, f2, pa, pb
+    # f = min (tol / |term_k|)^(1/k), as the exponent of its logarithm: one
+    # exp and up to four logs instead of up to four pow calls
     for k in range(K - 1, K + 1):
         if fabs(V[k * st]) > tolv:
-            x = pow(tolv / fabs(V[k * st]), 1.0 / k)
+            x = log(tolv / fabs(V[k * st])) / k
             f = _sel(x < f, x, f)
         if fabs(U[k * st]) > tolu:
-            x = pow(tolu / fabs(U[k * st]), 1.0 / k)
+            x = log(tolu / fabs(U[k * st])) / k
             f = _sel(x < f, x, f)
-    f = 0.8 * f
+    f = 0.8 * exp(f)
     h = h_io[0] * f
-    x = 1.0
-    for k in range(1, K + 1):
-        x = x * f
-        V[k * st] = V[k * st] * x
-        U[k * st] = U[k * st] * x
-    # the order the shortened series needs
-    for k in range(1, K):
-        if (fabs(V[k * st]) <= tolv and fabs(V[(k + 1) * st]) <= tolv
-                and fabs(U[k * st]) <= tolu and fabs(U[(k + 1) * st]) <= tolu):
+    # rescale the terms (term k by f^k, two chains of powers: half the
+    # latency of one) up to the order the shortened series needs; the terms
+    # past it are not read
+    f2 = f * f
+    pa = f
+    pb = f2
+    V[st] = V[st] * pa
+    U[st] = U[st] * pa
+    k = 1
+    while True:
+        V[(k + 1) * st] = V[(k + 1) * st] * pb
+        U[(k + 1) * st] = U[(k + 1) * st] * pb
+        if k + 1 >= K or (fabs(V[k * st]) <= tolv and fabs(V[(k + 1) * st]) <= tolv
+                          and fabs(U[k * st]) <= tolu and fabs(U[(k + 1) * st]) <= tolu):
             break
+        x = pa * f2
+        pa = pb
+        pb = x
+        k += 1
     h_io[0] = h
     if h <= 0.0:
         return -1
@@ -1856,16 +1948,22 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
         return K
 
 
-cdef double _ps_root(double* R, int K) noexcept nogil:
+cdef double _ps_root(double* R, int K, double zs) noexcept nogil:
     """The theta in (0, 1] where sum_k R[k] theta^k reaches 0, given
-    R(0) < 0 <= R(1): Newton from theta = 1 inside the bracket [lo, hi]
-    (R(lo) < 0 <= R(hi); the midpoint when an iterate leaves it), to a
-    correction of 4e-16. On the upstroke R is convex and increasing, so the
-    iterates descend to the root from above, steepest first (5.5 iterations
-    per spike on random 2003 neurons). 0 when R(0) >= 0."""
+    R(0) < 0 <= R(1): Newton inside the bracket [lo, hi] (R(lo) < 0 <= R(hi);
+    the midpoint when an iterate leaves it), to a correction of 4e-16.
+    Newton starts from theta = 1, or, for a spike of the quadratic forms (``zs``
+    > 0: R + zs is v + sigma, sigma = q1 / (2 q2) or -(vr + vt) / 2, as in
+    _hermite_guess), from the cubic Hermite interpolant of theta in
+    y = -1/(v + sigma) over [0, 1] with the series' end slopes (time nearly
+    linear in y on the upstroke). From theta = 1 the iterates descend to the
+    root steepest first (R is convex and increasing on the upstroke: 5.5
+    iterations per spike on random 2003 neurons); from the interpolant
+    fewer (see the README, method ps). 0 when R(0) >= 0."""
     cdef double X[PS_MAX_ORDER + 4]
     cdef double D[PS_MAX_ORDER + 4]
     cdef double lo = 0.0, hi = 1.0, th = 1.0, f, df, tn, t2
+    cdef double z0, z1, y0, y1, yp, g0, g1, Dy, x, y
     cdef int it, j, m = (K + 4) // 4
     if R[0] >= 0.0:
         return 0.0
@@ -1875,6 +1973,26 @@ cdef double _ps_root(double* R, int K) noexcept nogil:
         D[j] = (j + 1) * R[j + 1] if j < K else 0.0
     f = _ps_poly4(X, m, th, 1.0)
     df = _ps_poly4(D, m, th, 1.0)
+    if zs > 0.0 and f > 0.0:
+        z0 = X[0] + zs
+        z1 = f + zs
+        if z0 > 0.0 and X[1] > 0.0 and df > 0.0:
+            y0 = -1.0 / z0
+            y1 = -1.0 / z1
+            yp = -1.0 / zs
+            g0 = (z0 * z0) / X[1]
+            g1 = (z1 * z1) / df
+            Dy = y1 - y0
+            if Dy > 0.0:
+                x = (yp - y0) / Dy
+                y = 1.0 - x
+                tn = x * (y * (y * (g0 * Dy))) + x * (x * ((3.0 - 2.0 * x) - y * (g1 * Dy)))
+                if tn > 0.0 and tn < 1.0:
+                    hi = 1.0
+                    th = tn
+                    t2 = th * th
+                    f = _ps_poly4(X, m, th, t2 * t2)
+                    df = _ps_poly4(D, m, th, t2 * t2)
     for it in range(100):
         if f >= 0.0:
             hi = th
@@ -1910,12 +2028,15 @@ cdef int _ps_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, d
     cdef double V[PS_MAX_ORDER + 1]
     cdef double U[PS_MAX_ORDER + 1]
     cdef double R[PS_MAX_ORDER + 1]
-    cdef double s = 0.0, end, h, v1, u1, th, thq, pu = 0.0, sg
+    cdef double s = 0.0, end, h, v1, u1, th, thq, pu = 0.0, sg, zs = 0.0
     cdef int n = 0, q, qk, n_sw = 0, K, j, ev, nsub = 0
     cdef Py_ssize_t p
     cdef bint above[MAX_KINKS]
     if L.f07 and L.sp != NULL:
         pu = L.sp.peak_u
+    # (_ps_root's Hermite start, for a fixed cut-off of the quadratic forms)
+    if pu == 0.0 and (L.f07 or L.q2 > 0.0):
+        zs = L.peak + (-(L.vr + L.vt) * 0.5 if L.f07 else L.q1 / (2.0 * L.q2))
     n = _step_start(buf, neuron, t0, L, &v, &u, above, cut)
     for p in range(L.n_pieces):
         if L.staged:
@@ -1940,7 +2061,7 @@ cdef int _ps_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, d
                 for j in range(K + 1):
                     R[j] = V[j] - pu * U[j]
                 R[0] = R[0] - L.peak
-                th = _ps_root(R, K)
+                th = _ps_root(R, K, zs)
                 ev = 0
             if n_sw < MAX_SWITCHES_PER_STEP:
                 for q in range(L.n_kinks):
@@ -1949,7 +2070,7 @@ cdef int _ps_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, d
                         for j in range(K + 1):
                             R[j] = sg * V[j]
                         R[0] = R[0] - sg * L.kink[q]
-                        thq = _ps_root(R, K)
+                        thq = _ps_root(R, K, 0.0)
                         if ev < 0 or thq < th:
                             th = thq
                             ev = 1 + q
@@ -1959,7 +2080,7 @@ cdef int _ps_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, d
                 s = s + h
                 continue
             s = s + th * h
-            u = _ps_horner(U, K, th)
+            u = _ps_at(U, K, th)
             if ev > 0:
                 qk = ev - 1
                 above[qk] = not above[qk]
@@ -1989,19 +2110,22 @@ cdef inline void _ps_orders(Py_ssize_t w, bint f07, int max_order, int probe, do
                             double* U, const double* v0, const double* I, const double* hj,
                             const double* tolv, const double* tolu, int* Kj, int* Kc, double q2,
                             double q1, double q0, bint accom, prm_t kk, prm_t vr, prm_t vt,
-                            prm_t invc, prm_t a, prm_t b) noexcept nogil:
+                            prm_t invc, prm_t a, prm_t b, const double* It) noexcept nogil:
     """The series of _ps_series for w lanes (a multiple of 8) at once, order
     by order, with the same expressions in the same order (so that a lane
     gets the same bits either way): the terms A[k * MAXW + j] (A[j] = v - vr
     (2007) or v, the caller's; A[k] = V[k] for k >= 1), U[k * MAXW + j],
-    lane j from v0[j], U[j] over hj[j] ms with the input I[j] held. Kj[j]: 0
+    lane j from v0[j], U[j] over hj[j] ms with the input I[j] held, or
+    (``It`` not NULL: a waveform's quadratic over the sub-step, _ps_series'
+    Is) with I[j] its term of order 0 and It[j], It[MAXW + j] its terms of
+    orders 1 and 2. Kj[j]: 0
     for a lane to compute (-1 for the others) becomes its order where its
     series converged, -1 where a term overflowed, and stays 0 where it did
     not converge by ``max_order`` (or, at order ``probe``, looked as though it
     would not). Each 8 lanes go to the order they need (izhic_ps_orders8, in
     vector registers): Kc[g] the highest order computed for lanes 8 g to
     8 g + 7 (0: none to compute)."""
-    cdef Py_ssize_t g = 0, j
+    cdef Py_ssize_t g = 0, j, n8
     cdef int todo
     cdef const double* pk
     cdef const double* pvr
@@ -2010,32 +2134,38 @@ cdef inline void _ps_orders(Py_ssize_t w, bint f07, int max_order, int probe, do
     cdef const double* pa
     cdef const double* pb
     cdef int ps = 0 if prm_t is double else 1
+    cdef const double* pt = NULL
     while g < w:
+        # 32, 16 or 8 lanes at a time (the chains of 4, 2 or 1 sets of 8
+        # side by side: the more, the more of each order's latency is hidden)
+        n8 = 4 if g + 32 <= w else (2 if g + 16 <= w else 1)
         todo = 0
-        for j in range(g, g + 8):
+        for j in range(g, g + 8 * n8):
             todo = todo | (Kj[j] == 0)
-        if g + 16 <= w:
-            for j in range(g + 8, g + 16):
-                todo = todo | (Kj[j] == 0)
         if not todo:
-            Kc[g >> 3] = 0
-            if g + 16 <= w:
-                Kc[(g >> 3) + 1] = 0
-            g += 16
+            for j in range(n8):
+                Kc[(g >> 3) + j] = 0
+            g += 8 * n8
             continue
         if prm_t is double:
             pk, pvr, pvt, pinvc, pa, pb = &kk, &vr, &vt, &invc, &a, &b
         else:
             pk, pvr, pvt, pinvc, pa, pb = kk + g, vr + g, vt + g, invc + g, a + g, b + g
-        if g + 16 <= w:
+        if It != NULL:
+            pt = It + g
+        if n8 == 4:
+            _ps_orders32(f07, max_order, probe, &A[g], &U[g], &v0[g], &I[g], &hj[g], &tolv[g],
+                         &tolu[g], &Kj[g], &Kc[g >> 3], q2, q1, q0, accom, pk, pvr, pvt, pinvc,
+                         pa, pb, ps, pt)
+        elif n8 == 2:
             _ps_orders16(f07, max_order, probe, &A[g], &U[g], &v0[g], &I[g], &hj[g], &tolv[g],
                          &tolu[g], &Kj[g], &Kc[g >> 3], q2, q1, q0, accom, pk, pvr, pvt, pinvc,
-                         pa, pb, ps)
+                         pa, pb, ps, pt)
         else:
             Kc[g >> 3] = _ps_orders8(f07, max_order, probe, &A[g], &U[g], &v0[g], &I[g], &hj[g],
                                      &tolv[g], &tolu[g], &Kj[g], q2, q1, q0, accom, pk, pvr, pvt,
-                                     pinvc, pa, pb, ps)
-        g += 16
+                                     pinvc, pa, pb, ps, pt)
+        g += 8 * n8
 
 
 cdef inline void _ps_sums(Py_ssize_t w, const int* Kc, const double* A, const double* U,
@@ -2052,11 +2182,13 @@ cdef inline void _ps_sums(Py_ssize_t w, const int* Kc, const double* A, const do
 cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double q2, double q1,
                         double q0, bint accom, double* v, double* u, const double* I,
                         prm_t kk, prm_t vr, prm_t vt, prm_t invc, prm_t a, prm_t b,
-                        prm_t peak) noexcept nogil:
+                        prm_t peak, const double* st3) noexcept nogil:
     """Method "ps", the common case at vector speed: the first sub-step of
     _ps_spiking_step (the whole step, h = dt) for every lane of a block at
-    once (_ps_orders). For the input held over the step and the forms without
-    switches. Returns the lanes among ``live`` that are done: their series
+    once (_ps_orders). For the input held over the step (``st3`` NULL) or a
+    waveform's quadratic over it (``st3``: its coefficients pa, pc1, pc2 as
+    _lane_piece makes them, [3][MAXW]; a step without edges inside) and the
+    forms without switches. Returns the lanes among ``live`` that are done: their series
     converged by PS_VEC_ORDER and v stayed below the peak; their v, u are
     advanced. The other lanes are left as they are, for _ps_redo or
     _ps_spiking_step."""
@@ -2069,9 +2201,19 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
     cdef double su[MAXW]
     cdef int Kj[MAXW]
     cdef int Kc[MAXW]                  # (one per 8 lanes)
-    cdef double r, ru
+    cdef double I0[MAXW]
+    cdef double It[2 * MAXW]
+    cdef double r, ru, tau = 0.0 - 0.0  # (s - pst: the sub-step starts the step)
     cdef Py_ssize_t j
     cdef uint64_t done = 0
+    cdef const double* Iu = I
+    if st3 != NULL:
+        # _ps_series' Is[0..2], same expressions
+        for j in range(w):
+            I0[j] = st3[j] + tau * (st3[MAXW + j] + tau * st3[2 * MAXW + j])
+            It[j] = (st3[MAXW + j] + 2.0 * st3[2 * MAXW + j] * tau) * dt
+            It[MAXW + j] = st3[2 * MAXW + j] * (dt * dt)
+        Iu = I0
     for j in range(w):
         tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
         tolu[j] = PS_TOL * (1.0 + fabs(u[j]))
@@ -2079,8 +2221,8 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
         U[j] = u[j]
         hj[j] = dt
         Kj[j] = 0 if (live >> j) & 1 else -1
-    _ps_orders(w, f07, PS_VEC_ORDER, PS_VEC_PROBE, A, U, v, I, hj, tolv, tolu, Kj, Kc, q2, q1, q0,
-               accom, kk, vr, vt, invc, a, b)
+    _ps_orders(w, f07, PS_VEC_ORDER, PS_VEC_PROBE, A, U, v, Iu, hj, tolv, tolu, Kj, Kc, q2, q1,
+               q0, accom, kk, vr, vt, invc, a, b, It if st3 != NULL else NULL)
     _ps_sums(w, Kc, A, U, Kj, sv, su)
     for j in range(w):
         if Kj[j] <= 0:
@@ -2098,7 +2240,8 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
                    double t1, double dt, bint f07, double q2, double q1, double q0, bint accom,
                    const double* v0_, const double* u0_, const double* I, const double* peak_,
                    double* v, double* u, double* vpk, int* nsp, prm_t kk, prm_t vr, prm_t vt,
-                   prm_t invc, prm_t a, prm_t b, prm_t c, prm_t d) noexcept nogil:
+                   prm_t invc, prm_t a, prm_t b, prm_t c, prm_t d,
+                   const double* st3) noexcept nogil:
     """_ps_spiking_step for the lanes of ``lanes`` at once: the lanes whose
     step _ps_lanes could not do (a spike, or a sub-step too long for its
     series), for the same inputs and forms, none starting at or above the
@@ -2120,6 +2263,11 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
     cdef double gs[MAXW]
     cdef double gh[MAXW]
     cdef double gI[MAXW]
+    cdef double gIt[2 * MAXW]          # (a waveform: the input's terms of orders 1, 2)
+    cdef double gpa[MAXW]
+    cdef double gpc1[MAXW]
+    cdef double gpc2[MAXW]
+    cdef double tau
     cdef double v0c[MAXW]
     cdef double tolv[MAXW]
     cdef double tolu[MAXW]
@@ -2153,6 +2301,10 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
         gv[jj] = v0_[j]
         gu[jj] = u0_[j]
         gI[jj] = I[j]
+        if st3 != NULL:
+            gpa[jj] = st3[j]
+            gpc1[jj] = st3[MAXW + j]
+            gpc2[jj] = st3[2 * MAXW + j]
         gk[jj] = _p(kk, j)
         gvr[jj] = _p(vr, j)
         gvt[jj] = _p(vt, j)
@@ -2185,12 +2337,18 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
             tolu[jj] = PS_TOL * (1.0 + fabs(gu[jj]))
             Kj[jj] = 0 if live[jj] else -1
             gh[jj] = _sel(live[jj], gh[jj], 0.0)
+            if st3 != NULL:
+                # the waveform's terms at the sub-step (_ps_series' Is)
+                tau = gs[jj] - 0.0
+                gI[jj] = gpa[jj] + tau * (gpc1[jj] + tau * gpc2[jj])
+                gIt[jj] = (gpc1[jj] + 2.0 * gpc2[jj] * tau) * gh[jj]
+                gIt[MAXW + jj] = gpc2[jj] * (gh[jj] * gh[jj])
             nl += live[jj]
         if nl == 0:
             break
         _ps_orders(mp, f07, PS_MAX_ORDER, -1, A, U, v0c, gI, gh, tolv, tolu, Kj, Kc, q2, q1, q0,
                    accom, <cdptr> gk, <cdptr> gvr, <cdptr> gvt, <cdptr> ginvc, <cdptr> ga,
-                   <cdptr> gb)
+                   <cdptr> gb, gIt if st3 != NULL else NULL)
         # the lanes whose series did not converge (_ps_series' own fallbacks)
         for jj in range(m):
             if not live[jj] or Kj[jj] > 0:
@@ -2232,15 +2390,17 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
                 for i in range(K + 1):
                     R[i] = Vt[i] - 0.0 * Ut[i]
                 R[0] = R[0] - pk
-                th = _ps_root(R, K)
+                if f07:
+                    th = _ps_root(R, K, pk - (gvr[jj] + gvt[jj]) * 0.5)
+                else:
+                    th = _ps_root(R, K, pk + q1 / (2.0 * q2) if q2 > 0.0 else 0.0)
                 gs[jj] = gs[jj] + th * h
-                gu[jj] = _ps_horner(Ut, K, th)
+                gu[jj] = _ps_at(Ut, K, th)
                 if n[jj] >= MAX_SPIKES_PER_STEP:
                     _cap(buf, k, <int32_t> (base + j))
                     n[jj] = -1
                     live[jj] = False
                     continue
-                gv[jj] = _ps_horner(Vt, K, th)
                 vpk[j] = pk
                 _push_one(buf, <int32_t> (base + j),
                           _sel(t0 + gs[jj] < t1, t0 + gs[jj], t1))
@@ -3400,7 +3560,9 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     cdef int method = ctx.method
     cdef bint ps = method == M_PS       # Parker-Sochacki: every lane, every step, alone
     # (... or most of them at once: input held over the step, no switches)
-    cdef bint ps_vec = ps and not staged and ctx.n_exp == 0 and not (f07 and ctx.special07)
+    cdef bint ps_vec = ps and _ps_vector_on and ctx.n_exp == 0 and not (f07 and ctx.special07)
+    cdef double P3[3 * MAXW]      # ps with waveforms: the step's quadratic (as _lane_piece)
+    cdef double ya, dh, db
     cdef uint64_t live
     cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
     cdef bint moving = f07 and ctx.special07 != 0      # the cut-off moves with u
@@ -3558,6 +3720,7 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                     if v0_[j] >= peak_[j]:
                         fired = fired | ((<uint64_t> 1) << j)
             redo = fired
+            lock = 0
             if split_step:
                 redo = valid
             elif ps:
@@ -3569,15 +3732,25 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                     for j in range(nb):
                         if v0_[j] >= peak_[j]:
                             live = live & ~((<uint64_t> 1) << j)
+                    if staged:
+                        # the step's one piece, its quadratic as _lane_piece makes it
+                        for j in range(w):
+                            ya = S3[j]
+                            dh = S3[MAXW + j] - ya
+                            db = S3[2 * MAXW + j] - ya
+                            P3[j] = ya
+                            P3[MAXW + j] = (4.0 * dh - db) / dt
+                            P3[2 * MAXW + j] = (2.0 * (db - 2.0 * dh)) / (dt * dt)
                     redo = valid & ~_ps_lanes(w, f07, live, dt, q2, q1, q0, accom != 0, v, u,
-                                              Icur, k07, vr07, vt07, invc07, a, b, peak)
+                                              Icur, k07, vr07, vt07, invc07, a, b, peak,
+                                              P3 if staged else NULL)
                     lock = redo & live
                     if lock != 0 and ctx.n_kinks == 0:
                         # the rest side by side (the state at or above the peak alone)
                         _ps_redo(buf, base, lock, k, _time(k, tnum, tden),
                                  _time(k + 1, tnum, tden), dt, f07, q2, q1, q0, accom != 0,
                                  v0_, u0_, Icur, peak_, v, u, vpk, nsp_, k07, vr07, vt07,
-                                 invc07, a, b, c, d)
+                                 invc07, a, b, c, d, P3 if staged else NULL)
                     else:
                         lock = 0
             elif n_kinks and locate:

@@ -9,6 +9,7 @@ for ps), every spike within 1e-8 ms of the exact solution and every count
 exact, wherever the exact solution is itself well-conditioned (its runs at
 rtol = 1e-12 and 1e-13 agree within 1e-9 ms).
 """
+import contextlib
 import warnings
 
 import numpy as np
@@ -16,7 +17,7 @@ import pytest
 from numpy.testing import assert_array_equal
 
 import izhic
-from izhic import inputs
+from izhic import _core, inputs
 from izhic.reference import simulate_numpy, simulate_solve_ivp
 
 from helpers import assert_same
@@ -122,20 +123,53 @@ def test_a_sine_is_seen_as_rk4_sees_it():
 
 # ---------------------------------------------------------------- semantics
 
+@contextlib.contextmanager
+def alone():
+    """Every lane through _ps_spiking_step alone (the vector paths off)."""
+    old = _core.ps_vector(False)
+    try:
+        yield
+    finally:
+        _core.ps_vector(old)
+
+
+def both_paths(*args, **kw):
+    """simulate(*args, **kw) by the vector paths and lane by lane: the same bits."""
+    together = izhic.simulate(*args, **kw)
+    with alone():
+        by_one = izhic.simulate(*args, **kw)
+    assert_same(together, by_one)
+    return together
+
+
+SINE = inputs.function(lambda t: 3.0 * np.sin(2 * np.pi * t / 50.0), "20 Hz sine", edges=[])
+
+
+def test_the_switch_of_the_vector_paths():
+    assert _core.ps_vector() is True
+    with alone():
+        assert _core.ps_vector() is False
+    assert _core.ps_vector() is True
+    with pytest.raises(TypeError, match="on must be a bool"):
+        _core.ps_vector(1)
+
+
 def test_the_vector_path_and_the_scalar_path_give_the_same_bits():
-    # a held constant goes through _ps_lanes (all lanes at once); the same
-    # constant as a waveform through _ps_spiking_step alone: the same bits
+    # a held constant goes through _ps_lanes (all lanes at once), the lanes it
+    # leaves through _ps_redo; with the vector paths off, every lane through
+    # _ps_spiking_step alone: the same bits. The same constant as a waveform
+    # (a quadratic over each step, zero slope) also gives them.
     current = np.linspace(0.0, 25.0, 300)
-    held = izhic.simulate("RS", current, 300.0, dt=0.25, method="ps")
+    held = both_paths("RS", current, 300.0, dt=0.25, method="ps")
     same = 0.0 + inputs.step(0.0, 1.0)           # 1 from t = 0 on: a waveform
-    wave = izhic.simulate("RS", current - 1.0 + same, 300.0, dt=0.25, method="ps")
+    wave = both_paths("RS", current - 1.0 + same, 300.0, dt=0.25, method="ps")
     assert held.spike_times.n_spikes > 1000
     assert_array_equal(held.spike_times.offsets, wave.spike_times.offsets)
     assert_array_equal(held.spike_times.times, wave.spike_times.times)
 
 
 def _as_waveform(current):
-    """``current`` (exactly) as a waveform: through _ps_spiking_step alone."""
+    """``current`` (exactly) as a waveform."""
     same = 0.0 + inputs.step(0.0, 1.0)
     assert np.all(current - 1.0 + 1.0 == current)
     return current - 1.0 + same
@@ -145,14 +179,21 @@ def _as_waveform(current):
 def test_lanes_side_by_side_and_alone_give_the_same_bits_on_every_form(name):
     # held input: _ps_lanes, then the lanes it leaves (spikes, sub-steps too
     # long for the series) side by side in _ps_redo; dt = 1 shortens most
-    # upstroke sub-steps. As a waveform: _ps_spiking_step, lane by lane.
+    # upstroke sub-steps. Against _ps_spiking_step, lane by lane; held, as a
+    # waveform, a sine (the input's terms of orders 1 and 2) and pulses with
+    # edges inside steps (those steps split: lane by lane either way).
     model, current, kw = form(name)
     cur = current * np.arange(8, 33) / 16.0
+    pulses = inputs.pulses([50.03, 170.07], 60.0, 8.0)
     for dt in (0.25, 1.0):
-        held = izhic.simulate(model, cur, 300.0, dt=dt, method="ps", **kw)
-        wave = izhic.simulate(model, _as_waveform(cur), 300.0, dt=dt, method="ps", **kw)
+        held = both_paths(model, cur, 300.0, dt=dt, method="ps", **kw)
+        wave = both_paths(model, _as_waveform(cur), 300.0, dt=dt, method="ps", **kw)
         assert held.spike_times.n_spikes > 25
         assert_same(held, wave)
+        sine = both_paths(model, cur + SINE, 300.0, dt=dt, method="ps", **kw)
+        assert sine.spike_times.n_spikes > 25
+        assert not np.array_equal(sine.spike_times.times, held.spike_times.times)
+        both_paths(model, cur + pulses, 300.0, dt=dt, method="ps", **kw)
 
 
 def test_lanes_with_their_own_parameters_give_the_same_bits():
@@ -162,10 +203,22 @@ def test_lanes_with_their_own_parameters_give_the_same_bits():
                                  c=rng.uniform(-70.0, -45.0, n), d=rng.uniform(0.05, 8.0, n))
     cur = np.round(rng.uniform(1.0, 30.0, n) * 64.0) / 64.0
     for dt in (0.25, 1.0):
-        held = izhic.simulate(model, cur, 300.0, dt=dt, method="ps")
-        wave = izhic.simulate(model, _as_waveform(cur), 300.0, dt=dt, method="ps")
+        held = both_paths(model, cur, 300.0, dt=dt, method="ps")
+        wave = both_paths(model, _as_waveform(cur), 300.0, dt=dt, method="ps")
         assert held.spike_times.n_spikes > 5000
         assert_same(held, wave)
+        both_paths(model, cur + SINE, 300.0, dt=dt, method="ps")
+
+
+@pytest.mark.parametrize("kind", ["current", "voltage"])
+def test_networks_with_a_waveform_give_the_same_bits_both_ways(kind):
+    rng = np.random.default_rng(6)
+    n, m = 120, 1500
+    syn = izhic.Synapses(rng.integers(0, n, m), rng.integers(0, n, m), rng.uniform(-2.0, 4.0, m),
+                         delay=rng.integers(1, 5, m) * 0.25, kind=kind)
+    res = both_paths("RS", rng.uniform(1.0, 20.0, n) + SINE, 200.0, dt=0.25, method="ps",
+                     synapses=syn)
+    assert res.spike_times.n_spikes > 500
 
 
 def test_a_neuron_does_not_depend_on_its_block_or_the_threads():
