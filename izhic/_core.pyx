@@ -604,24 +604,20 @@ cdef extern from *:
             }
     }
     #endif
-    static void izhic_ps_orders16(int f07, int max_order, int probe, double* A, double* U,
-                                  const double* v0, const double* I, const double* h,
-                                  const double* tolv, const double* tolu, int* Kj, int* Kc,
-                                  double q2, double q1, double q0, int accom, const double* kk,
-                                  const double* vr, const double* vt, const double* invc,
-                                  const double* a, const double* b, int ps, const double* It) {
-        izhic_ps_orders_n(2, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
-                          q0, accom, kk, vr, vt, invc, a, b, ps, It);
+    /* 16 and 32 lanes: _ps_orders' calls */
+    #define IZHIC_PS_ORDERS(NAME, N) \
+    static void NAME(int f07, int max_order, int probe, double* A, double* U, \
+                     const double* v0, const double* I, const double* h, const double* tolv, \
+                     const double* tolu, int* Kj, int* Kc, double q2, double q1, double q0, \
+                     int accom, const double* kk, const double* vr, const double* vt, \
+                     const double* invc, const double* a, const double* b, int ps, \
+                     const double* It) { \
+        izhic_ps_orders_n(N, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1, \
+                          q0, accom, kk, vr, vt, invc, a, b, ps, It); \
     }
-    static void izhic_ps_orders32(int f07, int max_order, int probe, double* A, double* U,
-                                  const double* v0, const double* I, const double* h,
-                                  const double* tolv, const double* tolu, int* Kj, int* Kc,
-                                  double q2, double q1, double q0, int accom, const double* kk,
-                                  const double* vr, const double* vt, const double* invc,
-                                  const double* a, const double* b, int ps, const double* It) {
-        izhic_ps_orders_n(4, f07, max_order, probe, A, U, v0, I, h, tolv, tolu, Kj, Kc, q2, q1,
-                          q0, accom, kk, vr, vt, invc, a, b, ps, It);
-    }
+    IZHIC_PS_ORDERS(izhic_ps_orders16, 2)
+    IZHIC_PS_ORDERS(izhic_ps_orders32, 4)
+    #undef IZHIC_PS_ORDERS
     /* the neuron of random event j of step k (izhic._noise.kick_neuron) */
     static inline long izhic_kick(unsigned long long key, unsigned long long k,
                                   unsigned long long j, unsigned long long per, long n) {
