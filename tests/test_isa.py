@@ -53,6 +53,10 @@ CASES = textwrap.dedent("""
         out[f"2003 random ps {dt}"] = digest(izhic.simulate(
             rand, rng.uniform(0.0, 30.0, m), 300.0, dt, "ps"))
         out[f"2007 ps {dt}"] = digest(izhic.simulate(rs07, i07, 300.0, dt, "ps"))
+        # (a waveform: the input's terms of orders 1 and 2 in the vectors)
+        sine = inputs.function(lambda t: 3.0 * np.sin(t / 8.0), "sine", edges=[])
+        out[f"2003 random ps sine {dt}"] = digest(izhic.simulate(
+            rand, rng.uniform(0.0, 30.0, m) + sine, 300.0, dt, "ps"))
     n = 200
     pre, post = rng.integers(0, n, 4000), rng.integers(0, n, 4000)
     weight = np.where(pre < 160, 1.0, -2.0) * rng.random(4000)
