@@ -655,7 +655,8 @@ cdef extern from *:
                                        const double* tolv, const double* tolu, int* Kj, double q2,
                                        double q1, double q0, bint accom, const double* kk,
                                        const double* vr, const double* vt, const double* invc,
-                                       const double* a, const double* b, int ps, const double* It) noexcept nogil
+                                       const double* a, const double* b, int ps,
+                                       const double* It) noexcept nogil
     void _ps_orders16 "izhic_ps_orders16"(bint f07, int max_order, int probe, double* A,
                                           double* U, const double* v0, const double* I,
                                           const double* h, const double* tolv, const double* tolu,
@@ -1712,13 +1713,15 @@ cdef int _rk4_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, 
 # does every lane's whole step as one sub-step, 8, 16 or 32 lanes at a time
 # in vector registers (izhic_ps_orders8/16/32, C, GCC and Clang vector
 # extensions; the chains of 4 vectors side by side hide more of each order's
-# latency), each vector to the order it needs; the lanes it cannot finish (a spike, a step
-# past the series' radius) go on side by side in _ps_redo, one sub-step each
-# per round with its own h and order; only the roots (_ps_root, four
-# interleaved Horner chains, Newton from a Hermite start), the resets and the
-# shortenings are lane by lane. Every path has _ps_series' expressions in the same order, so a lane
-# gets the same bits from any of them (tests/test_ps.py compares them on every
-# form), whatever its block, its neighbours or the thread count.
+# latency), each vector to the order it needs; the lanes it cannot finish (a
+# spike, a step past the series' radius) go on side by side in _ps_redo, one
+# sub-step each per round with its own h and order; only the roots
+# (_ps_root, four interleaved Horner chains, Newton from a Hermite start), the
+# resets and the shortenings are lane by lane. Every path has _ps_series'
+# expressions in the same order, so a lane gets the same bits from any of
+# them (tests/test_ps.py compares them on every form, with ps_vector turning
+# the vector paths off), whatever its block, its neighbours or the thread
+# count.
 # ---------------------------------------------------------------------------
 
 cdef enum:
