@@ -1539,15 +1539,22 @@ cdef double _rk4_locate(const Lane* L, double v, double u, double H, double t0, 
     return th
 
 
+cdef inline void _quadratic(double ya, double ym, double yb, double H, double* c0,
+                            double* c1, double* c2) noexcept nogil:
+    """c0 + tau (c1 + tau c2): the quadratic through ya, ym, yb at tau = 0,
+    H / 2, H (a piece of a waveform, as every method that splits sees it)."""
+    cdef double dh = ym - ya, db = yb - ya
+    c0[0] = ya
+    c1[0] = (4.0 * dh - db) / H
+    c2[0] = (2.0 * (db - 2.0 * dh)) / (H * H)
+
+
 cdef inline void _lane_piece(Lane* L, Py_ssize_t p) noexcept nogil:
     """Make piece p the lane's current: the quadratic in tau = t - start
     through the piece's values at start, middle and end."""
-    cdef double H = L.ph[p], ya = L.ptri[3 * p], dh = L.ptri[3 * p + 1] - ya
-    cdef double db = L.ptri[3 * p + 2] - ya
     L.pst = L.ps0[p]
-    L.pa = ya
-    L.pc1 = (4.0 * dh - db) / H
-    L.pc2 = (2.0 * (db - 2.0 * dh)) / (H * H)
+    _quadratic(L.ptri[3 * p], L.ptri[3 * p + 1], L.ptri[3 * p + 2], L.ph[p], &L.pa, &L.pc1,
+               &L.pc2)
 
 
 cdef inline int _spike_here(SpikeBuf* buf, int32_t neuron, double t, const Lane* L,
@@ -1821,6 +1828,27 @@ cdef inline int _ps_shrink(double* V, double* U, Py_ssize_t st, double tolv, dou
     return k + 1
 
 
+cdef inline void _ps_input_terms(double c0, double c1, double c2, double tau, double h,
+                                 double* I0, double* I1, double* I2) noexcept nogil:
+    """The Taylor terms (scaled by h^k) at tau of the input c0 + tau (c1 + tau c2):
+    the one definition of every ps path (_ps_series, _ps_lanes, _ps_redo)."""
+    I0[0] = c0 + tau * (c1 + tau * c2)
+    I1[0] = (c1 + 2.0 * c2 * tau) * h
+    I2[0] = c2 * (h * h)
+
+
+cdef inline double _ps_shift(bint f07, double peak, double vr, double vt, double q1,
+                             double q2) noexcept nogil:
+    """_ps_root's ``zs`` for a spike of the quadratic forms with a fixed
+    cut-off: peak + sigma, sigma = -(vr + vt) / 2 (2007) or q1 / (2 q2); 0 (no
+    Hermite start) where q2 <= 0."""
+    if f07:
+        return peak - (vr + vt) * 0.5
+    if q2 > 0.0:
+        return peak + q1 / (2.0 * q2)
+    return 0.0
+
+
 cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, double* V,
                     double* U) noexcept nogil:
     """The scaled Taylor coefficients of (v, u) at s ms into the step (see
@@ -1833,7 +1861,7 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
     cdef double Is[PS_MAX_ORDER + 1]    # the input's terms
     cdef double eg[MAX_EXP]
     cdef double h = h_io[0], tolv = PS_TOL * (1.0 + fabs(v)), tolu = PS_TOL * (1.0 + fabs(u))
-    cdef double P, P1, F, G, B, bb = L.b, vb = L.vr, cub = 0.0, vt0 = L.vt - L.vr, tau
+    cdef double P, P1, F, G, B, bb = L.b, vb = L.vr, cub = 0.0, vt0 = L.vt - L.vr
     cdef double Z3, fk, c1
     cdef int k, j, g, K = -1, tries = 0
     cdef bint ok
@@ -1847,10 +1875,7 @@ cdef int _ps_series(const Lane* L, double v, double u, double s, double* h_io, d
         for k in range(PS_MAX_ORDER + 1):
             Is[k] = 0.0
         if L.staged:
-            tau = s - L.pst
-            Is[0] = L.pa + tau * (L.pc1 + tau * L.pc2)
-            Is[1] = (L.pc1 + 2.0 * L.pc2 * tau) * h
-            Is[2] = L.pc2 * (h * h)
+            _ps_input_terms(L.pa, L.pc1, L.pc2, s - L.pst, h, &Is[0], &Is[1], &Is[2])
         else:
             Is[0] = L.I
         for g in range(L.n_exp):
@@ -2037,8 +2062,8 @@ cdef int _ps_spiking_step(SpikeBuf* buf, int32_t neuron, int64_t k, double t0, d
     if L.f07 and L.sp != NULL:
         pu = L.sp.peak_u
     # (_ps_root's Hermite start, for a fixed cut-off of the quadratic forms)
-    if pu == 0.0 and (L.f07 or L.q2 > 0.0):
-        zs = L.peak + (-(L.vr + L.vt) * 0.5 if L.f07 else L.q1 / (2.0 * L.q2))
+    if pu == 0.0:
+        zs = _ps_shift(L.f07, L.peak, L.vr, L.vt, L.q1, L.q2)
     n = _step_start(buf, neuron, t0, L, &v, &u, above, cut)
     for p in range(L.n_pieces):
         if L.staged:
@@ -2205,16 +2230,15 @@ cdef uint64_t _ps_lanes(Py_ssize_t w, bint f07, uint64_t live, double dt, double
     cdef int Kc[MAXW]                  # (one per 8 lanes)
     cdef double I0[MAXW]
     cdef double It[2 * MAXW]
-    cdef double r, ru, tau = 0.0 - 0.0  # (s - pst: the sub-step starts the step)
+    cdef double r, ru
     cdef Py_ssize_t j
     cdef uint64_t done = 0
     cdef const double* Iu = I
     if st3 != NULL:
         # _ps_series' Is[0..2], same expressions
         for j in range(w):
-            I0[j] = st3[j] + tau * (st3[MAXW + j] + tau * st3[2 * MAXW + j])
-            It[j] = (st3[MAXW + j] + 2.0 * st3[2 * MAXW + j] * tau) * dt
-            It[MAXW + j] = st3[2 * MAXW + j] * (dt * dt)
+            _ps_input_terms(st3[j], st3[MAXW + j], st3[2 * MAXW + j], 0.0, dt, &I0[j], &It[j],
+                            &It[MAXW + j])
         Iu = I0
     for j in range(w):
         tolv[j] = PS_TOL * (1.0 + fabs(v[j]))
@@ -2269,7 +2293,6 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
     cdef double gpa[MAXW]
     cdef double gpc1[MAXW]
     cdef double gpc2[MAXW]
-    cdef double tau
     cdef double v0c[MAXW]
     cdef double tolv[MAXW]
     cdef double tolu[MAXW]
@@ -2341,10 +2364,8 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
             gh[jj] = _sel(live[jj], gh[jj], 0.0)
             if st3 != NULL:
                 # the waveform's terms at the sub-step (_ps_series' Is)
-                tau = gs[jj] - 0.0
-                gI[jj] = gpa[jj] + tau * (gpc1[jj] + tau * gpc2[jj])
-                gIt[jj] = (gpc1[jj] + 2.0 * gpc2[jj] * tau) * gh[jj]
-                gIt[MAXW + jj] = gpc2[jj] * (gh[jj] * gh[jj])
+                _ps_input_terms(gpa[jj], gpc1[jj], gpc2[jj], gs[jj] - 0.0, gh[jj], &gI[jj],
+                                &gIt[jj], &gIt[MAXW + jj])
             nl += live[jj]
         if nl == 0:
             break
@@ -2392,10 +2413,7 @@ cdef void _ps_redo(SpikeBuf* buf, Py_ssize_t base, uint64_t lanes, int64_t k, do
                 for i in range(K + 1):
                     R[i] = Vt[i] - 0.0 * Ut[i]
                 R[0] = R[0] - pk
-                if f07:
-                    th = _ps_root(R, K, pk - (gvr[jj] + gvt[jj]) * 0.5)
-                else:
-                    th = _ps_root(R, K, pk + q1 / (2.0 * q2) if q2 > 0.0 else 0.0)
+                th = _ps_root(R, K, _ps_shift(f07, pk, gvr[jj], gvt[jj], q1, q2))
                 gs[jj] = gs[jj] + th * h
                 gu[jj] = _ps_at(Ut, K, th)
                 if n[jj] >= MAX_SPIKES_PER_STEP:
@@ -3564,7 +3582,6 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
     # (... or most of them at once: input held over the step, no switches)
     cdef bint ps_vec = ps and _ps_vector_on and ctx.n_exp == 0 and not (f07 and ctx.special07)
     cdef double P3[3 * MAXW]      # ps with waveforms: the step's quadratic (as _lane_piece)
-    cdef double ya, dh, db
     cdef uint64_t live
     cdef bint rec = ctx.rec_row != NULL and ctx.blk_rec[blk] != 0
     cdef bint moving = f07 and ctx.special07 != 0      # the cut-off moves with u
@@ -3737,12 +3754,8 @@ cdef inline void _run_block(Ctx* ctx, SpikeBuf* buf, Py_ssize_t blk, int64_t k0,
                     if staged:
                         # the step's one piece, its quadratic as _lane_piece makes it
                         for j in range(w):
-                            ya = S3[j]
-                            dh = S3[MAXW + j] - ya
-                            db = S3[2 * MAXW + j] - ya
-                            P3[j] = ya
-                            P3[MAXW + j] = (4.0 * dh - db) / dt
-                            P3[2 * MAXW + j] = (2.0 * (db - 2.0 * dh)) / (dt * dt)
+                            _quadratic(S3[j], S3[MAXW + j], S3[2 * MAXW + j], dt, &P3[j],
+                                       &P3[MAXW + j], &P3[2 * MAXW + j])
                     redo = valid & ~_ps_lanes(w, f07, live, dt, q2, q1, q0, accom != 0, v, u,
                                               Icur, k07, vr07, vt07, invc07, a, b, peak,
                                               P3 if staged else NULL)
